@@ -1,0 +1,26 @@
+"""framing: how news outlets word the same story.
+
+Stages, in order (one module each): corpus -> clean -> lexicon -> voice -> match -> stats -> plot ->
+report. Everything public is importable from here: ``from framing import load_corpus, ...``.
+"""
+
+from framing._errors import CorpusError, FramingError, LexiconError
+from framing.clean import clean_text, cleaning_log
+from framing.corpus import corpus_summary, dropped_documents, input_files, iter_corpus, load_corpus
+from framing.report import render_report
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CorpusError",
+    "FramingError",
+    "LexiconError",
+    "clean_text",
+    "cleaning_log",
+    "corpus_summary",
+    "dropped_documents",
+    "input_files",
+    "iter_corpus",
+    "load_corpus",
+    "render_report",
+]

@@ -1,0 +1,19 @@
+"""Error types shared by every stage: one clear message, never a bare traceback."""
+
+from __future__ import annotations
+
+
+class FramingError(Exception):
+    """Base class of every error framing raises on bad input.
+
+    The message names the file, line, row, column or lexicon entry at fault and what to do. The
+    command line prints it as one line and exits with status 2.
+    """
+
+
+class CorpusError(FramingError, ValueError):
+    """A corpus could not be read: the message names the file, the line/row/column and the fix."""
+
+
+class LexiconError(FramingError, ValueError):
+    """A lexicon is invalid: the message names the file, the line, the contrast and the variant."""

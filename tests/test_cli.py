@@ -1,0 +1,51 @@
+"""The command line: tables on stdout, one-line errors on stderr with exit status 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from framing.cli import main
+
+
+def test_corpus_command_prints_summary(capsys):
+    assert main(["corpus", "data/seed"]) == 0
+    out = capsys.readouterr().out
+    assert "TheJournal.ie" in out and "n_removed_lines" in out
+    assert "5 articles" in out and "49 boilerplate lines removed" in out
+
+
+def test_corpus_log_lists_removed_lines(capsys):
+    assert main(["corpus", "data/seed", "--log"]) == 0
+    out = capsys.readouterr().out
+    assert "Beta V.1.0 - Powered by automated translation" in out and "translation_banner" in out
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda p: p / "missing", "no such file or folder"),
+        (lambda p: (p / "a.csv").write_text("source,text\nA,x\n") and p / "a.csv", "no column 'outlet'"),
+        (lambda p: (p / "a.jsonl").write_text("{oops\n") and p / "a.jsonl", "line 1"),
+    ],
+)
+def test_errors_are_one_line_with_status_2(tmp_path, capsys, make, needle):
+    path = make(tmp_path)
+    assert main(["corpus", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("framing: error:") and needle in err
+    assert "Traceback" not in err
+
+
+def test_console_script_exit_status_and_no_traceback(tmp_path):
+    pd.DataFrame({"outlet": ["A"], "text": ["Advertisement"]}).to_csv(tmp_path / "a.csv", index=False)
+    proc = subprocess.run([sys.executable, "-m", "framing.cli", "corpus", str(tmp_path / "a.csv")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "no text after cleaning" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "framing.cli", "corpus", str(tmp_path / "a.csv"),
+                           "--drop-empty"], capture_output=True, text=True)
+    assert proc.returncode == 2  # every article dropped: nothing left is still an error

@@ -23,6 +23,7 @@ class _Rules:
     end_markers: tuple[re.Pattern, ...]
     line_rules: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
     headline_window: int
+    max_line_words: int
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +35,7 @@ def _rules() -> _Rules:
     for reason, rule in raw["line_rules"].items():
         flags = 0 if rule.get("case") == "sensitive" else re.IGNORECASE
         rules.append((reason, tuple(re.compile(p, flags) for p in rule["patterns"])))
-    return _Rules(ends, tuple(rules), int(raw.get("headline_window", 25)))
+    return _Rules(ends, tuple(rules), int(raw.get("headline_window", 25)), int(raw.get("max_line_words", 80)))
 
 
 def _same_line(line: str, title: str) -> bool:
@@ -75,10 +76,12 @@ def _clean_lines(text: str, title: str | None) -> tuple[str, list[tuple[int, str
             reason = "end_of_article"
         elif i == headline:
             reason = "headline"
-        else:
+        elif len(s.split()) <= rules.max_line_words:
             reason = _line_reason(s, rules)
             if reason is None and chrome_above and i < headline:
                 reason = "before_headline"
+        else:
+            reason = None
         if reason is None:
             kept.append(line)
             kept_content = True

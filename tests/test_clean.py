@@ -175,3 +175,11 @@ def test_headline_repeat_far_down_does_not_remove_the_story():
     cleaned, log = clean_text(body, title="Talks stall", return_log=True)
     assert log["reason"].tolist() == ["headline"]
     assert cleaned.startswith("Paragraph 0")
+
+
+def test_a_whole_article_on_one_line_is_never_removed_by_a_line_rule():
+    story = " ".join(f"Sentence {i} of a story exported as one line, paragraphs joined by spaces." for i in range(20))
+    line = story + " A soldier walks past a tank in Kyiv, Ukraine, Tuesday. (AP Photo/Efrem Lukatsky)"
+    cleaned, log = clean_text(line + "\nNext Post\nOther story", return_log=True)
+    assert cleaned == line
+    assert log["reason"].tolist() == ["end_of_article", "end_of_article"]

@@ -10,7 +10,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,18 +39,51 @@ _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _ENCODINGS = ("utf-8", "cp1252")
 
 
-@dataclass(eq=False)
-class CorpusAudit:
+def _plain(value):
+    """A JSON-friendly Python value (numpy scalars and NaN/NaT become int/float/str/None)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return None if isinstance(value, float) and value != value else value
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    if pd.isna(value):
+        return None
+    return str(value)
+
+
+class CorpusAudit(dict):
     """What loading did besides producing rows: removed lines, dropped records, input files.
 
-    Stored in ``corpus.attrs["framing_audit"]``; it is shared, not copied, by pandas operations
-    that keep ``attrs``, and read through :func:`framing.cleaning_log`,
+    Stored in ``corpus.attrs["framing_audit"]`` as plain lists, so it survives ``to_parquet`` /
+    ``read_parquet`` (pandas keeps ``attrs`` in the Parquet metadata); pandas operations share it
+    instead of copying it. Read it through :func:`framing.cleaning_log`,
     :func:`framing.dropped_documents` and :func:`framing.input_files`.
     """
 
-    cleaning: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLEANING_LOG_COLUMNS))
-    dropped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DROPPED_COLUMNS))
-    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
+    def __init__(self, cleaning=None, dropped=None, sources=None):
+        super().__init__(
+            cleaning=self._rows(cleaning), dropped=self._rows(dropped), sources=self._rows(sources))
+
+    @staticmethod
+    def _rows(table) -> list[list]:
+        if table is None:
+            return []
+        if isinstance(table, pd.DataFrame):
+            return [[_plain(v) for v in row] for row in table.itertuples(index=False, name=None)]
+        return [[_plain(v) for v in row] for row in table]
+
+    @property
+    def cleaning(self) -> pd.DataFrame:
+        return pd.DataFrame(self["cleaning"], columns=CLEANING_LOG_COLUMNS)
+
+    @property
+    def dropped(self) -> pd.DataFrame:
+        return pd.DataFrame(self["dropped"], columns=DROPPED_COLUMNS)
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        return pd.DataFrame(self["sources"], columns=SOURCE_COLUMNS)
 
     def __deepcopy__(self, memo):  # pandas deep-copies attrs on every operation: share instead
         return self
@@ -65,6 +98,8 @@ def audit_of(corpus: pd.DataFrame) -> CorpusAudit:
             "it was not made by framing.load_corpus, or pandas dropped its attrs (e.g. pd.concat "
             "of two corpora); load the files with framing.load_corpus"
         )
+    if not isinstance(audit, CorpusAudit):  # read back from Parquet metadata as a plain dict
+        audit = CorpusAudit(audit.get("cleaning"), audit.get("dropped"), audit.get("sources"))
     return audit
 
 
@@ -676,9 +711,9 @@ def load_corpus(
     frames, cleanings, droppeds, sources = [], [], [], []
     for frame, audit in _iter(path, None, opts, skip_bad, file_col):
         frames.append(frame)
-        cleanings.append(audit.cleaning)
-        droppeds.append(audit.dropped)
-        sources.append(audit.sources)
+        cleanings.append(audit["cleaning"])
+        droppeds.append(audit["dropped"])
+        sources.append(audit["sources"])
     corpus = frames[0] if len(frames) == 1 else pd.concat(frames)
     _check_unique(corpus.index, _display(Path(path)))
     if corpus.empty:
@@ -686,12 +721,8 @@ def load_corpus(
         raise CorpusError(f"{_display(Path(path))}: no articles left ({n} records dropped); "
                           f"see `framing corpus --drop-empty --skip-bad` for the list")
 
-    def cat(parts, columns):
-        parts = [p for p in parts if len(p)]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-
-    audit = CorpusAudit(cat(cleanings, CLEANING_LOG_COLUMNS), cat(droppeds, DROPPED_COLUMNS),
-                        cat(sources, SOURCE_COLUMNS))
+    audit = CorpusAudit([r for c in cleanings for r in c], [r for d in droppeds for r in d],
+                        [r for x in sources for r in x])
     return _attach(corpus, audit)
 
 
@@ -724,9 +755,8 @@ def corpus_summary(corpus: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
     """
     if by not in corpus.columns:
         raise CorpusError(f"no column '{by}' to group by; the columns are {list(corpus.columns)}")
-    log = corpus.attrs.get("framing_audit")
-    removed = (log.cleaning.groupby("doc_id").size() if log is not None and len(log.cleaning)
-               else pd.Series(dtype="int64"))
+    log = audit_of(corpus).cleaning if "framing_audit" in corpus.attrs else None
+    removed = (log.groupby("doc_id").size() if log is not None and len(log) else pd.Series(dtype="int64"))
     per_doc = removed.reindex(corpus.index, fill_value=0)
     summary = (
         corpus.assign(_removed=per_doc.to_numpy())

@@ -1,0 +1,564 @@
+"""Stage 4, match: lexicon hits in the corpus, one row per match, with voice and context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from framing._engines import CompiledLexicon, available_engines, pattern_regex
+from framing._errors import FramingError
+from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
+from framing.voice import VOICES, _Analyzer
+
+__all__ = ["find_hits", "count_hits", "kwic", "compile_lexicon", "available_engines", "pattern_regex",
+           "HIT_COLUMNS", "COUNT_COLUMNS"]
+
+HIT_COLUMNS = ["doc_id", "outlet", "published", "field", "contrast", "variant", "side", "match", "start",
+               "end", "voice", "sentence", "left", "right"]
+EXCLUDED_COLUMNS = ["doc_id", "field", "contrast", "variant", "match", "start", "end", "except_match",
+                    "except_start", "except_end"]
+COUNT_COLUMNS = ["group", "contrast", "variant", "side", "voice", "n_hits", "n_docs"]
+FIELDS = ("title", "text")
+_CHUNK_CHARS = 4_000_000
+
+
+@lru_cache(maxsize=16)
+def _compiled_cached(lexicon: Lexicon, engine: str) -> CompiledLexicon:
+    return CompiledLexicon(lexicon, engine)
+
+
+def compile_lexicon(lexicon: str | Path | Lexicon, engine: str = "auto") -> CompiledLexicon:
+    """Compile every pattern of a lexicon into one matcher (cached per lexicon and engine).
+
+    Parameters
+    ----------
+    lexicon : str, Path or Lexicon
+        A built-in name, a YAML path or a Lexicon.
+    engine : {"auto", "hyperscan", "python"}, default="auto"
+        ``auto`` takes Hyperscan where it is installed and the portable ``re`` engine otherwise;
+        both give identical hits.
+
+    Examples
+    --------
+    >>> from framing.match import compile_lexicon
+    >>> compile_lexicon("russia-ukraine", engine="python").engine
+    'python'
+    """
+    if isinstance(lexicon, CompiledLexicon):
+        return lexicon
+    lex = load_lexicon(lexicon)
+    if engine == "auto":
+        engine = available_engines()[0]
+    return _compiled_cached(lex, engine)
+
+
+# ------------------------------------------------------------------------------- core scanning
+@dataclass
+class _Raw:
+    """Hits of a batch of segments as arrays (no context strings yet)."""
+
+    seg: np.ndarray
+    variant: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    voice: np.ndarray  # index into VOICES
+    excluded: list[tuple]  # (seg, variant, start, end, except variant, except start, except end)
+
+
+def _resolve(matcher: CompiledLexicon, texts: list[str], language: str) -> _Raw:
+    """Scan, resolve leftmost-longest within each contrast, log except-consumed matches, voice."""
+    seg, ent, st, en = matcher.scan(texts)
+    entries = matcher.entries
+    out_seg, out_var, out_st, out_en, out_voice = [], [], [], [], []
+    excluded: list[tuple] = []
+    n = len(seg)
+    k = 0
+    while k < n:  # one segment at a time
+        s_idx = seg[k]
+        j = k
+        while j < n and seg[j] == s_idx:
+            j += 1
+        last: dict[int, tuple[int, int, int, bool]] = {}  # contrast -> (end, entry, start, is_except)
+        kept: list[tuple[int, int, int]] = []
+        for m in range(k, j):
+            e = entries[ent[m]]
+            a, b = int(st[m]), int(en[m])
+            prev = last.get(e.contrast)
+            if prev is None or a >= prev[0]:
+                last[e.contrast] = (b, int(ent[m]), a, e.is_except)
+                if not e.is_except:
+                    kept.append((e.variant, a, b))
+            elif prev[3] and not e.is_except:
+                pe = entries[prev[1]]
+                excluded.append((int(s_idx), e.variant, a, b, pe.variant, prev[2], prev[0]))
+        if kept:
+            text = texts[s_idx]
+            analyzer = _Analyzer(text, language)
+            spans = [(a, b) for _, a, b in kept]
+            for v, a, b in kept:
+                out_seg.append(s_idx)
+                out_var.append(v)
+                out_st.append(a)
+                out_en.append(b)
+                out_voice.append(VOICES.index(analyzer.voice(a, b, spans)))
+        k = j
+    return _Raw(np.asarray(out_seg, dtype=np.int64), np.asarray(out_var, dtype=np.int64),
+                np.asarray(out_st, dtype=np.int64), np.asarray(out_en, dtype=np.int64),
+                np.asarray(out_voice, dtype=np.int8), excluded)
+
+
+def _segments(corpus: pd.DataFrame, fields: tuple[str, ...]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The texts to scan: each field of each document, with (row, field) of each segment."""
+    texts: list[str] = []
+    rows: list[int] = []
+    flds: list[int] = []
+    for fi, f in enumerate(fields):
+        if f not in corpus.columns:
+            continue
+        col = corpus[f].tolist()
+        for r, t in enumerate(col):
+            if isinstance(t, str) and t:
+                texts.append(t)
+                rows.append(r)
+                flds.append(fi)
+    return texts, np.asarray(rows, dtype=np.int64), np.asarray(flds, dtype=np.int64)
+
+
+def _batches(texts: list[str]) -> Iterator[tuple[int, int]]:
+    start, size = 0, 0
+    for i, t in enumerate(texts):
+        size += len(t)
+        if size >= _CHUNK_CHARS:
+            yield start, i + 1
+            start, size = i + 1, 0
+    if start < len(texts):
+        yield start, len(texts)
+
+
+def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...],
+                 language: str) -> tuple[_Raw, list[str], np.ndarray, np.ndarray]:
+    texts, rows, flds = _segments(corpus, fields)
+    parts = []
+    for a, b in _batches(texts):
+        raw = _resolve(matcher, texts[a:b], language)
+        raw.seg += a
+        raw.excluded = [(s + a, *rest) for s, *rest in raw.excluded]
+        parts.append(raw)
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Raw(empty, empty, empty, empty, np.zeros(0, dtype=np.int8), []), texts, rows, flds
+    raw = _Raw(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg", "variant", "start", "end", "voice")),
+               [x for p in parts for x in p.excluded])
+    return raw, texts, rows, flds
+
+
+# ------------------------------------------------------------------------------- context
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st gen lt col sgt capt gov sen rep prof jr sr vol vs jan feb mar apr jun jul aug "
+    "sep sept oct nov dec inc corp co ltd u.s u.k u.n e.g i.e a.m p.m".split())
+# the last sentence end in a window (greedy .* backtracks from the right: one C call)
+_LAST_END = re.compile(r".*(?:([.!?])[\"'”’)\]]*[ \t\xa0]+|\n)", re.S)
+_NEXT_END = re.compile(r"([.!?])[\"'”’)\]]*(?=[ \t\xa0\n]|$)|\n")
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """True when the '.' at ``dot`` ends an abbreviation (Mr., U.S., Gen., an initial)."""
+    k = dot
+    while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
+        k -= 1
+    token = text[k:dot]
+    return len(token) == 1 and token.isupper() or token.lower() in _ABBREVIATIONS
+
+
+def _sentence_start(text: str, pos: int, lo: int) -> int:
+    while pos > lo:
+        m = _LAST_END.match(text, lo, pos)
+        if m is None:
+            return lo
+        if m.group(1) == "." and _abbreviation_before(text, m.start(1)):
+            pos = m.start(1)
+            continue
+        return m.end()
+    return lo
+
+
+def _sentence_end(text: str, pos: int, hi: int) -> int:
+    while pos < hi:
+        m = _NEXT_END.search(text, pos, hi)
+        if m is None:
+            return hi
+        if m.group(1) == "." and _abbreviation_before(text, m.start(1)):
+            pos = m.end()
+            continue
+        return m.end() if m.group(1) else m.start()
+    return hi
+
+
+def sentence_at(text: str, start: int, end: int, limit: int = 400) -> str:
+    """The sentence of ``text`` around ``[start, end)`` (at most ``limit`` characters each side).
+
+    Sentences end at ``.``, ``?`` or ``!`` (with any closing quote) before a space, or at a line
+    break; a period that ends an abbreviation (Mr., U.S., an initial) does not end a sentence.
+
+    Examples
+    --------
+    >>> from framing.match import sentence_at
+    >>> t = "Mr. Peskov spoke. The U.S. said no. Talks stalled."
+    >>> sentence_at(t, 22, 26)
+    'The U.S. said no.'
+    """
+    s = _sentence_start(text, start, max(0, start - limit))
+    e = _sentence_end(text, end, min(len(text), end + limit))
+    return text[s:e].strip()
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split()) if "\n" in s or "\t" in s else s
+
+
+# ------------------------------------------------------------------------------- public API
+def _check_corpus(corpus) -> None:
+    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+        raise FramingError("expected a corpus table (a DataFrame with a `text` column, from "
+                           "framing.load_corpus); got " + type(corpus).__name__)
+
+
+def find_hits(
+    corpus: pd.DataFrame,
+    lexicon: str | Path | Lexicon = "russia-ukraine",
+    *,
+    fields: Iterable[str] = FIELDS,
+    context: int = 60,
+    engine: str = "auto",
+    language: str | None = None,
+    return_excluded: bool = False,
+    exclude_shared: bool | pd.DataFrame = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Every match of the lexicon in the corpus, one row per hit, with its voice and context.
+
+    One pass per batch of documents over one compiled matcher for the whole lexicon. Within a
+    contrast, matches are leftmost-longest and non-overlapping ("special military operation" is one
+    hit, never also "military operation"); different contrasts may match overlapping text ("Kiev"
+    for the capital and "Kiev regime" for the government are two framing choices). A match inside
+    an ``except`` phrase counts for nothing and is listed with ``return_excluded=True``.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table (:func:`framing.load_corpus`).
+    lexicon : str, Path or Lexicon, default="russia-ukraine"
+        A built-in lexicon name, a YAML path or a Lexicon.
+    fields : iterable of str, default=("title", "text")
+        The columns to scan; headlines are scanned too.
+    context : int, default=60
+        Characters of context in ``left`` and ``right``.
+    engine : {"auto", "hyperscan", "python"}, default="auto"
+        The matching engine; all give identical hits.
+    language : str, optional
+        Language of the distancing cues (default: the lexicon's language).
+    return_excluded : bool, default=False
+        Also return the matches consumed by ``except`` phrases.
+    exclude_shared : bool or DataFrame, default=False
+        Drop hits in wording copied between outlets (wire copy): ``True`` finds shared passages with
+        :func:`framing.shared_passages`; a DataFrame of its output is used as is. The number of
+        dropped hits is in ``hits.attrs["n_shared_dropped"]`` and the dropped hits in
+        ``hits.attrs["shared_dropped"]``.
+
+    Returns
+    -------
+    DataFrame or (DataFrame, DataFrame)
+        Hits with columns ``doc_id, outlet, published, field, contrast, variant, side, match,
+        start, end, voice, sentence, left, right``: ``corpus.loc[doc_id, field][start:end] ==
+        match``; ``voice`` is ``authorial``, ``quoted`` or ``distanced``. Rows are ordered by
+        document (corpus order), field, start, contrast. With ``return_excluded``, also the
+        excluded matches: ``doc_id, field, contrast, variant, match, start, end, except_match,
+        except_start, except_end``.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits
+    >>> hits = find_hits(load_corpus("data/seed"), "russia-ukraine")
+    >>> rt = hits[(hits.outlet == "RT") & (hits.contrast == "capital")]
+    >>> rt[["field", "match", "voice"]].head(3)
+         field match      voice
+    ...  title  Kiev  authorial
+    ...   text  Kiev  authorial
+    ...   text  Kiev  authorial
+    """
+    _check_corpus(corpus)
+    lex = load_lexicon(lexicon)
+    matcher = compile_lexicon(lex, engine)
+    fields = tuple(fields)
+    raw, texts, rows, flds = _scan_corpus(corpus, matcher, fields, language or lex.language)
+
+    doc_ids = corpus.index.to_numpy()
+    seg_row = rows[raw.seg]
+    variants = matcher.variants
+    contrast_ids = np.array([c.id for c, _ in variants], dtype=object)
+    variant_ids = np.array([v.id for _, v in variants], dtype=object)
+    sides = np.array([v.side for _, v in variants], dtype=object)
+    matches, sentences, lefts, rights = [], [], [], []
+    for s, a, b in zip(raw.seg.tolist(), raw.start.tolist(), raw.end.tolist(), strict=True):
+        t = texts[s]
+        matches.append(t[a:b])
+        sentences.append(_one_line(sentence_at(t, a, b)))
+        lefts.append(_one_line(t[max(0, a - context):a]))
+        rights.append(_one_line(t[b:b + context]))
+    outlet = corpus["outlet"].to_numpy() if "outlet" in corpus.columns else np.full(len(corpus), None)
+    published = (corpus["published"].to_numpy() if "published" in corpus.columns
+                 else np.full(len(corpus), np.datetime64("NaT"), dtype="datetime64[ns]"))
+    hits = pd.DataFrame({
+        "doc_id": doc_ids[seg_row], "outlet": outlet[seg_row], "published": published[seg_row],
+        "field": np.asarray(fields, dtype=object)[flds[raw.seg]] if len(raw.seg) else [],
+        "contrast": contrast_ids[raw.variant], "variant": variant_ids[raw.variant],
+        "side": sides[raw.variant], "match": matches, "start": raw.start, "end": raw.end,
+        "voice": np.asarray(VOICES, dtype=object)[raw.voice.astype(np.int64)], "sentence": sentences,
+        "left": lefts, "right": rights,
+    }, columns=HIT_COLUMNS)
+    contrast_order = {c: i for i, c in enumerate(lex.contrasts)}
+    order = np.lexsort((hits["contrast"].map(contrast_order).to_numpy(), hits["start"].to_numpy(),
+                        flds[raw.seg] if len(raw.seg) else np.zeros(0, int), seg_row))
+    hits = hits.iloc[order].reset_index(drop=True)
+    hits["start"] = hits["start"].astype("int64")
+    hits["end"] = hits["end"].astype("int64")
+
+    if exclude_shared is not False:
+        hits = _drop_shared(hits, corpus, exclude_shared)
+    if not return_excluded:
+        return hits
+    ex = raw.excluded
+    excluded = pd.DataFrame(
+        [(doc_ids[rows[s]], fields[flds[s]], variants[v][0].id, variants[v][1].id, texts[s][a:b], a, b,
+          texts[s][ea:eb], ea, eb) for s, v, a, b, _ev, ea, eb in ex],
+        columns=EXCLUDED_COLUMNS)
+    return hits, excluded
+
+
+def _drop_shared(hits: pd.DataFrame, corpus: pd.DataFrame, shared) -> pd.DataFrame:
+    from framing.syndication import copied_spans, in_spans, shared_passages
+
+    pairs = shared_passages(corpus) if shared is True else shared
+    spans = copied_spans(pairs, corpus)
+    is_text = (hits["field"] == "text").to_numpy()
+    inside = np.zeros(len(hits), dtype=bool)
+    if is_text.any() and len(spans):
+        inside[is_text] = in_spans(hits["doc_id"].to_numpy()[is_text], hits["start"].to_numpy()[is_text],
+                                   hits["end"].to_numpy()[is_text], spans)
+    kept = hits[~inside].reset_index(drop=True)
+    kept.attrs["n_shared_dropped"] = int(inside.sum())
+    kept.attrs["shared_dropped"] = hits[inside].reset_index(drop=True)
+    return kept
+
+
+def _counts_from_raw(raw: _Raw, group_of_seg: np.ndarray, doc_of_seg: np.ndarray,
+                     matcher: CompiledLexicon) -> pd.DataFrame:
+    if not len(raw.seg):
+        return pd.DataFrame(columns=["group", "variant", "voice", "doc", "n"])
+    frame = pd.DataFrame({"group": group_of_seg[raw.seg], "variant": raw.variant, "voice": raw.voice,
+                          "doc": doc_of_seg[raw.seg]})
+    return frame.groupby(["group", "variant", "voice", "doc"], sort=False, dropna=False).size().rename("n").reset_index()
+
+
+def _finish_counts(per_doc: pd.DataFrame, matcher: CompiledLexicon) -> pd.DataFrame:
+    if per_doc.empty:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    agg = (per_doc.groupby(["group", "variant", "voice"], sort=False, dropna=False)
+           .agg(n_hits=("n", "sum"), n_docs=("doc", "nunique")).reset_index())
+    variants = matcher.variants
+    out = pd.DataFrame({
+        "group": agg["group"].to_numpy(),
+        "contrast": [variants[v][0].id for v in agg["variant"]],
+        "variant": [variants[v][1].id for v in agg["variant"]],
+        "side": [variants[v][1].side for v in agg["variant"]],
+        "voice": [VOICES[v] for v in agg["voice"]],
+        "n_hits": agg["n_hits"].astype("int64").to_numpy(),
+        "n_docs": agg["n_docs"].astype("int64").to_numpy(),
+    })
+    v_order = {(c.id, v.id): i for i, (c, v) in enumerate(variants)}
+    out["_v"] = [v_order[(c, v)] for c, v in zip(out["contrast"], out["variant"], strict=True)]
+    out["_voice"] = out["voice"].map({v: i for i, v in enumerate(VOICES)})
+    out = out.sort_values(["group", "_v", "_voice"], kind="stable").drop(columns=["_v", "_voice"])
+    return out.reset_index(drop=True)
+
+
+def count_hits(
+    corpus,
+    lexicon: str | Path | Lexicon = "russia-ukraine",
+    *,
+    by: str = "outlet",
+    voice: str | Iterable[str] | None = None,
+    fields: Iterable[str] = FIELDS,
+    engine: str = "auto",
+    chunksize: int = 10_000,
+    progress: bool | None = False,
+    exclude_shared: bool | pd.DataFrame = False,
+    **load_kwargs,
+) -> pd.DataFrame:
+    """Tidy counts of hits per group, contrast, variant, side and voice.
+
+    Parameters
+    ----------
+    corpus : DataFrame, or str or Path
+        A corpus table, or a source that :func:`framing.iter_corpus` streams in chunks (the whole
+        corpus is then never held in memory).
+    lexicon : str, Path or Lexicon, default="russia-ukraine"
+    by : str, default="outlet"
+        Any corpus column.
+    voice : str or list of str, optional
+        Keep only these voices (default: all three, each counted separately).
+    fields : iterable of str, default=("title", "text")
+    engine : {"auto", "hyperscan", "python"}
+    chunksize : int, default=10_000
+        Articles per chunk when streaming from a path.
+    progress : bool, optional
+        Show a progress bar when streaming (``None``: only on a terminal).
+    exclude_shared : bool or DataFrame, default=False
+        As for :func:`find_hits` (in-memory corpora only).
+    **load_kwargs
+        Passed to :func:`framing.iter_corpus` when streaming.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group, contrast, variant, side, voice, n_hits, n_docs`` (``n_docs``: articles
+        with at least one such hit). Only combinations with hits appear; ordered by group, then
+        lexicon order, then voice. ``attrs["n_docs"]`` holds the number of articles per group.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, count_hits
+    >>> counts = count_hits(load_corpus("data/seed"), "russia-ukraine")
+    >>> counts.query("group == 'RT' and contrast == 'capital'")[["variant", "voice", "n_hits", "n_docs"]]
+      variant      voice  n_hits  n_docs
+    ...  kiev  authorial     ...       1
+    """
+    lex = load_lexicon(lexicon)
+    matcher = compile_lexicon(lex, engine)
+    fields = tuple(fields)
+    if isinstance(corpus, pd.DataFrame):
+        chunks: Iterable[pd.DataFrame] = [corpus]
+    else:
+        from framing.corpus import iter_corpus
+        from framing.progress import progress_chunks
+
+        chunks = progress_chunks(iter_corpus(corpus, chunksize=chunksize, **load_kwargs), corpus, progress)
+    parts = []
+    docs_per_group: dict = {}
+    for chunk in chunks:
+        _check_corpus(chunk)
+        if by not in chunk.columns:
+            from framing._errors import CorpusError
+
+            raise CorpusError(f"no column '{by}' to group by; the columns are {list(chunk.columns)}")
+        for g, n in chunk[by].value_counts(dropna=False).items():
+            docs_per_group[g] = docs_per_group.get(g, 0) + int(n)
+        if exclude_shared is not False:
+            hits = find_hits(chunk, lex, fields=fields, engine=engine, context=0, exclude_shared=exclude_shared)
+            per_doc = _per_doc_from_hits(hits, chunk, by, matcher)
+        else:
+            raw, texts, rows, flds = _scan_corpus(chunk, matcher, fields, lex.language)
+            group_of_seg = chunk[by].to_numpy()[rows]
+            doc_of_seg = chunk.index.to_numpy()[rows]
+            per_doc = _counts_from_raw(raw, group_of_seg, doc_of_seg, matcher)
+        parts.append(per_doc)
+    per_doc = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame(columns=["group", "variant", "voice", "doc", "n"])
+    if voice is not None:
+        voices = [voice] if isinstance(voice, str) else list(voice)
+        bad = [v for v in voices if v not in VOICES]
+        if bad:
+            raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+        per_doc = per_doc[per_doc["voice"].isin([VOICES.index(v) for v in voices])]
+    out = _finish_counts(per_doc, matcher)
+    out.attrs["n_docs"] = docs_per_group
+    return out
+
+
+def _per_doc_from_hits(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon) -> pd.DataFrame:
+    v_index = {(c.id, v.id): i for i, (c, v) in enumerate(matcher.variants)}
+    if hits.empty:
+        return pd.DataFrame(columns=["group", "variant", "voice", "doc", "n"])
+    frame = pd.DataFrame({
+        "group": chunk[by].reindex(hits["doc_id"]).to_numpy(),
+        "variant": [v_index[(c, v)] for c, v in zip(hits["contrast"], hits["variant"], strict=True)],
+        "voice": hits["voice"].map({v: i for i, v in enumerate(VOICES)}).to_numpy(),
+        "doc": hits["doc_id"].to_numpy(),
+    })
+    return frame.groupby(["group", "variant", "voice", "doc"], sort=False, dropna=False).size().rename("n").reset_index()
+
+
+def kwic(
+    corpus: pd.DataFrame,
+    lexicon: str | Path | Lexicon | None = "russia-ukraine",
+    *,
+    variant: str | None = None,
+    contrast: str | None = None,
+    pattern: str | None = None,
+    voice: str | Iterable[str] | None = None,
+    window: int = 60,
+    hits: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Keyword in context: every hit of a variant, a contrast or a free pattern, with its context.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table.
+    lexicon : str, Path or Lexicon, default="russia-ukraine"
+        Used with ``variant``/``contrast``.
+    variant, contrast : str, optional
+        Which hits to list (a variant id, or a contrast id).
+    pattern : str, optional
+        A free pattern in lexicon syntax (``"annex*"``, ``"so-called referendum*"``), instead of
+        ``variant``/``contrast``.
+    voice : str or list of str, optional
+        Keep only these voices.
+    window : int, default=60
+        Characters of context each side.
+    hits : DataFrame, optional
+        Precomputed :func:`find_hits` output to list from.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, outlet, field, start, end, left, match, right, voice, contrast, variant``, in
+        corpus order. In a notebook the text is HTML-escaped (pandas escapes cell text).
+
+    Examples
+    --------
+    >>> from framing import load_corpus, kwic
+    >>> k = kwic(load_corpus("data/seed"), pattern="referendum*", window=25)
+    >>> k[["outlet", "left", "match", "voice"]]
+             outlet                       left        match      voice
+    0  The National  , Moscow held what it called   referendums  distanced
+    1  The National  ...land. The   referendums  authorial
+    2            RT  ...a series of   referendums  authorial
+    """
+    if pattern is not None:
+        v = Variant(id="pattern", contrast="kwic", patterns=(pattern,))
+        lex = Lexicon(name="kwic", contrasts={"kwic": Contrast(id="kwic", label=pattern, variants={"pattern": v})},
+                      sha256=pattern)
+        found = find_hits(corpus, lex, context=window)
+    else:
+        if variant is None and contrast is None:
+            raise FramingError("kwic needs variant=, contrast= or pattern=")
+        found = hits if hits is not None else find_hits(corpus, lexicon, context=window)
+        lex = load_lexicon(lexicon)
+        if contrast is not None and contrast not in lex.contrasts:
+            raise FramingError(f"unknown contrast {contrast!r}; the lexicon has {list(lex.contrasts)}")
+        if variant is not None and variant not in {v.id for v in lex.variants}:
+            raise FramingError(f"unknown variant {variant!r}; see framing.load_lexicon({lex.name!r}).to_frame()")
+        if contrast is not None:
+            found = found[found["contrast"] == contrast]
+        if variant is not None:
+            found = found[found["variant"] == variant]
+    if voice is not None:
+        found = found[found["voice"].isin([voice] if isinstance(voice, str) else list(voice))]
+    cols = ["doc_id", "outlet", "field", "start", "end", "left", "match", "right", "voice", "contrast", "variant"]
+    return found[cols].reset_index(drop=True)

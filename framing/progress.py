@@ -1,0 +1,67 @@
+"""Progress reporting for streaming runs: articles and MB done, rate and ETA, on a terminal only."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["progress_chunks"]
+
+
+def _input_bytes(source) -> int | None:
+    path = Path(source)
+    if path.is_file():
+        return path.stat().st_size
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return None
+
+
+def progress_chunks(chunks: Iterable[pd.DataFrame], source, progress: bool | None) -> Iterator[pd.DataFrame]:
+    """Yield ``chunks`` unchanged, showing a progress bar when ``progress`` (None: when on a terminal).
+
+    The bar counts input megabytes (file sizes on disk, compressed if the input is) with the
+    article count, rate and time left as its postfix.
+    """
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        yield from chunks
+        return
+    from tqdm.auto import tqdm
+
+    total = _input_bytes(source)
+    text_bytes = 0
+    n_articles = 0
+    with tqdm(total=total / 1e6 if total else None, unit="MB", unit_scale=False, desc="framing",
+              bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} MB [{elapsed}<{remaining}, {rate_fmt}] {postfix}",
+              file=sys.stderr, dynamic_ncols=True) as bar:
+        for chunk in chunks:
+            n_articles += len(chunk)
+            size = int(chunk["text"].str.len().sum()) if "text" in chunk else 0
+            text_bytes += size
+            if total:  # advance by the share of the file this chunk stands for
+                done = _done_bytes(chunk, total)
+                bar.update(max(0.0, done / 1e6 - bar.n))
+            else:
+                bar.update(size / 1e6)
+            bar.set_postfix_str(f"{n_articles:,} articles")
+            yield chunk
+
+
+def _done_bytes(chunk: pd.DataFrame, total: int) -> float:
+    """Estimate of input bytes read so far: bytes of the files finished plus the current position."""
+    files = chunk["source_file"].unique() if "source_file" in chunk else []
+    if len(files) == 0:
+        return 0.0
+    current = Path(str(files[-1]))
+    before = 0
+    if current.parent.is_dir():
+        for p in sorted(current.parent.rglob("*")):
+            if p.is_file() and str(p) < str(current):
+                before += p.stat().st_size
+    frac = 1.0
+    return min(total, before + frac * (current.stat().st_size if current.exists() else 0))

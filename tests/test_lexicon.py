@@ -1,0 +1,130 @@
+"""Lexicon model, YAML validation with file/line/contrast/variant in every error, built-in lexicons."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from framing import Lexicon, LexiconError, list_lexicons, load_lexicon
+
+from .conftest import ROOT
+
+MINI = ROOT / "tests" / "fixtures" / "mini-lexicon.yaml"
+
+GOOD = """\
+name: tiny
+version: "1"
+sides: {ru: Russian, ua: Ukrainian}
+contrasts:
+  capital:
+    label: Capital
+    sources: [somewhere]
+    variants:
+      kyiv: {side: ua, patterns: ["Kyiv"]}
+      kiev: {side: ru, patterns: ["Kiev"], except: ["chicken Kiev"]}
+"""
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "lex.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _error(tmp_path, text) -> str:
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(_write(tmp_path, text))
+    return str(err.value)
+
+
+def test_load_from_path_and_model(tmp_path):
+    lex = load_lexicon(_write(tmp_path, GOOD))
+    assert lex.name == "tiny" and lex.sides == {"ru": "Russian", "ua": "Ukrainian"}
+    kiev = lex.contrasts["capital"].variants["kiev"]
+    assert kiev.patterns == ("Kiev",) and kiev.exceptions == ("chicken Kiev",) and kiev.side == "ru"
+    assert len(lex.sha256) == 64
+
+
+def test_to_frame_one_row_per_pattern():
+    frame = load_lexicon(MINI).to_frame()
+    assert list(frame.columns) == ["contrast", "contrast_label", "group", "variant", "side", "pattern", "kind",
+                                   "case_sensitive", "sources"]
+    row = frame[(frame.pattern == "LPR")].iloc[0]
+    assert row.variant == "dpr" and bool(row.case_sensitive) and row.kind == "pattern"
+    assert set(frame[frame.kind == "except"].pattern) >= {"chicken Kiev", "Dynamo Kyiv", "war crimes"}
+
+
+def test_repr_html_escapes():
+    lex = Lexicon.from_dict({"name": "x", "contrasts": {"c": {"label": "<b>bold</b>", "variants": {
+        "a": {"patterns": ["<script>"]}, "b": {"patterns": ["b"]}}}}})
+    html = lex._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;bold" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        (GOOD.replace("sources: [somewhere]", "sources: [somewhere]\n    colour: red"),
+         ["line 8", "contrast 'capital'", "unknown key 'colour'"]),
+        (GOOD.replace('kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], spelling: x}'),
+         ["line 9", "contrast 'capital', variant 'kyiv'", "unknown key 'spelling'"]),
+        (GOOD.replace('patterns: ["Kyiv"]', 'patterns: [""]'),
+         ["line 9", "variant 'kyiv'", "empty pattern"]),
+        (GOOD.replace('patterns: ["Kyiv"]', "patterns: []"),
+         ["line 9", "variant 'kyiv'", "no patterns"]),
+        (GOOD.replace('      kiev: {side: ru, patterns: ["Kiev"], except: ["chicken Kiev"]}\n', ""),
+         ["line 8", "contrast 'capital' has 1 variant", "at least two"]),
+        (GOOD.replace('patterns: ["Kyiv"]', 'patterns: ["Kyiv", "KIEV"]'),
+         ["line 10", "contrast 'capital'", "'Kiev'", "two variants", "'kyiv' and 'kiev'"]),
+        (GOOD.replace("side: ua,", "side: western,"),
+         ["line 9", "variant 'kyiv'", "unknown side 'western'", "['ru', 'ua']"]),
+        (GOOD.replace('patterns: ["Kyiv"]', 'patterns: ["*yiv"]'),
+         ["variant 'kyiv'", "'*' may only end a word"]),
+        (GOOD.replace("name: tiny", "name: tiny\nauthor: me"), ["line 2", "unknown key 'author'"]),
+        (GOOD.replace("      kyiv: {side: ua,", "      kyiv: {side: ua,,"), ["line 9", "YAML syntax error"]),
+        (GOOD + "  broken: [\n", ["YAML syntax error"]),
+    ],
+)
+def test_validation_errors_name_file_line_contrast_variant(tmp_path, text, needles):
+    msg = _error(tmp_path, text)
+    assert "lex.yaml" in msg
+    for needle in needles:
+        assert needle in msg, msg
+
+
+def test_unknown_builtin_lists_the_builtins():
+    with pytest.raises(LexiconError, match="russia-ukraine"):
+        load_lexicon("no-such-lexicon")
+
+
+def test_yaml_is_read_safely(tmp_path):
+    msg = _error(tmp_path, "!!python/object/apply:os.system ['echo hi']\n")
+    assert "YAML" in msg
+
+
+def test_list_lexicons_has_two_domains():
+    names = set(list_lexicons()["name"])
+    assert "russia-ukraine" in names and len(names) >= 2
+
+
+REQUIRED_FORMS = [
+    "Kiev", "Kyiv", "Kharkov", "Kharkiv", "Odessa", "Odesa", "Nikolaev", "Mykolaiv", "Lugansk", "Luhansk",
+    "Donbass", "Donbas", "Zaporozhye", "Zaporizhzhia", "Artemovsk", "Artyomovsk", "Bakhmut",
+    "Vladimir Zelensky", "Volodymyr Zelensky", "Zelensky", "Zelenskyy", "Zelenskiy",
+    "special military operation", "military operation", "special operation", "invasion",
+    "full-scale invasion", "war", "reunification", "accession", "joined Russia", "illegally annexed",
+    "Kiev regime", "Revolution of Dignity", "Euromaidan", "DPR", "LPR", "new regions", "new territories",
+    "occupied territories",
+]
+
+
+def test_builtin_russia_ukraine_has_the_required_forms():
+    lex = load_lexicon("russia-ukraine")
+    assert len(lex.contrasts) >= 30
+    forms = {p.casefold() for p in lex.to_frame().query("kind == 'pattern'")["pattern"]}
+    missing = [f for f in REQUIRED_FORMS if f.casefold() not in forms]
+    assert not missing, missing
+    assert all(c.sources and c.label for c in lex.contrasts.values())
+    excepts = {p.casefold() for p in lex.to_frame().query("kind == 'except'")["pattern"]}
+    assert {"chicken kiev", "kievan rus", "dynamo kyiv"} <= excepts

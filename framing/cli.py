@@ -54,6 +54,59 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_kwic(args: argparse.Namespace) -> int:
+    from framing.corpus import load_corpus
+    from framing.lexicon import load_lexicon
+    from framing.match import kwic
+
+    lex = load_lexicon(args.lexicon)
+    corpus = load_corpus(args.path, **_load_kwargs(args))
+    if args.term in lex.contrasts:
+        table = kwic(corpus, lex, contrast=args.term, window=args.window, voice=args.voice)
+    elif args.term in {v.id for v in lex.variants}:
+        table = kwic(corpus, lex, variant=args.term, window=args.window, voice=args.voice)
+    else:
+        table = kwic(corpus, pattern=args.term, window=args.window, voice=args.voice)
+    if args.output:
+        table.to_csv(args.output, index=False)
+        print(f"{len(table)} hits written to {args.output}")
+        return 0
+    if not len(table):
+        print("(no hits)")
+    id_w = min(40, max(len(str(d)) for d in table["doc_id"])) if len(table) else 0
+    out_w = min(24, max(len(str(o)) for o in table["outlet"])) if len(table) else 0
+    for row in table.head(args.max_rows).itertuples():
+        print(f"{str(row.doc_id)[:id_w]:<{id_w}}  {str(row.outlet)[:out_w]:<{out_w}}  {row.voice:<9}  "
+              f"{row.left:>{args.window}} [{row.match}] {row.right:<{args.window}}")
+    more = f" ({len(table) - args.max_rows} not shown; use -o FILE.csv for all)" if len(table) > args.max_rows else ""
+    print(f"\n{len(table)} hits{more}")
+    return 0
+
+
+def _cmd_lexicon(args: argparse.Namespace) -> int:
+    from framing.lexicon import list_lexicons, load_lexicon
+
+    with pd.option_context("display.width", 250, "display.max_colwidth", 80, "display.max_rows", 1000):
+        if args.action == "list":
+            print(list_lexicons().to_string(index=False))
+            return 0
+        if not args.name:
+            raise FramingError(f"`framing lexicon {args.action}` needs a lexicon name or YAML path")
+        lex = load_lexicon(args.name)
+        if args.action == "check":
+            n_pat = int((lex.to_frame()["kind"] == "pattern").sum())
+            print(f"{lex.path}: OK, {len(lex.contrasts)} contrasts, {len(lex.variants)} variants, "
+                  f"{n_pat} patterns, sides {list(lex.sides)}")
+            return 0
+        print(repr(lex))
+        if lex.description:
+            print(lex.description)
+        frame = lex.to_frame()
+        frame["pattern"] = frame["pattern"].where(frame["kind"] == "pattern", "not: " + frame["pattern"])
+        print(frame[["contrast", "variant", "side", "pattern"]].fillna("").to_string(index=False))
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from framing.report import render_report
 
@@ -72,6 +125,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log", action="store_true", help="also list every removed boilerplate line")
     _corpus_options(p)
     p.set_defaults(func=_cmd_corpus)
+
+    p = sub.add_parser("kwic", help="keyword in context: every hit of a variant, contrast or pattern")
+    p.add_argument("path", help="the corpus (as for `framing corpus`)")
+    p.add_argument("term", help="a variant id, a contrast id, or a free pattern such as 'annex*'")
+    p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
+    p.add_argument("--window", type=int, default=50, help="characters of context each side")
+    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
+                   help="keep only this voice (repeatable)")
+    p.add_argument("--max-rows", type=int, default=200, help="rows to print (all go to --output)")
+    p.add_argument("-o", "--output", help="write the table to this CSV file instead")
+    _corpus_options(p)
+    p.set_defaults(func=_cmd_kwic)
+
+    p = sub.add_parser("lexicon", help="list, show or check lexicons")
+    p.add_argument("action", choices=["list", "show", "check"])
+    p.add_argument("name", nargs="?", help="built-in lexicon name, or a YAML file for show/check")
+    p.set_defaults(func=_cmd_lexicon)
 
     p = sub.add_parser("report", help="write the report on a corpus into a folder")
     p.add_argument("path", help="the corpus (as for `framing corpus`)")
@@ -96,6 +166,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("framing: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

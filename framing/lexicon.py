@@ -93,6 +93,9 @@ class Lexicon:
     path: Path | None = None
     sha256: str = ""
 
+    def __deepcopy__(self, memo):  # immutable: sklearn's clone and pandas attrs share it
+        return self
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_dict(cls, data: dict, *, path: str | Path | None = None, text: str | None = None,

@@ -49,3 +49,36 @@ def test_console_script_exit_status_and_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "framing.cli", "corpus", str(tmp_path / "a.csv"),
                            "--drop-empty"], capture_output=True, text=True)
     assert proc.returncode == 2  # every article dropped: nothing left is still an error
+
+
+def test_kwic_command_variant_and_pattern(capsys):
+    assert main(["kwic", "data/seed", "kiev", "--lexicon", "tests/fixtures/mini-lexicon.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "[Kiev]" in out and "9 hits" in out
+    assert main(["kwic", "data/seed", "annex*", "--voice", "quoted"]) == 0
+    out = capsys.readouterr().out
+    assert "[annexation]" in out and "1 hits" in out
+
+
+def test_kwic_writes_csv(tmp_path, capsys):
+    out = tmp_path / "k.csv"
+    assert main(["kwic", "data/seed", "referendum*", "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 3 and {"left", "match", "right", "voice"} <= set(table.columns)
+
+
+def test_lexicon_list_show_check(capsys):
+    assert main(["lexicon", "list"]) == 0
+    assert "russia-ukraine" in capsys.readouterr().out
+    assert main(["lexicon", "show", "tests/fixtures/mini-lexicon.yaml"]) == 0
+    assert "not: chicken Kiev" in capsys.readouterr().out
+    assert main(["lexicon", "check", "tests/fixtures/mini-lexicon.yaml"]) == 0
+    assert "OK, 5 contrasts" in capsys.readouterr().out
+
+
+def test_lexicon_check_bad_file_one_line_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\ncontrasts:\n  c:\n    variants:\n      a: {patterns: [x]}\n")
+    assert main(["lexicon", "check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.yaml, line 4" in err and "contrast 'c' has 1 variant" in err

@@ -11,10 +11,10 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_stats.py
 
-scattertext is NOT a framing dependency. Its side runs in this interpreter when ``import
-scattertext`` works here, otherwise in the interpreter named by ``$SCATTERTEXT_PYTHON`` (default
-``/tmp/st-venv/bin/python`` when it exists), as a subprocess that times itself. Make that
-throwaway environment with::
+scattertext is NOT a framing dependency. Its side runs with this interpreter when ``import
+scattertext`` works here, otherwise with the interpreter named by ``$SCATTERTEXT_PYTHON`` (default
+``/tmp/st-venv/bin/python`` when it exists), in a worker subprocess that times each run itself
+(its start-up and imports are not timed). Make that throwaway environment with::
 
     python3 -m venv /tmp/st-venv
     /tmp/st-venv/bin/pip install scattertext==0.2.2 six future   # 0.2.2 imports six/future
@@ -40,16 +40,15 @@ sys.path.insert(0, str(ROOT))
 from framing.distinctive import distinctive_terms  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "convention2012" / "speeches.csv"
-ROUNDS = 3  # scattertext runs; framing runs FRAMING_REPEATS times per round
+ROUNDS = 5  # scattertext runs; framing runs FRAMING_REPEATS times per round per setting
 FRAMING_REPEATS = 5
 
-SCATTERTEXT_RUN = r"""
+SCATTERTEXT_WORKER = r"""
 import json, sys, time
 import pandas as pd
 import scattertext as st
 df = pd.read_csv(sys.argv[1], keep_default_na=False)
-times = []
-for _ in range(int(sys.argv[2])):
+for _ in sys.stdin:  # one timed run per line read, so that runs interleave with framing's
     t0 = time.perf_counter()
     corpus = st.CorpusFromPandas(df, category_col="party", text_col="text",
                                  nlp=st.whitespace_nlp_with_sentences).build()
@@ -57,13 +56,14 @@ for _ in range(int(sys.argv[2])):
     scorer = st.LogOddsRatioInformativeDirichletPrior(priors, sigma=500, scale_type="word")
     freq = corpus.get_term_freq_df()
     z = scorer.get_scores(freq["democrat freq"], freq["republican freq"])
-    times.append(time.perf_counter() - t0)
-print(json.dumps({"times": times, "n_terms": int(len(z)), "version": st.version}))
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "n_terms": int(len(z)), "version": st.version}),
+          flush=True)
 """
 
 
-def _scattertext_runner():
-    """A function running ``n`` timed scattertext runs, or None with the reason."""
+def _scattertext_python() -> tuple[str | None, str]:
+    """An interpreter that imports scattertext, or None with the reason."""
     try:
         import scattertext  # noqa: F401
     except ImportError:
@@ -73,15 +73,8 @@ def _scattertext_runner():
         probe = subprocess.run([python, "-c", "import scattertext"], capture_output=True, text=True)
         if probe.returncode != 0:
             return None, f"{python} cannot import scattertext: {probe.stderr.strip()[-200:]}"
-    else:
-        python = sys.executable
-
-    def run(n: int) -> dict:
-        done = subprocess.run([python, "-c", SCATTERTEXT_RUN, str(CORPUS), str(n)],
-                              capture_output=True, text=True, check=True)
-        return json.loads(done.stdout.strip().splitlines()[-1])
-
-    return run, python
+        return python, python
+    return sys.executable, sys.executable
 
 
 def _time(fn, repeats: int) -> list[float]:
@@ -105,19 +98,33 @@ def main() -> int:
     n_terms = {}
     for name, kwargs in configs.items():  # warm up (imports, caches) and count the terms
         n_terms[name] = len(distinctive_terms(speeches, "party", "democrat", "republican", **kwargs))
-    run_scattertext, where = _scattertext_runner()
+    python, where = _scattertext_python()
+    worker = None
+    if python is not None:  # scattertext runs in its own process, which times itself
+        worker = subprocess.Popen([python, "-c", SCATTERTEXT_WORKER, str(CORPUS)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     framing_times: dict[str, list[float]] = {name: [] for name in configs}
     st_times: list[float] = []
     st_info: dict = {}
-    for _ in range(ROUNDS):
-        for name, kwargs in configs.items():
-            framing_times[name] += _time(
-                lambda kw=kwargs: distinctive_terms(speeches, "party", "democrat", "republican",
-                                                    **kw), FRAMING_REPEATS)
-        if run_scattertext is not None:
-            st_info = run_scattertext(1)
-            st_times += st_info["times"]
+    try:
+        for _ in range(ROUNDS):
+            for name, kwargs in configs.items():
+                framing_times[name] += _time(
+                    lambda kw=kwargs: distinctive_terms(speeches, "party", "democrat",
+                                                        "republican", **kw), FRAMING_REPEATS)
+            if worker is not None:
+                worker.stdin.write("run\n")
+                worker.stdin.flush()
+                line = worker.stdout.readline()
+                if not line:
+                    raise RuntimeError("the scattertext worker stopped; see its error above")
+                st_info = json.loads(line)
+                st_times.append(st_info["seconds"])
+    finally:
+        if worker is not None:
+            worker.stdin.close()
+            worker.wait()
 
     mb = speeches["text"].str.len().sum() / 1e6
     print(f"convention2012: {len(speeches)} speeches, {mb:.2f} M characters, democrat vs republican")
@@ -125,7 +132,7 @@ def main() -> int:
         best = min(framing_times[name])
         print(f"framing distinctive_terms, {name:20s} {best:8.3f} s  (best of "
               f"{len(framing_times[name])}; {n_terms[name]} terms)")
-    if run_scattertext is None:
+    if worker is None:
         print(f"scattertext: not run ({where})")
         return 0
     best_st = min(st_times)

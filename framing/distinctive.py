@@ -73,12 +73,15 @@ def _first_positions(codes: np.ndarray) -> np.ndarray:
 
 
 def _ngram_table(token_lists: list[list[str]], doc_group: np.ndarray, n_groups: int,
-                 lo: int, hi: int, stop: frozenset[str]) -> tuple[pa.Array, sparse.csr_matrix]:
+                 lo: int, hi: int, stop: frozenset[str],
+                 sort: bool = False) -> tuple[pa.Array, sparse.csr_matrix]:
     """Count the n-grams (lo <= n <= hi) of some documents: (terms, term x group counts).
 
     Every token is coded once; the code of an n-gram is built from the code of its (n-1)-gram
     prefix and its last token, so only distinct n-grams are ever joined into strings. N-grams
-    never cross a document boundary.
+    never cross a document boundary. ``sort=True`` returns the terms sorted, ranking tokens
+    rather than strings: valid when no token is empty or holds a character <= " ", as with
+    word-character tokens (then "a b" < "a" + anything longer, as the token tuples compare).
     """
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
     total = int(lengths.sum())
@@ -101,33 +104,51 @@ def _ngram_table(token_lists: list[list[str]], doc_group: np.ndarray, n_groups: 
     if stop:
         stop_arr = pa.array(sorted(stop), type=pa.large_string())
         is_stop = pc.is_in(vocab, value_set=stop_arr).to_numpy(zero_copy_only=False)
-    key = codes
+    ranks: list[np.ndarray] = []  # per block: the vocabulary rank of each token of each term
+    if sort:
+        vocab_rank = np.empty(len(vocab), dtype=np.int64)
+        vocab_rank[pc.sort_indices(vocab).to_numpy()] = np.arange(len(vocab))
+    starts = np.arange(total)  # where an n-gram fits inside its document
+    key = codes  # per position: the code of the n-gram starting there (-1: none)
     for n in range(1, hi + 1):
-        m = total - n + 1
-        if m <= 0:
-            break
-        if n > 1:  # code of the n-gram starting at i, from its prefix's code and its last token
-            key = pd.factorize(key[:m] * len(vocab) + codes[n - 1:])[0]
+        if n > 1:
+            starts = starts[starts + n <= end_of[starts]]
+            if len(starts) == 0:
+                break
+            code = pd.factorize(key[starts] * len(vocab) + codes[starts + n - 1])[0]
+            if n < hi:
+                key = np.full(total, -1, dtype=np.int64)
+                key[starts] = code
+        else:
+            code = codes
         if n < lo:
             continue
-        valid = np.arange(n, m + n) <= end_of[:m]  # the n-gram ends inside its document
+        where, inverse = starts, code
         if is_stop is not None:
+            keep = np.ones(len(starts), dtype=bool)
             for j in range(n):
-                valid &= ~is_stop[codes[j:j + m]]
-        if n == 1 and valid.all():
-            start, inverse = _first_positions(codes), codes
-        else:
-            positions = np.flatnonzero(valid)
-            inverse = pd.factorize(key[positions])[0]
-            start = positions[_first_positions(inverse)]
-        words = vocab.take(codes[start])
+                keep &= ~is_stop[codes[starts + j]]
+            if not keep.all():
+                where, inverse = starts[keep], pd.factorize(code[keep])[0]
+        first = where[_first_positions(inverse)]
+        words = vocab.take(codes[first])
         for j in range(1, n):
-            words = pc.binary_join_element_wise(words, vocab.take(codes[start + j]), _SPACE)
+            words = pc.binary_join_element_wise(words, vocab.take(codes[first + j]), _SPACE)
         terms.append(words)
         blocks.append(sparse.csr_matrix(
-            (np.ones(len(inverse), dtype=np.int64), (inverse, group_of[:m][valid])),
-            shape=(len(start), n_groups)))
-    return pa.concat_arrays(terms), sparse.vstack(blocks, format="csr")
+            (np.ones(len(inverse), dtype=np.int64), (inverse, group_of[where])),
+            shape=(len(first), n_groups)))
+        if sort:
+            block = np.full((len(first), hi), -1, dtype=np.int64)  # -1: shorter terms first
+            for j in range(n):
+                block[:, j] = vocab_rank[codes[first + j]]
+            ranks.append(block)
+    found, table = pa.concat_arrays(terms), sparse.vstack(blocks, format="csr")
+    if sort and ranks:
+        rank = np.concatenate(ranks)
+        order = np.lexsort(rank.T[::-1])
+        found, table = found.take(order), table[order]
+    return found, table
 
 
 def _merge(terms: list[pa.Array], tables: list[sparse.csr_matrix],
@@ -202,7 +223,7 @@ def _count(chunks, by, text_col, tokenize, merge_each, lo, hi, stop):
                 batch.append(tokens if isinstance(tokens, list) else list(tokens))
                 n_tokens += len(batch[-1])
             found, table = _ngram_table(batch, doc_group[done:done + len(batch)], len(groups),
-                                        lo, hi, stop)
+                                        lo, hi, stop, sort=not merge_each)
             done += len(batch)
             terms.append(found)
             tables.append(table)

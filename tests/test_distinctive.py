@@ -287,6 +287,7 @@ def test_term_counts_equal_countvectorizer_with_word_pattern(seed_corpus):
     pd.testing.assert_frame_equal(got, per_outlet.loc[got.index, got.columns],
                                   check_names=False, check_index_type=False)
     assert set(got.index) == set(per_outlet.index)
+    assert got.index.tolist() == sorted(got.index)  # by code point, as Python sorts str
 
 
 def test_default_tokenizer_is_lowercased_word_runs():
@@ -341,12 +342,19 @@ def test_custom_tokenizer_and_repeated_terms_are_added_up():
 
 
 def test_chunks_and_batches_count_like_the_whole(docs, monkeypatch):
-    whole = term_counts(docs, ngram_range=(1, 2))
-    chunked = term_counts([docs.iloc[:2], docs.iloc[2:4], docs.iloc[4:]], ngram_range=(1, 2))
+    whole = term_counts(docs, ngram_range=(1, 3))
+    chunked = term_counts([docs.iloc[:2], docs.iloc[2:4], docs.iloc[4:]], ngram_range=(1, 3))
     pd.testing.assert_frame_equal(whole, chunked)
     monkeypatch.setattr(distinctive, "_CHUNK_TOKENS", 3)  # many small batches per chunk
-    pd.testing.assert_frame_equal(whole, term_counts(docs, ngram_range=(1, 2)))
-    pd.testing.assert_frame_equal(whole, term_counts(iter([docs]), ngram_range=(1, 2)))
+    pd.testing.assert_frame_equal(whole, term_counts(docs, ngram_range=(1, 3)))
+    pd.testing.assert_frame_equal(whole, term_counts(iter([docs]), ngram_range=(1, 3)))
+
+
+def test_terms_sort_by_code_point_whatever_the_tokens():
+    docs = pd.DataFrame({"outlet": ["A", "B"], "text": ["ab a b a_b ab_ b a", "zz a0 A9 é e 1"]})
+    for tokenizer in (None, str.split):
+        got = term_counts(docs, ngram_range=(1, 3), tokenizer=tokenizer)
+        assert got.index.tolist() == sorted(got.index)
 
 
 # ---------------------------------------------------------------------- distinctive_terms

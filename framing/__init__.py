@@ -10,12 +10,17 @@ from framing.corpus import corpus_summary, dropped_documents, input_files, iter_
 from framing.lexicon import Contrast, Lexicon, Variant, list_lexicons, load_lexicon
 from framing.match import count_hits, find_hits, kwic
 from framing.report import render_report
+from framing.stats import lean, outlet_map, outlet_similarity, variant_shares
 from framing.vectorize import FramingVectorizer
 from framing.voice import assign_voices, voice_of, voice_spans
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "lean",
+    "outlet_map",
+    "outlet_similarity",
+    "variant_shares",
     "FramingVectorizer",
     "Contrast",
     "Lexicon",

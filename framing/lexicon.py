@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -353,20 +354,32 @@ def load_lexicon(name_or_path: str | Path | Lexicon) -> Lexicon:
     """
     if isinstance(name_or_path, Lexicon):
         return name_or_path
+    path = _resolve(name_or_path)
+    stat = path.stat()
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _resolve(name_or_path: str | Path) -> Path:
     text_path = Path(name_or_path)
     builtin = _builtin_dir().joinpath(f"{name_or_path}.yaml")
     if not text_path.suffix and builtin.is_file():
-        text, where = builtin.read_text("utf-8"), Path(str(builtin))
-    elif text_path.is_file():
-        try:
-            text = text_path.read_text("utf-8")
-        except UnicodeDecodeError:
-            raise LexiconError(f"{text_path}: not UTF-8 text; save the lexicon as UTF-8") from None
-        where = text_path
-    else:
-        names = sorted(p.name[:-5] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml"))
-        raise LexiconError(f"{name_or_path}: no such lexicon file, and not a built-in lexicon "
-                           f"(built-in: {', '.join(names)})")
+        return Path(str(builtin))
+    if text_path.is_file():
+        return text_path
+    names = sorted(p.name[:-5] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml"))
+    raise LexiconError(f"{name_or_path}: no such lexicon file, and not a built-in lexicon "
+                       f"(built-in: {', '.join(names)})")
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
+    """Parse and validate a lexicon file once per version of the file (Lexicons are immutable)."""
+    text_path = Path(path)
+    try:
+        text = text_path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise LexiconError(f"{text_path}: not UTF-8 text; save the lexicon as UTF-8") from None
+    where = text_path
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

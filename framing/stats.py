@@ -18,7 +18,7 @@ from scipy.spatial.distance import jensenshannon
 from framing._errors import FramingError
 from framing.voice import VOICES
 
-__all__ = ["variant_shares", "lean", "outlet_similarity", "outlet_map"]
+__all__ = ["variant_shares", "lean", "trend", "outlet_similarity", "outlet_map"]
 
 SHARE_COLUMNS = ["group", "contrast", "variant", "side", "n_hits", "n_docs", "n_contrast_hits",
                  "n_contrast_docs", "share", "ci_low", "ci_high", "ci_method", "n_group_docs", "n_words",
@@ -314,6 +314,96 @@ def lean(
                 rows.append((g, d, na, nb, value, 2 * lo[0] - 1, 2 * hi[0] - 1, "jeffreys"))
         out = pd.DataFrame(rows, columns=["group", "n_docs", "n_a", "n_b", "lean", "ci_low", "ci_high", "ci_method"])
     out["side_a"], out["side_b"] = a, b
+    return out
+
+
+# ------------------------------------------------------------------------------------- trends
+def trend(
+    hits: pd.DataFrame,
+    corpus: pd.DataFrame,
+    by: str = "outlet",
+    voice: str | Iterable[str] | None = "authorial",
+    *,
+    variant: str | None = None,
+    contrast: str | None = None,
+    freq: str = "M",
+    sides: Sequence[str] | None = None,
+    lexicon=None,
+    level: float = 0.95,
+    n_boot: int = 1000,
+    min_docs: int = 10,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """A variant's share (or the lean score) per group and period of publication.
+
+    Parameters
+    ----------
+    hits, corpus, by, voice
+        As for :func:`variant_shares`; articles without a ``published`` date are left out and
+        counted in ``attrs["n_undated"]``.
+    variant : str, optional
+        The variant whose share of its contrast to follow; ``contrast`` is needed when the same
+        variant id exists in several contrasts. Without ``variant``, the lean score is followed.
+    freq : str, default="M"
+        Period length, a pandas period alias: ``"W"``, ``"M"``, ``"Q"``, ``"Y"``.
+    sides, lexicon
+        For the lean score, as in :func:`lean`.
+    level, n_boot, min_docs, seed
+        As for :func:`variant_shares`.
+
+    Returns
+    -------
+    DataFrame
+        ``group, period`` (period start, a Timestamp), ``measure`` (``share`` or ``lean``),
+        ``value, ci_low, ci_high, ci_method, n_hits, n_docs``; periods without hits are absent.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, trend
+    >>> corpus = load_corpus("data/seed")
+    >>> trend(find_hits(corpus), corpus, lexicon="russia-ukraine", freq="Y")[["group", "period", "value"]]
+               group     period     value
+    0   American Age 2022-01-01 -1.000000
+    1             RT 2023-01-01  1.000000
+    2        Reuters 2022-01-01 -0.333333
+    3   The National 2022-01-01 -0.636364
+    4  TheJournal.ie 2022-01-01 -1.000000
+    """
+    _check_inputs(hits, corpus, by)
+    if "published" not in corpus.columns:
+        raise FramingError("the corpus has no `published` column; trends need publication dates")
+    dated = corpus["published"].notna()
+    periods = corpus.loc[dated, "published"].dt.to_period(freq).dt.start_time
+    rows = []
+    for period in sorted(periods.unique()):
+        docs = periods.index[periods == period]
+        sub_corpus = corpus.loc[docs]
+        sub_hits = hits[hits["doc_id"].isin(docs)]
+        if variant is not None:
+            table = variant_shares(sub_hits, sub_corpus, by, voice, level=level, n_boot=n_boot, min_docs=min_docs,
+                                   seed=seed)
+            table = table[table["variant"] == variant]
+            if contrast is not None:
+                table = table[table["contrast"] == contrast]
+            if table["contrast"].nunique() > 1:
+                raise FramingError(f"variant {variant!r} is in several contrasts {sorted(table['contrast'].unique())}; "
+                                   f"pass contrast=")
+            for r in table.itertuples():
+                if r.n_contrast_hits:
+                    rows.append((r.group, period, "share", r.share, r.ci_low, r.ci_high, r.ci_method, r.n_hits,
+                                 r.n_contrast_docs))
+        else:
+            table = lean(sub_hits, sub_corpus, by, voice, sides=sides, lexicon=lexicon, level=level, n_boot=n_boot,
+                         min_docs=min_docs, seed=seed)
+            for r in table.itertuples():
+                if r.n_a + r.n_b:
+                    rows.append((r.group, period, "lean", r.lean, r.ci_low, r.ci_high, r.ci_method, r.n_a + r.n_b,
+                                 r.n_docs))
+    out = pd.DataFrame(rows, columns=["group", "period", "measure", "value", "ci_low", "ci_high", "ci_method",
+                                      "n_hits", "n_docs"])
+    out = out.sort_values(["group", "period"], key=lambda s: s.astype(str) if s.name == "group" else s,
+                          kind="stable").reset_index(drop=True)
+    out.attrs["n_undated"] = int((~dated).sum())
     return out
 
 

@@ -5,12 +5,12 @@ report. Everything public is importable from here: ``from framing import load_co
 """
 
 from framing._errors import CorpusError, FramingError, LexiconError
-from framing.clean import clean_text, cleaning_log
+from framing.clean import clean_text, cleaning_log, cleaning_summary
 from framing.corpus import corpus_summary, dropped_documents, input_files, iter_corpus, load_corpus
 from framing.distinctive import distinctive_terms, keyness, log_odds, term_counts
 from framing.lexicon import Contrast, Lexicon, Variant, list_lexicons, load_lexicon
 from framing.match import count_hits, find_hits, kwic
-from framing.report import render_report
+from framing.report import render_report, save_table, show_text_table
 from framing.stats import lean, outlet_map, outlet_similarity, trend, variant_shares
 from framing.vectorize import FramingVectorizer
 from framing.voice import assign_voices, voice_of, voice_spans
@@ -21,6 +21,7 @@ __all__ = [
     "assign_voices",
     "clean_text",
     "cleaning_log",
+    "cleaning_summary",
     "Contrast",
     "corpus_summary",
     "CorpusError",
@@ -44,6 +45,8 @@ __all__ = [
     "outlet_map",
     "outlet_similarity",
     "render_report",
+    "save_table",
+    "show_text_table",
     "term_counts",
     "trend",
     "Variant",

@@ -11,7 +11,7 @@ from importlib import resources
 import pandas as pd
 import yaml
 
-__all__ = ["clean_text", "cleaning_log", "CLEANING_LOG_COLUMNS"]
+__all__ = ["clean_text", "cleaning_log", "cleaning_summary", "CLEANING_LOG_COLUMNS"]
 
 CLEANING_LOG_COLUMNS = ["doc_id", "line_no", "text", "reason"]
 
@@ -166,3 +166,40 @@ def cleaning_log(corpus: pd.DataFrame) -> pd.DataFrame:
 
     log = audit_of(corpus).cleaning
     return log[log["doc_id"].isin(corpus.index)].reset_index(drop=True)
+
+
+def cleaning_summary(corpus: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
+    """Removed boilerplate lines per group and reason: what cleaning took out, at a glance.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table from :func:`framing.load_corpus`.
+    by : str, default="outlet"
+        Any corpus column.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``group, n_articles, n_articles_cleaned`` (articles that lost at least
+        one line), ``n_removed_lines``, then one column per reason with its line count.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, cleaning_summary
+    >>> cleaning_summary(load_corpus("data/seed")).set_index("group").loc["RT", ["n_removed_lines", "headline"]]
+    n_removed_lines    1
+    headline           1
+    Name: RT, dtype: int64
+    """
+    log = cleaning_log(corpus)
+    groups = corpus[by]
+    log = log.assign(group=groups.reindex(log["doc_id"]).to_numpy())
+    per_reason = log.pivot_table(index="group", columns="reason", values="line_no", aggfunc="count", fill_value=0)
+    per_reason.columns.name = None
+    out = pd.DataFrame({"n_articles": groups.value_counts(),
+                        "n_articles_cleaned": log.groupby("group")["doc_id"].nunique(),
+                        "n_removed_lines": log.groupby("group").size()})
+    out = out.join(per_reason).fillna(0).astype("int64")
+    out.index.name = "group"
+    return out.sort_index().reset_index()

@@ -110,8 +110,15 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from framing.report import render_report
 
-    out = render_report(args.path, args.out, by=args.by, title=args.title, load_kwargs=_load_kwargs(args))
-    print(f"report written to {out}")
+    import time
+
+    started = time.perf_counter()
+    groups = [g.strip() for g in args.groups.split(",")] if args.groups else None
+    out = render_report(args.path, args.out, lexicon=args.lexicon, by=args.by, voices=args.voice or ["authorial"],
+                        exclude_shared=args.exclude_shared, groups=groups, title=args.title, seed=args.seed,
+                        load_kwargs=_load_kwargs(args), progress=sys.stderr.isatty())
+    print(f"report written to {out}/report.html ({time.perf_counter() - started:.0f} s); tables in {out}/tables, "
+          f"provenance in {out}/provenance.json")
     return 0
 
 
@@ -149,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default="outlet", help="column to compare (default: outlet)")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--title", default=None, help="title of the report")
+    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
+                   help="voice counted in shares and lean (repeatable; default: authorial)")
+    p.add_argument("--exclude-shared", action="store_true",
+                   help="leave out wording copied word for word between outlets (wire copy)")
+    p.add_argument("--groups", default=None, help="comma-separated groups to keep, in this order")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     _corpus_options(p)
     p.set_defaults(func=_cmd_report)
     return parser

@@ -1,4 +1,4 @@
-"""Stage 8, report: write the report on a corpus into a folder, atomically, with provenance."""
+"""Stage 8, report: run the report notebook in a Jupyter kernel and write HTML, tables and provenance."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import html
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,25 +16,72 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.clean import cleaning_log
-from framing.corpus import corpus_summary, dropped_documents, input_files, load_corpus
+from framing._errors import CorpusError, FramingError
 
-__all__ = ["render_report"]
+__all__ = ["render_report", "save_table", "show_text_table", "REPORT_NOTEBOOK"]
 
-_LIBRARIES = ("pandas", "numpy", "scikit-learn", "matplotlib", "pyyaml", "pyarrow")
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+REPORT_NOTEBOOK = NOTEBOOKS / "02_outlet_report.ipynb"
+_LIBRARIES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "pyyaml", "pyarrow", "hyperscan",
+              "datasketch", "papermill", "nbconvert", "nbclient", "ipykernel", "adjustText", "dask", "distributed")
 
 
+# --------------------------------------------------------------------------- used by the notebook
+def save_table(table: pd.DataFrame, name: str, tables_dir: str | os.PathLike | None) -> pd.DataFrame:
+    """Write ``table`` to ``<tables_dir>/<name>.csv`` (when a folder is given) and return it.
+
+    Report notebooks call this for every table behind a chart, so the report folder holds the
+    numbers of every figure. CSVs are written deterministically (no index, ``\\n`` line ends,
+    floats with 10 significant digits), so the same inputs give byte-identical files.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> from framing.report import save_table
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = save_table(pd.DataFrame({"a": [1 / 3]}), "demo", folder)
+    >>> (pathlib.Path(folder) / "demo.csv").read_text()
+    'a\\n0.3333333333\\n'
+    """
+    if tables_dir is not None:
+        folder = Path(tables_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not re.fullmatch(r"[\w.-]+", name):
+            raise FramingError(f"table name {name!r} must be letters, digits, '_', '-' or '.'")
+        table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n", float_format="%.10g")
+    return table
+
+
+def show_text_table(table: pd.DataFrame, *, max_rows: int | None = None):
+    """An HTML view of a table holding article text, every cell HTML-escaped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report import show_text_table
+    >>> "&lt;script&gt;" in show_text_table(pd.DataFrame({"t": ["<script>"]})).data
+    True
+    """
+    from IPython.display import HTML
+
+    shown = table if max_rows is None else table.head(max_rows)
+    body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="framing-text")
+    note = f"<p><i>{len(table) - len(shown):,} more rows in the CSV.</i></p>" if len(shown) < len(table) else ""
+    return HTML(body + note)
+
+
+# ------------------------------------------------------------------------------------ provenance
 def _git_revision() -> str | None:
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
                              cwd=Path(__file__).parent)
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def provenance(parameters: dict, inputs: pd.DataFrame, started: datetime) -> dict:
-    """The provenance record of a report: versions, git revision, input hashes, parameters, times."""
+def provenance(parameters: dict, inputs: list[dict], lexicon, started: datetime) -> dict:
+    """The provenance record of a report: versions, git revision, input and lexicon hashes, parameters."""
     from framing import __version__
 
     versions = {}
@@ -49,92 +97,220 @@ def provenance(parameters: dict, inputs: pd.DataFrame, started: datetime) -> dic
         "platform": platform.platform(),
         "libraries": versions,
         "parameters": parameters,
-        "inputs": inputs.to_dict(orient="records"),
+        "inputs": inputs,
+        "lexicon": {"name": lexicon.name, "version": lexicon.version, "path": str(lexicon.path),
+                    "sha256": lexicon.sha256},
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
-def _write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+# -------------------------------------------------------------------------------- checks first
+def _columns_of(path: Path, load_kwargs: dict) -> list[str]:
+    """The corpus columns, read cheaply (metadata.csv, a CSV header, a Parquet schema, a JSONL line)."""
+    from framing.corpus import TABLE_SUFFIXES
+
+    if path.is_dir():
+        if (path / "metadata.csv").exists():
+            return list(pd.read_csv(path / "metadata.csv", nrows=0).columns)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TABLE_SUFFIXES))
+        if not files:
+            raise CorpusError(f"{path}: no readable articles: the folder has no metadata.csv beside .txt files and "
+                              f"no {', '.join(TABLE_SUFFIXES)} files")
+        path = files[0]
+    name = path.name.lower()
+    try:
+        if name.endswith((".parquet", ".pq")):
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+            return list(pd.read_json(path, lines=True, nrows=1).columns)
+        sep = "\t" if ".tsv" in name else ","
+        return list(pd.read_csv(path, nrows=0, sep=sep).columns)
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"{path}: cannot be read ({exc})") from None
 
 
-def _html_page(title: str, tables: dict[str, pd.DataFrame]) -> str:
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}</style>",
-             f"</head><body><h1>{html.escape(title)}</h1>"]
-    for name, table in tables.items():
-        parts.append(f"<h2>{html.escape(name.replace('_', ' '))}</h2>")
-        parts.append(table.to_html(index=False, escape=True, na_rep=""))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
+    """Fail in well under a second on the usual mistakes, before any kernel starts."""
+    from framing.lexicon import load_lexicon
+
+    if not corpus.exists():
+        raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
+    lex = load_lexicon(lexicon)
+    columns = _columns_of(corpus, load_kwargs)
+    derived = {"outlet", "title", "published", "url", "text", "n_words", "source_file", "encoding"}
+    outlet_col = load_kwargs.get("outlet_col", "outlet")
+    if by not in columns and by not in derived:
+        raise CorpusError(f"{corpus}: no column '{by}' to compare (--by); the columns are {columns}")
+    if by == "outlet" and outlet_col not in columns:
+        raise CorpusError(f"{corpus}: no column '{outlet_col}' (the outlet column); the columns are {columns}; "
+                          f"pass --outlet-col")
+    if groups:
+        col = outlet_col if by == "outlet" else by
+        if corpus.is_dir() and (corpus / "metadata.csv").exists():
+            values = pd.read_csv(corpus / "metadata.csv", usecols=[col])[col]
+        elif corpus.is_file() and corpus.name.lower().endswith((".csv", ".csv.gz", ".tsv", ".tsv.gz")):
+            values = pd.read_csv(corpus, usecols=[col], sep="\t" if ".tsv" in corpus.name.lower() else ",")[col]
+        else:
+            values = None
+        if values is not None:
+            present = set(values.dropna().astype(str).str.strip())
+            missing = [g for g in groups if g not in present]
+            if missing:
+                raise CorpusError(f"{corpus}: no articles for {by} {missing}; the {by} values are "
+                                  f"{sorted(present)[:20]}")
+    return lex
 
 
+# ------------------------------------------------------------------------------------- the HTML
+_HIDE_CODE_CSS = """
+<style>
+  #framing-show-code { margin: 0 0 1em 0; }
+  body:not(.framing-code) .jp-CodeCell .jp-Cell-inputWrapper,
+  body:not(.framing-code) .jp-CodeCell .jp-InputArea { display: none; }
+  body:not(.framing-code) .jp-OutputPrompt, body:not(.framing-code) .jp-InputPrompt { display: none; }
+  table.framing-text td { font-family: ui-monospace, monospace; font-size: 85%; }
+</style>
+"""
+_SHOW_CODE_BUTTON = (
+    "<label id='framing-show-code'><input type='checkbox' "
+    "onchange=\"document.body.classList.toggle('framing-code', this.checked)\"> show the code</label>"
+)
+
+
+def _to_html(executed_nb, title: str) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    body, _ = exporter.from_notebook_node(executed_nb, resources={"metadata": {"name": title}})
+    body = body.replace("</head>", _HIDE_CODE_CSS + "</head>", 1)
+    body = re.sub(r"(<body[^>]*>)", r"\1" + _SHOW_CODE_BUTTON.replace("\\", "\\\\"), body, count=1)
+    return body
+
+
+# ----------------------------------------------------------------------------------- the entry
 def render_report(
     corpus: str | os.PathLike,
     out: str | os.PathLike,
     *,
+    lexicon="russia-ukraine",
     by: str = "outlet",
+    voices: tuple[str, ...] | list[str] = ("authorial",),
+    exclude_shared: bool = False,
+    groups: list[str] | None = None,
     title: str | None = None,
+    seed: int = 0,
     load_kwargs: dict | None = None,
+    notebook: str | os.PathLike | None = None,
+    progress: bool = True,
+    timeout: int = 1800,
 ) -> Path:
-    """Write the report on ``corpus`` into the folder ``out``.
+    """Run the report notebook on a corpus in a real Jupyter kernel and write the report folder.
 
-    The folder gets ``report.html``, ``tables/*.csv`` (every table in the report) and
-    ``provenance.json``. Everything is written into a temporary folder beside ``out`` that is
-    renamed into place at the end, so an interrupted run never leaves a half report.
+    ``out`` receives: ``report.ipynb`` (the executed notebook), ``report.html`` (one
+    self-contained file: figures embedded, article text HTML-escaped, code hidden behind a
+    "show the code" switch), ``tables/*.csv`` (every table behind every chart) and
+    ``provenance.json`` (framing version, git revision, sha256 of every input file and of the
+    lexicon, parameters, Python and library versions, start and end time). Everything is written
+    into a temporary folder beside ``out`` and renamed into place at the end, so an interrupted
+    run never leaves a half report. The same inputs give byte-identical tables.
 
     Parameters
     ----------
     corpus : str or path
         Anything :func:`framing.load_corpus` reads.
     out : str or path
-        The report folder; replaced if it exists.
+        The report folder; replaced when the run succeeds.
+    lexicon : str, path or Lexicon, default="russia-ukraine"
     by : str, default="outlet"
         The corpus column to compare.
+    voices : list of str, default=("authorial",)
+        Voices that count in shares and lean.
+    exclude_shared : bool, default=False
+        Leave out wording copied between outlets (wire copy).
+    groups : list of str, optional
+        Only these groups, in this order.
     title : str, optional
-        Title of the report (default: "Framing report: <corpus>").
+        Report title (default: "How outlets word the story: <corpus name>").
+    seed : int, default=0
+        Bootstrap seed.
     load_kwargs : dict, optional
-        Passed to :func:`framing.load_corpus`.
+        Passed to :func:`framing.load_corpus` (``text_col=``, ``drop_empty=``, ...).
+    notebook : path, optional
+        Another parameterised report notebook to run (default ``notebooks/02_outlet_report.ipynb``).
+    progress : bool, default=True
+        Show a progress bar over the notebook's cells.
+    timeout : int, default=1800
+        Seconds allowed per cell.
 
     Returns
     -------
     Path
         The report folder.
 
+    Raises
+    ------
+    CorpusError, LexiconError
+        Before any kernel starts, for a missing corpus, a bad lexicon, an unknown ``by``
+        column or a requested group without articles.
+    FramingError
+        When a cell of the notebook fails (the message names the cell and the error; the
+        executed notebook with the error is kept next to ``out`` as ``<out>.failed.ipynb``).
+
     Examples
     --------
     >>> import tempfile, pathlib
     >>> from framing import render_report
-    >>> out = render_report("data/seed", pathlib.Path(tempfile.mkdtemp()) / "seed")
+    >>> out = render_report("data/seed", pathlib.Path(tempfile.mkdtemp()) / "seed", progress=False)
     >>> sorted(p.name for p in out.iterdir())
-    ['provenance.json', 'report.html', 'tables']
+    ['provenance.json', 'report.html', 'report.ipynb', 'tables']
     """
-    started = datetime.now(UTC)
-    load_kwargs = dict(load_kwargs or {})
-    data = load_corpus(corpus, **load_kwargs)
-    if by not in data.columns:
-        from framing._errors import CorpusError
+    import nbformat
+    import papermill as pm
 
-        raise CorpusError(f"{corpus}: no column '{by}' to compare; the columns are {list(data.columns)}")
-    title = title or f"Framing report: {Path(corpus).name}"
-    summary = corpus_summary(data, by=by)
-    tables = {
-        "corpus_summary": summary,
-        "cleaning_log": cleaning_log(data),
-        "dropped_documents": dropped_documents(data),
-    }
+    started = datetime.now(UTC)
+    corpus_path = Path(corpus).expanduser()
+    load_kwargs = dict(load_kwargs or {})
+    lex = _preflight(corpus_path, lexicon, by, groups, load_kwargs)
+    nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK
+    if not nb_path.exists():
+        raise FramingError(f"{nb_path}: the report notebook is missing; reinstall framing from its repository")
+    title = title or f"How outlets word the story: {corpus_path.name}"
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    params = {
+        "corpus_path": str(corpus_path.resolve()),
+        "lexicon": str(lex.path) if lex.path is not None else lex.name,
+        "by": by,
+        "voices": list(voices),
+        "exclude_shared": bool(exclude_shared),
+        "groups": list(groups) if groups else None,
+        "title": title,
+        "seed": int(seed),
+        "load_kwargs": load_kwargs,
+        "tables_dir": str(tmp / "tables"),
+    }
     try:
-        _write_tables(tables, tmp / "tables")
-        (tmp / "report.html").write_text(_html_page(title, tables), encoding="utf-8")
-        params = {"corpus": str(corpus), "by": by, "title": title, **load_kwargs}
-        record = provenance(params, input_files(data), started)
+        executed_path = tmp / "report.ipynb"
+        try:
+            pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(nb_path.parent),
+                                kernel_name="python3", progress_bar=progress, request_save_on_cell_execute=False,
+                                execution_timeout=timeout)
+        except pm.PapermillExecutionError as exc:
+            failed = out.parent / f"{out.name}.failed.ipynb"
+            if executed_path.exists():
+                shutil.copy(executed_path, failed)
+            raise FramingError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
+                               f"(executed notebook kept at {failed})") from None
+        executed = nbformat.read(executed_path, as_version=4)
+        (tmp / "report.html").write_text(_to_html(executed, html.escape(title)), encoding="utf-8")
+        inputs_csv = tmp / "tables" / "input_files.csv"
+        inputs = pd.read_csv(inputs_csv).to_dict(orient="records") if inputs_csv.exists() else []
+        public = {k: v for k, v in params.items() if k != "tables_dir"}
+        record = provenance(public, inputs, lex, started)
         (tmp / "provenance.json").write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
         if out.exists():
             shutil.rmtree(out)

@@ -1,0 +1,1311 @@
+"""Stage 6, plot: one chart per function; each draws on ``ax`` (default: the current Axes) and returns it.
+
+Colours are colour-blind safe (Okabe–Ito) and mean one thing each across every chart: one colour per
+side of the lexicon (:data:`SIDE_COLORS`), one per voice (:data:`VOICE_COLORS`). Outlets are listed
+in one meaningful order (by lean score, see :func:`outlet_order`); intervals are drawn wherever the
+statistic has one and ``n=`` says how many articles or hits stand behind each row.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import zlib
+from collections.abc import Sequence
+from functools import lru_cache
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import colors as mcolors
+from matplotlib import dates as mdates
+from matplotlib import transforms as mtransforms
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from framing._errors import FramingError
+from framing.voice import VOICES
+
+__all__ = [
+    "OKABE_ITO",
+    "SIDE_COLORS",
+    "VOICE_COLORS",
+    "outlet_order",
+    "plot_distinctive_terms",
+    "plot_heatmap",
+    "plot_lean",
+    "plot_outlet_map",
+    "plot_shares",
+    "plot_shares_grid",
+    "plot_trend",
+    "plot_voice",
+]
+
+#: The Okabe–Ito palette (Okabe & Ito 2008), distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
+#: One colour per side, in every chart. ``None``: variants that belong to no side. Add your own
+#: lexicon's sides here; unknown sides get a stable colour from the rest of the palette.
+SIDE_COLORS: dict[str | None, str] = {
+    "ru_state": OKABE_ITO["vermillion"],
+    "ua_western": OKABE_ITO["blue"],
+    "conventional": OKABE_ITO["orange"],
+    "guardian_2019": OKABE_ITO["sky_blue"],
+    None: OKABE_ITO["grey"],
+}
+#: One colour per voice (none of them a side's colour).
+VOICE_COLORS = {
+    "authorial": OKABE_ITO["bluish_green"],
+    "quoted": OKABE_ITO["yellow"],
+    "distanced": OKABE_ITO["reddish_purple"],
+}
+_VOICE_LABELS = {
+    "authorial": "authorial: own words",
+    "quoted": "quoted",
+    "distanced": "distanced: scare quotes, “so-called”",
+}
+_EXTRA_SIDE_COLORS = [OKABE_ITO[c] for c in ("orange", "sky_blue", "bluish_green", "reddish_purple", "black")]
+_OUTLET_COLORS = [OKABE_ITO[c] for c in ("black", "bluish_green", "reddish_purple", "orange", "sky_blue")]
+_LINESTYLES = ["-", "--", ":", "-."]
+_MARKERS = ["o", "s", "D", "^", "v", "P"]
+_MUTED = "0.45"
+
+_SHARE_NEED = ("group", "contrast", "variant", "side", "n_hits", "n_contrast_hits", "n_contrast_docs", "share",
+               "ci_low", "ci_high")
+
+
+# ------------------------------------------------------------------------------------- helpers
+def _require(table, columns: Sequence[str], source: str) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise FramingError(f"expected a DataFrame from {source}, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise FramingError(f"expected the table returned by {source}; it lacks the column(s) {missing} "
+                           f"(its columns are {list(table.columns)})")
+
+
+def _side_color(side) -> str:
+    side = _none(side)
+    if side is None:
+        return SIDE_COLORS[None]
+    if side in SIDE_COLORS:
+        return SIDE_COLORS[side]
+    return _EXTRA_SIDE_COLORS[zlib.crc32(str(side).encode()) % len(_EXTRA_SIDE_COLORS)]
+
+
+def _mix(color, other, t: float) -> tuple:
+    a, b = np.array(mcolors.to_rgb(color)), np.array(mcolors.to_rgb(other))
+    return tuple((1 - t) * a + t * b)
+
+
+def _variant_styles(variants: Sequence[str], sides: pd.Series) -> dict[str, dict]:
+    """Colour and marker per variant: the side's own colour, then lighter and darker shades of it."""
+    by_side: dict = {}
+    for v in variants:
+        by_side.setdefault(_none(sides.get(v)), []).append(v)
+    steps = [0.0, 0.45, -0.35, 0.65, -0.55, 0.8]  # + towards white, - towards black
+    styles = {}
+    for side, vs in by_side.items():
+        base = _side_color(side)
+        for i, v in enumerate(vs):
+            t = steps[i % len(steps)]
+            color = _mix(base, "black", -t) if t < 0 else _mix(base, "white", t)
+            styles[v] = {"color": color, "marker": _MARKERS[i % len(_MARKERS)], "side": side}
+    return styles
+
+
+def _none(x):
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA else x
+
+
+def _lexicon(lexicon):
+    if lexicon is None:
+        return None
+    from framing.lexicon import load_lexicon
+
+    return load_lexicon(lexicon)
+
+
+@lru_cache(maxsize=1)
+def _builtin_side_names() -> dict:
+    from framing.lexicon import list_lexicons, load_lexicon
+
+    names = {}
+    try:
+        for name in list_lexicons()["name"]:
+            names.update({k: v for k, v in load_lexicon(name).sides.items() if k not in names})
+    except Exception:  # a broken built-in lexicon must not break a chart
+        pass
+    return names
+
+
+def _side_name(side, lex=None) -> str:
+    """Human-readable name of a side, without its parenthesised examples."""
+    side = _none(side)
+    if side is None:
+        return "no side"
+    desc = (lex.sides.get(side) if lex is not None else None) or _builtin_side_names().get(side)
+    if not desc:
+        return str(side).replace("_", " ")
+    return re.sub(r"\s*\([^)]*\)", "", desc).strip()
+
+
+def _contrast_label(contrast, lex=None) -> str:
+    if lex is not None and contrast in lex.contrasts:
+        return lex.contrasts[contrast].label
+    return str(contrast).replace("_", " ")
+
+
+def _variant_label(contrast, variant, lex=None) -> str:
+    """The variant's label, else its first pattern when that spells the id (``Kiev``), else the id."""
+    name = str(variant).replace("_", " ")
+    if lex is not None and contrast in lex.contrasts and variant in lex.contrasts[contrast].variants:
+        v = lex.contrasts[contrast].variants[variant]
+        if v.label:
+            return v.label
+        words = v.patterns[0].replace("*", "").split()[: len(name.split())]
+
+        def norm(x):
+            return re.sub(r"[^a-z0-9]", "", x.lower())
+
+        if words and norm(" ".join(words)) == norm(name):
+            return " ".join(words)
+    return name
+
+
+def _rows(ax: Axes, labels: Sequence[str]) -> np.ndarray:
+    """One row per label, the first at the top; returns the y positions."""
+    ys = np.arange(len(labels), dtype=float)
+    ax.set_yticks(ys, labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    return ys
+
+
+def _style(ax: Axes, grid_axis: str = "x") -> None:
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    ax.grid(axis=grid_axis, color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _legend_above(ax: Axes, handles, title: str, ncol: int | None = None, **kwargs) -> None:
+    """Title, then a one-to-two-row legend between the title and the plot."""
+    ncol = ncol or min(len(handles), 3)
+    nrow = int(np.ceil(len(handles) / ncol)) if handles else 0
+    if handles:
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False,
+                  fontsize="small", handletextpad=0.4, columnspacing=1.2, borderaxespad=0.2, **kwargs)
+    ax.set_title(title, loc="left", pad=6 + 17 * nrow, fontweight="bold")
+
+
+def _n(n) -> str:
+    return f"{int(n):,}"
+
+
+def _groups(present: Sequence, order: Sequence | None) -> list:
+    if order is None:
+        return list(present)
+    order = list(order)
+    unknown = [g for g in order if g not in set(present)]
+    if unknown:
+        raise FramingError(f"order names groups that are not in the table: {unknown}; "
+                           f"the groups are {list(present)}")
+    return order
+
+
+# ------------------------------------------------------------------------------------- order
+def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
+    """Outlets sorted by lean score, the order every chart lists them in.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The per-group table of :func:`framing.lean` (sorted by its ``lean``), or the table of
+        :func:`framing.variant_shares` (sorted by the lean of its side-tagged hits: side A is the
+        alphabetically first side, as in :func:`framing.lean`).
+    ascending : bool, default=True
+        From side B (negative lean) to side A; groups without side-tagged hits come last.
+
+    Returns
+    -------
+    list
+        Group names, the first to be drawn at the top.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, lean
+    >>> from framing.plot import outlet_order
+    >>> corpus = load_corpus("data/seed")
+    >>> outlet_order(lean(find_hits(corpus), corpus, lexicon="russia-ukraine"))
+    ['American Age', 'TheJournal.ie', 'The National', 'Reuters', 'RT']
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise FramingError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "
+                           f"got {type(table).__name__}")
+    if {"group", "lean"} <= set(table.columns):
+        if "doc_id" in table.columns:
+            raise FramingError("outlet_order needs one row per group: use lean(..., unit='group')")
+        score = table.set_index("group")["lean"]
+    elif {"group", "side", "n_hits"} <= set(table.columns):
+        sides = sorted(s for s in table["side"].dropna().unique())[:2]
+        if len(sides) < 2:
+            score = pd.Series(np.nan, index=pd.Index(table["group"].unique()))
+        else:
+            t = table[table["side"].isin(sides)]
+            na = t[t["side"] == sides[0]].groupby("group")["n_hits"].sum()
+            nb = t[t["side"] == sides[1]].groupby("group")["n_hits"].sum()
+            groups = pd.Index(table["group"].unique())
+            na, nb = na.reindex(groups, fill_value=0), nb.reindex(groups, fill_value=0)
+            score = ((na - nb) / (na + nb).replace(0, np.nan)).astype(float)
+    else:
+        raise FramingError("outlet_order expects the table of framing.lean (group, lean) or of "
+                           f"framing.variant_shares (group, side, n_hits); its columns are {list(table.columns)}")
+    frame = pd.DataFrame({"group": score.index, "score": score.to_numpy(dtype=float)})
+    frame["key"] = frame["score"] if ascending else -frame["score"]
+    frame["name"] = frame["group"].astype(str)
+    return frame.sort_values(["key", "name"], na_position="last", kind="stable")["group"].tolist()
+
+
+# ------------------------------------------------------------------------------------- shares
+def plot_shares(
+    shares: pd.DataFrame,
+    contrast: str,
+    *,
+    ax: Axes | None = None,
+    order: Sequence | None = None,
+    lexicon=None,
+    legend: bool | str = True,
+    title: str | None = None,
+) -> Axes:
+    """Each outlet's share of each variant of one contrast, with its interval.
+
+    One row per outlet, one dot per variant (the side's colour; several variants of one side in
+    shades and marker shapes), a line for its interval. ``n=`` is the number of the outlet's
+    articles with a hit in the contrast; outlets without hits are listed as "no hits", not drawn.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        From :func:`framing.variant_shares`.
+    contrast : str
+        The contrast id (e.g. ``"capital"``).
+    ax : Axes, optional
+        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    order : list, optional
+        Outlets from top to bottom (a subset is allowed); default :func:`outlet_order` of ``shares``.
+    lexicon : str, Path or Lexicon, optional
+        Gives the contrast's title and the variants' names.
+    legend : bool, default=True
+        Draw the legend above the plot: one row per side, naming the side and its variants
+        (``"variants"``: the variants only, in one row).
+    title : str, optional
+        Default: the contrast's label.
+
+    Returns
+    -------
+    Axes
+        The matplotlib axes containing the plot.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, variant_shares
+    >>> import matplotlib.pyplot as plt
+    >>> from framing.plot import plot_shares
+    >>> corpus = load_corpus("data/seed")
+    >>> shares = variant_shares(find_hits(corpus), corpus, lexicon="russia-ukraine")
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_shares(shares, "capital", ax=ax, lexicon="russia-ukraine")
+    >>> ax.get_title(loc="left")
+    "Name of Ukraine's capital"
+    >>> [t.get_text() for t in ax.get_yticklabels()][-1]
+    'RT (n=1)'
+    """
+    _require(shares, _SHARE_NEED, "framing.variant_shares")
+    known = list(dict.fromkeys(shares["contrast"]))
+    if contrast not in known:
+        raise FramingError(f"no contrast {contrast!r} in the shares table; its contrasts are {known}")
+    if ax is None:
+        ax = plt.gca()
+    lex = _lexicon(lexicon)
+    groups = _groups(list(dict.fromkeys(shares["group"])), order) if order is not None else outlet_order(shares)
+    sub = shares[shares["contrast"] == contrast]
+    first = sub.drop_duplicates("group").set_index("group")
+    has_hits = first["n_contrast_hits"].reindex(groups).fillna(0) > 0
+    variants = list(dict.fromkeys(sub["variant"]))
+    styles = _variant_styles(variants, sub.drop_duplicates("variant").set_index("variant")["side"])
+    labels = [f"{g} (n={_n(first.at[g, 'n_contrast_docs'])})" if has_hits[g] else str(g) for g in groups]
+    ys = _rows(ax, labels)
+    pos = dict(zip(groups, ys, strict=True))
+    step = min(0.22, 0.6 / max(len(variants), 1))
+    offsets = (np.arange(len(variants)) - (len(variants) - 1) / 2) * step
+    handles = []
+    for v, off in zip(variants, offsets, strict=True):
+        st = styles[v]
+        rows = sub[(sub["variant"] == v) & sub["group"].isin([g for g in groups if has_hits[g]])]
+        name = _variant_label(contrast, v, lex)
+        handles.append(Line2D([], [], color=st["color"], marker=st["marker"], linestyle="-", label=name))
+        if rows.empty:
+            continue
+        x = rows["share"].to_numpy(dtype=float)
+        lo = np.nan_to_num(x - rows["ci_low"].to_numpy(dtype=float), nan=0.0).clip(min=0)
+        hi = np.nan_to_num(rows["ci_high"].to_numpy(dtype=float) - x, nan=0.0).clip(min=0)
+        y = np.array([pos[g] for g in rows["group"]]) + off
+        ax.errorbar(x, y, xerr=[lo, hi], fmt=st["marker"], color=st["color"], markersize=6, elinewidth=1.6,
+                    capsize=0, markeredgecolor="white", markeredgewidth=0.6, label=name)
+    for g in groups:
+        if not has_hits[g]:
+            ax.text(0.5, pos[g], "no hits", ha="center", va="center", color=_MUTED, fontsize="small", style="italic")
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel("Share of the outlet's hits in this contrast (line: 95% interval)")
+    ax.set_ylabel("Outlet (n = articles with a hit)")
+    _style(ax)
+    title = title if title is not None else _contrast_label(contrast, lex)
+    if not legend:
+        _legend_above(ax, [], title)
+    elif legend == "variants":
+        _legend_above(ax, handles, title, ncol=min(len(handles), 4))
+    else:  # one row per side: "Russian state usage:  ● Kiev"
+        per_side: dict = {}
+        for h, v in zip(handles, variants, strict=True):
+            per_side.setdefault(styles[v]["side"], []).append(h)
+        width = max(len(r) for r in per_side.values()) + 1
+        grid = [[_blank(f"{_side_name(side, lex)}:")] + hs + [_blank("")] * (width - 1 - len(hs))
+                for side, hs in per_side.items()]
+        _legend_above(ax, [grid[r][c] for c in range(width) for r in range(len(grid))], title, ncol=width)
+    return ax
+
+
+def _blank(label: str) -> Line2D:
+    return Line2D([], [], linestyle="", marker="", label=label)
+
+
+def plot_shares_grid(
+    shares: pd.DataFrame,
+    contrasts: Sequence[str] | None = None,
+    *,
+    ncols: int = 3,
+    order: Sequence | None = None,
+    lexicon=None,
+    fig: Figure | None = None,
+) -> np.ndarray:
+    """Small multiples of :func:`plot_shares`: one panel per contrast with hits, one outlet order.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        From :func:`framing.variant_shares`.
+    contrasts : list of str, optional
+        The contrasts to draw, in this order; default every contrast with hits. Contrasts without
+        hits are skipped (list them in the text instead).
+    ncols : int, default=3
+        Panels per row.
+    order : list, optional
+        Outlets from top to bottom in every panel; default :func:`outlet_order` of ``shares``.
+    lexicon : str, Path or Lexicon, optional
+        Panel titles are the lexicon's contrast labels, variants its names.
+    fig : Figure or SubFigure, optional
+        An empty figure to draw the panels on; default a new figure sized to the panels (the one
+        place where a chart creates its figure).
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        The panels, one per contrast drawn, in reading order.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, variant_shares
+    >>> from framing.plot import plot_shares_grid
+    >>> corpus = load_corpus("data/seed")
+    >>> shares = variant_shares(find_hits(corpus), corpus, lexicon="russia-ukraine")
+    >>> axes = plot_shares_grid(shares, ["capital", "war_name", "lviv"], lexicon="russia-ukraine")
+    >>> [ax.get_title(loc="left") for ax in axes]  # Lviv has no hits in the seed corpus
+    ["Name of Ukraine's capital", 'What the war is called']
+    """
+    _require(shares, _SHARE_NEED, "framing.variant_shares")
+    if ncols < 1:
+        raise FramingError(f"ncols must be at least 1, not {ncols}")
+    known = list(dict.fromkeys(shares["contrast"]))
+    hits = shares.groupby("contrast", sort=False)["n_contrast_hits"].max()
+    if contrasts is None:
+        contrasts = [c for c in known if hits[c] > 0]
+    else:
+        unknown = [c for c in contrasts if c not in hits.index]
+        if unknown:
+            raise FramingError(f"no contrast {unknown} in the shares table; its contrasts are {known}")
+        contrasts = [c for c in contrasts if hits[c] > 0]
+    if not contrasts:
+        raise FramingError("no contrast has hits: nothing to draw")
+    lex = _lexicon(lexicon)
+    groups = _groups(list(dict.fromkeys(shares["group"])), order) if order is not None else outlet_order(shares)
+    nrows = int(np.ceil(len(contrasts) / ncols))
+    if fig is None:
+        fig = plt.figure(figsize=(5.2 * min(ncols, len(contrasts)), nrows * (0.3 * len(groups) + 1.9)),
+                         layout="constrained")
+    axes = fig.subplots(nrows, min(ncols, len(contrasts)), squeeze=False).ravel()
+    for i, (ax, c) in enumerate(zip(axes, contrasts, strict=False)):
+        plot_shares(shares, c, ax=ax, order=groups, lexicon=lex, legend="variants",
+                    title=textwrap.fill(_contrast_label(c, lex), 44))
+        if i < len(contrasts) - ncols:
+            ax.set_xlabel("")
+        ax.set_ylabel("")
+    for ax in axes[len(contrasts):]:
+        fig.delaxes(ax)
+    drawn = shares[shares["contrast"].isin(contrasts)]
+    sides = list(dict.fromkeys(_none(x) for x in drawn["side"]))
+    fig.legend(handles=[Patch(color=_side_color(x), label=_side_name(x, lex)) for x in sides],
+               loc="outside upper left", ncol=len(sides), frameon=False, alignment="left",
+               title="Which term each outlet uses, contrast by contrast (dot: share of the outlet's hits in the "
+                     "contrast; line: 95% interval; n = articles with a hit).\nColour: the side that uses the term.",
+               title_fontproperties={"weight": "bold", "size": "large"})
+    return np.asarray(axes[: len(contrasts)], dtype=object)
+
+
+# --------------------------------------------------------------------------------------- lean
+def plot_lean(
+    lean_table: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    order: Sequence | None = None,
+    lexicon=None,
+    title: str | None = None,
+) -> Axes:
+    """Outlets on the lean score, with intervals, sorted by lean.
+
+    The dot takes the colour of the side the outlet leans to; the axis names the two sides at its
+    ends and ``n=`` counts the outlet's articles with side-tagged terms.
+
+    Parameters
+    ----------
+    lean_table : DataFrame
+        From :func:`framing.lean` (``unit="group"``).
+    ax : Axes, optional
+        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    order : list, optional
+        Outlets from top to bottom; default sorted by lean (:func:`outlet_order`).
+    lexicon : str, Path or Lexicon, optional
+        Names the sides (default: the built-in lexicons' names for them).
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        The matplotlib axes containing the plot.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, lean
+    >>> import matplotlib.pyplot as plt
+    >>> from framing.plot import plot_lean
+    >>> corpus = load_corpus("data/seed")
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_lean(lean(find_hits(corpus), corpus, lexicon="russia-ukraine"), ax=ax)
+    >>> print(ax.get_xlabel())
+    Lean score
+    ← Ukrainian official / Western usage  |  Russian state usage →
+    >>> len(ax.containers)  # one dot and interval per outlet
+    5
+    """
+    _require(lean_table, ("group", "lean", "ci_low", "ci_high", "n_docs"), "framing.lean")
+    if "doc_id" in lean_table.columns:
+        raise FramingError("plot_lean draws one row per group: use lean(..., unit='group')")
+    if ax is None:
+        ax = plt.gca()
+    lex = _lexicon(lexicon)
+    t = lean_table.drop_duplicates("group").set_index("group")
+    groups = _groups(list(t.index), order) if order is not None else outlet_order(lean_table)
+    side_a = t["side_a"].iloc[0] if "side_a" in t.columns and len(t) else None
+    side_b = t["side_b"].iloc[0] if "side_b" in t.columns and len(t) else None
+    name_a = _side_name(side_a, lex) if side_a is not None else "side A"
+    name_b = _side_name(side_b, lex) if side_b is not None else "side B"
+    has = t["lean"].reindex(groups).notna()
+    ys = _rows(ax, [f"{g} (n={_n(t.at[g, 'n_docs'])})" if has[g] else str(g) for g in groups])
+    ax.axvline(0, color="0.25", linewidth=0.9, zorder=1)
+    for g, y in zip(groups, ys, strict=True):
+        if not has[g]:
+            ax.text(0, y, "no side-tagged terms", ha="center", va="center", color=_MUTED, fontsize="small",
+                    style="italic", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+            continue
+        x = float(t.at[g, "lean"])
+        lo, hi = np.nan_to_num([x - float(t.at[g, "ci_low"]), float(t.at[g, "ci_high"]) - x]).clip(min=0)
+        color = _side_color(side_a if x > 0 else side_b if x < 0 else None)
+        ax.errorbar([x], [y], xerr=[[lo], [hi]], fmt="o", color=color, markersize=7, elinewidth=2, capsize=0,
+                    zorder=3)
+    ax.set_xlim(-1.08, 1.08)
+    ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["−1", "−0.5", "0", "+0.5", "+1"])
+    ax.set_xlabel(f"Lean score\n← {name_b}  |  {name_a} →")
+    ax.set_ylabel("Outlet (n = articles with side-tagged terms)")
+    _style(ax)
+    ax.set_title(title if title is not None else "Whose terms does each outlet use? (dot: lean score, line: 95% "
+                 "interval)", loc="left", fontweight="bold")
+    return ax
+
+
+# -------------------------------------------------------------------------------------- voice
+def plot_voice(
+    hits_or_counts: pd.DataFrame,
+    *,
+    contrast: str | None = None,
+    variant: str | None = None,
+    by: str = "outlet",
+    ax: Axes | None = None,
+    order: Sequence | None = None,
+    lexicon=None,
+    title: str | None = None,
+) -> Axes:
+    """How each outlet's hits of a contrast or variant split into authorial, quoted and distanced.
+
+    Does the outlet adopt the term in its own words, or only quote it (or keep it at a distance)?
+    100% stacked bars, one per outlet, with ``n=`` hits.
+
+    Parameters
+    ----------
+    hits_or_counts : DataFrame
+        From :func:`framing.find_hits` (grouped by the column ``by``) or :func:`framing.count_hits`
+        (already grouped; every group it counted is listed, with or without hits).
+    contrast, variant : str, optional
+        Keep this contrast's or variant's hits (both: the variant within that contrast); neither:
+        all hits.
+    by : str, default="outlet"
+        The grouping column of find_hits output.
+    ax : Axes, optional
+        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    order : list, optional
+        Outlets from top to bottom (e.g. :func:`outlet_order`); default by share of authorial hits.
+    lexicon : str, Path or Lexicon, optional
+        Names the contrast and the variant in the title.
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        The matplotlib axes containing the plot.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits
+    >>> import matplotlib.pyplot as plt
+    >>> from framing.plot import plot_voice
+    >>> hits = find_hits(load_corpus("data/seed"))
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_voice(hits, contrast="war_name", ax=ax, lexicon="russia-ukraine")
+    >>> ax.get_title(loc="left")
+    'Own words or quoted? What the war is called'
+    >>> len(ax.patches)  # 3 voices x 5 outlets
+    15
+    """
+    if not isinstance(hits_or_counts, pd.DataFrame):
+        raise FramingError(f"plot_voice expects the table of framing.find_hits or framing.count_hits, "
+                           f"got {type(hits_or_counts).__name__}")
+    cols = set(hits_or_counts.columns)
+    all_groups: list = []
+    if {"group", "voice", "n_hits"} <= cols:
+        h = hits_or_counts.assign(_w=hits_or_counts["n_hits"].astype(float), _g=hits_or_counts["group"])
+        all_groups = list(hits_or_counts.attrs.get("n_docs", {}) or [])
+    elif {"doc_id", "voice", "contrast", "variant"} <= cols:
+        if by not in cols:
+            raise FramingError(f"no column {by!r} in the hits to group by; its columns are {list(hits_or_counts.columns)}")
+        h = hits_or_counts.assign(_w=1.0, _g=hits_or_counts[by])
+    else:
+        raise FramingError("plot_voice expects the table of framing.find_hits or framing.count_hits; "
+                           f"its columns are {list(hits_or_counts.columns)}")
+    lex = _lexicon(lexicon)
+    if contrast is not None:
+        known = list(dict.fromkeys(h["contrast"]))
+        if contrast not in known and not (lex is not None and contrast in lex.contrasts):
+            raise FramingError(f"no hits of contrast {contrast!r}; the contrasts with hits are {known}")
+        h = h[h["contrast"] == contrast]
+    if variant is not None:
+        h = h[h["variant"] == variant]
+        if h.empty and not (lex is not None and any(variant in c.variants for c in lex.contrasts.values())):
+            raise FramingError(f"no hits of variant {variant!r}"
+                               + (f" in contrast {contrast!r}" if contrast else "")
+                               + f"; the variants with hits are {sorted(set(hits_or_counts['variant']))}")
+        if h["contrast"].nunique() > 1:
+            raise FramingError(f"variant {variant!r} is in several contrasts {sorted(h['contrast'].unique())}; "
+                               f"pass contrast=")
+    if ax is None:
+        ax = plt.gca()
+    tab = (h.groupby(["_g", "voice"])["_w"].sum().unstack("voice", fill_value=0)
+           .reindex(columns=list(VOICES), fill_value=0))
+    tab = tab[tab.sum(axis=1) > 0]
+    if order is not None:
+        groups = list(order)
+    else:
+        share = (tab["authorial"] / tab.sum(axis=1)).rename("share").reset_index()
+        share["name"] = share["_g"].astype(str)
+        groups = share.sort_values(["share", "name"], ascending=[False, True])["_g"].tolist()
+        groups += [g for g in all_groups if g not in set(groups)]
+    totals = tab.sum(axis=1)
+    ys = _rows(ax, [f"{g} (n={_n(totals[g])})" if g in tab.index else str(g) for g in groups])
+    drawn = [(g, y) for g, y in zip(groups, ys, strict=True) if g in tab.index]
+    left = np.zeros(len(drawn))
+    for voice in VOICES:
+        frac = np.array([tab.at[g, voice] / totals[g] for g, _ in drawn]) if drawn else np.zeros(0)
+        ax.barh([y for _, y in drawn], frac, left=left, height=0.7, color=VOICE_COLORS[voice],
+                edgecolor="white", linewidth=0.8, label=_VOICE_LABELS[voice])
+        for (_, y), f, lft in zip(drawn, frac, left, strict=True):
+            if f >= 0.08:
+                ax.text(lft + f / 2, y, f"{f:.0%}", ha="center", va="center", fontsize="small",
+                        color="white" if voice != "quoted" else "black")
+        left = left + frac
+    for g, y in zip(groups, ys, strict=True):
+        if g not in tab.index:
+            ax.text(0.5, y, "no hits", ha="center", va="center", color=_MUTED, fontsize="small", style="italic")
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel("Share of the outlet's hits")
+    ax.set_ylabel("Outlet (n = hits)")
+    _style(ax)
+    for spine in ("left", "bottom"):
+        ax.spines[spine].set_visible(False)
+    if title is None:
+        if variant is not None:
+            c = contrast if contrast is not None else (h["contrast"].iloc[0] if len(h) else None)
+            what = f"“{_variant_label(c, variant, lex)}”"
+        elif contrast is not None:
+            what = _contrast_label(contrast, lex)
+        else:
+            what = "all terms of the lexicon"
+        title = f"Own words or quoted? {what}"
+    handles = [Patch(facecolor=VOICE_COLORS[v], label=_VOICE_LABELS[v]) for v in VOICES]
+    _legend_above(ax, handles, title, ncol=3)
+    return ax
+
+
+# -------------------------------------------------------------------------- distinctive terms
+def plot_distinctive_terms(
+    terms: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    n_labels: int = 15,
+    group=None,
+    target: str | None = None,
+    reference: str | None = None,
+    z_crit: float = 1.96,
+    title: str | None = None,
+) -> Axes:
+    """Fightin' Words: each term's z-score against its frequency, the most distinctive labelled.
+
+    Terms above the band are typical of the target, below it of the reference; the shaded band
+    ``|z| < z_crit`` holds the terms whose difference is not significant. The ``n_labels`` terms
+    with the highest and the lowest z beyond the band are labelled, without overlaps
+    (`adjustText`).
+
+    Parameters
+    ----------
+    terms : DataFrame
+        From :func:`framing.distinctive_terms` (or :func:`framing.log_odds`).
+    ax : Axes, optional
+        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    n_labels : int, default=15
+        Terms labelled on each side.
+    group : optional
+        With a table of every group against the rest (a ``group`` column), the group to draw.
+    target, reference : str, optional
+        Names for the two sides of the comparison (default: ``group``, else "the target", and
+        "the rest").
+    z_crit : float, default=1.96
+        Half-width of the band of non-significant terms (1.96: two-sided 5%).
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        The matplotlib axes containing the plot.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, distinctive_terms
+    >>> import matplotlib.pyplot as plt
+    >>> from framing.plot import plot_distinctive_terms
+    >>> terms = distinctive_terms(load_corpus("data/seed"), target="RT", stop_words="english")
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_distinctive_terms(terms, ax=ax, target="RT", reference="the other outlets")
+    >>> sorted(t.get_text() for t in ax.texts if t.get_text() in ("kiev", "2022", "spring"))
+    ['2022', 'kiev', 'spring']
+    """
+    _require(terms, ("term", "n_target", "n_reference", "z"), "framing.distinctive_terms")
+    if "group" in terms.columns:
+        groups = list(dict.fromkeys(terms["group"]))
+        if group is None:
+            raise FramingError(f"this table compares every group with the rest; pass group= one of {groups}")
+        if group not in groups:
+            raise FramingError(f"no group {group!r} in the table; its groups are {groups}")
+        terms = terms[terms["group"] == group]
+        target = target if target is not None else str(group)
+        reference = reference if reference is not None else "the rest"
+    elif group is not None:
+        raise FramingError("group= needs the table of distinctive_terms(target=None), which has a group column")
+    target = target or "the target"
+    reference = reference or "the rest"
+    if ax is None:
+        ax = plt.gca()
+    freq = (terms["n_target"] + terms["n_reference"]).to_numpy(dtype=float)
+    z = terms["z"].to_numpy(dtype=float)
+    ok = np.isfinite(z) & (freq > 0)
+    up, down = ok & (z >= z_crit), ok & (z <= -z_crit)
+    ns = ok & ~up & ~down
+    c_up, c_down = OKABE_ITO["orange"], OKABE_ITO["sky_blue"]
+    ax.axhspan(-z_crit, z_crit, color="0.93", zorder=0, linewidth=0)
+    ax.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+    big = ok.sum() > 5000
+    ax.scatter(freq[ns], z[ns], s=6, color="0.65", alpha=0.5, linewidths=0, rasterized=big, zorder=1)
+    ax.scatter(freq[up], z[up], s=12, color=c_up, alpha=0.8, linewidths=0, rasterized=big, zorder=2)
+    ax.scatter(freq[down], z[down], s=12, color=c_down, alpha=0.8, linewidths=0, rasterized=big, zorder=2)
+    ax.set_xscale("log")
+    ax.set_xlabel(f"How often the term occurs ({target} and {reference} together; log scale)")
+    ax.set_ylabel("Distinctiveness (z-score of the log-odds ratio)")
+    _style(ax, grid_axis="y")
+    if ok.any():
+        ymax = max(np.abs(z[ok]).max(), z_crit) * 1.1
+        ax.set_ylim(-ymax, ymax)
+        ax.set_xlim(freq[ok].min() / 1.6, freq[ok].max() * 1.6)
+    band = ax.text(0.99, 0.5, f"not significant (|z| < {z_crit:g})", transform=ax.get_yaxis_transform(),
+                   ha="right", va="center", color=_MUTED, fontsize="small", style="italic")
+    corner_up = ax.text(0.01, 0.99, f"↑ more typical of {target}", transform=ax.transAxes, ha="left", va="top",
+                        color=_mix(c_up, "black", 0.3), fontweight="bold", fontsize="small")
+    corner_down = ax.text(0.01, 0.01, f"↓ more typical of {reference}", transform=ax.transAxes, ha="left",
+                          va="bottom", color=_mix(c_down, "black", 0.3), fontweight="bold", fontsize="small")
+    texts, labelled = [], []
+    idx = np.arange(len(z))
+    picks = [(idx[up][np.argsort(-z[up], kind="stable")][:n_labels], c_up),
+             (idx[down][np.argsort(z[down], kind="stable")][:n_labels], c_down)]
+    terms_col = terms["term"].astype(str).to_numpy()
+    for chosen, color in picks:
+        labelled += list(chosen)
+        for i in chosen:
+            texts.append(ax.text(freq[i], z[i], terms_col[i], fontsize="small", ha="center", va="center",
+                                 color=_mix(color, "black", 0.45), zorder=4))
+    if labelled:  # ring the labelled points so the leader lines have a visible end
+        ax.scatter(freq[labelled], z[labelled], s=22, facecolors="none", edgecolors="0.2", linewidths=0.7, zorder=3)
+    ax.set_title(title if title is not None else f"Terms that set {target} apart from {reference}",
+                 loc="left", fontweight="bold")
+    if texts:
+        _repel(ax, texts, [t.get_position()[0] for t in texts], [t.get_position()[1] for t in texts],
+               objects=[corner_up, corner_down, band], avoid=np.column_stack([freq[labelled], z[labelled]]),
+               radius=3.5)
+    return ax
+
+
+def _repel(ax: Axes, texts, x, y, objects=None, avoid=None, radius=6.0) -> None:
+    """Move labels off each other (adjustText), then guarantee it, with a thin line to each point.
+
+    adjustText stops at a time limit with a few overlaps left in crowded charts; a greedy pass then
+    moves each remaining offender (least important last) to the nearest free spot around its point.
+    Draw on a figure of its final size: labels are placed in display space.
+    """
+    from adjustText import adjust_text
+
+    fig = ax.get_figure(root=True)
+    fig.canvas.draw()
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    static = [o.get_window_extent() for o in objects] if objects else []
+    if avoid is not None and len(avoid):  # markers that labels must not cover; radius in pixels
+        radii = np.broadcast_to(np.asarray(radius, dtype=float), (len(avoid),))
+        static += [mtransforms.Bbox.from_bounds(qx - r, qy - r, 2 * r, 2 * r)
+                   for (qx, qy), r in zip(ax.transData.transform(np.asarray(avoid, dtype=float)), radii, strict=True)]
+    adjust_text(texts, x=x, y=y, ax=ax, objects=static or None, expand=(1.1, 1.3), force_text=(0.3, 0.5),
+                force_static=(0.05, 0.1), time_lim=0.5)
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    pts = ax.transData.transform(np.column_stack([x, y]))
+    placed = list(static)
+    pad = 2.5
+    for t, (px, py) in zip(texts, pts, strict=True):
+        bb = t.get_window_extent(renderer).expanded(1.0, 1.0)
+        if _free(bb, placed, frame, pad):
+            placed.append(bb)
+            continue
+        w, h = bb.width, bb.height
+        best = None
+        for r in np.arange(0.6, 12, 0.5) * h:
+            for a in np.linspace(0, 2 * np.pi, 24, endpoint=False):
+                cx, cy = px + r * np.cos(a) * max(w / h, 1) * 0.6, py + r * np.sin(a)
+                cand = mtransforms.Bbox.from_bounds(cx - w / 2, cy - h / 2, w, h)
+                if _free(cand, placed, frame, pad):
+                    best = cand
+                    break
+            if best is not None:
+                break
+        if best is None:  # nowhere to put it: leave it out rather than overprint
+            t.set_visible(False)
+            continue
+        ox, oy = ax.transData.transform(t.get_position())
+        dx, dy = best.x0 - bb.x0, best.y0 - bb.y0
+        t.set_position(ax.transData.inverted().transform((ox + dx, oy + dy)))
+        placed.append(best)
+    for t, (px, py) in zip(texts, pts, strict=True):
+        if not t.get_visible():
+            continue
+        bb = t.get_window_extent(renderer)
+        qx, qy = min(max(px, bb.x0), bb.x1), min(max(py, bb.y0), bb.y1)
+        if np.hypot(qx - px, qy - py) > 4:
+            (ax_, ay_), (bx_, by_) = ax.transData.inverted().transform([(px, py), (qx, qy)])
+            ax.add_artist(Line2D([ax_, bx_], [ay_, by_], color="0.6", linewidth=0.6, zorder=t.get_zorder() - 0.5))
+
+
+def _free(bb, placed, frame, pad: float) -> bool:
+    if bb.x0 < frame.x0 or bb.x1 > frame.x1 or bb.y0 < frame.y0 or bb.y1 > frame.y1:
+        return False
+    grown = bb.padded(pad)
+    return not any(grown.overlaps(o) for o in placed)
+
+
+# ---------------------------------------------------------------------------------- outlet map
+def plot_outlet_map(
+    map_table: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    variants: bool = True,
+    n_variant_labels: int = 25,
+    lexicon=None,
+    title: str | None = None,
+) -> Axes:
+    """Outlets, and optionally the variants, on the two-dimensional map of wording.
+
+    An outlet lies towards the variants it uses more than other outlets do. Outlets are large
+    labelled dots; variants small dots in their side's colour, the most used labelled (variants at
+    the same spot share one label). Labels do not overlap (`adjustText`).
+
+    Parameters
+    ----------
+    map_table : DataFrame
+        From :func:`framing.outlet_map`.
+    ax : Axes, optional
+        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    variants : bool, default=True
+        Draw the variants too.
+    n_variant_labels : int, default=25
+        Label this many variants, the most used first.
+    lexicon : str, Path or Lexicon, optional
+        Names the variants and the sides.
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        The matplotlib axes containing the plot.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, variant_shares, outlet_map
+    >>> import matplotlib.pyplot as plt
+    >>> from framing.plot import plot_outlet_map
+    >>> corpus = load_corpus("data/seed")
+    >>> m = outlet_map(variant_shares(find_hits(corpus), corpus))
+    >>> fig, ax = plt.subplots(figsize=(6, 5))
+    >>> ax = plot_outlet_map(m, ax=ax, variants=False)
+    >>> ax.get_xlabel()
+    'Dimension 1 (37% of inertia)'
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['American Age', 'RT', 'Reuters', 'The National', 'TheJournal.ie']
+    """
+    _require(map_table, ("kind", "label", "dim1", "dim2"), "framing.outlet_map")
+    if ax is None:
+        ax = plt.gca()
+    lex = _lexicon(lexicon)
+    g = map_table[map_table["kind"] == "group"]
+    v = map_table[map_table["kind"] == "variant"] if variants else map_table.iloc[:0]
+    explained = map_table.attrs.get("explained") or [
+        float(map_table[c].iloc[0]) if c in map_table.columns and len(map_table) else np.nan
+        for c in ("explained_dim1", "explained_dim2")]
+    what = "variance" if map_table.attrs.get("method") == "pca" else "inertia"
+    ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
+    ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
+    texts, tx, ty = [], [], []
+    handles = []
+    if len(v):
+        sides = [_none(s) for s in v["side"]] if "side" in v.columns else [None] * len(v)
+        for side in dict.fromkeys(sides):
+            m = np.array([s == side for s in sides])
+            ax.scatter(v["dim1"].to_numpy()[m], v["dim2"].to_numpy()[m], s=22, color=_side_color(side), alpha=0.85,
+                       linewidths=0, zorder=2)
+            handles.append(Line2D([], [], marker="o", linestyle="", color=_side_color(side), markersize=5,
+                                  label=f"term: {_side_name(side, lex)}"))
+        vv = v.assign(_name=[_variant_label(c, lab, lex) for c, lab in
+                             zip(v["contrast"] if "contrast" in v.columns else [None] * len(v), v["label"],
+                                 strict=True)],
+                      _side=sides)
+        if "n_hits" in vv.columns:
+            vv = vv.sort_values("n_hits", ascending=False, kind="stable")
+        vv = vv.head(n_variant_labels)
+        span = max(np.ptp(map_table["dim1"]), np.ptp(map_table["dim2"]), 1e-9)
+        key = list(zip((vv["dim1"] / span / 0.02).round(), (vv["dim2"] / span / 0.02).round(), strict=True))
+        for _, block in vv.groupby(pd.Series(key, index=vv.index), sort=False):
+            names = list(dict.fromkeys(block["_name"]))
+            text = ", ".join(names[:4]) + (f" +{len(names) - 4} more" if len(names) > 4 else "")
+            if len(names) > 2:
+                text = "\n".join([", ".join(names[i:i + 2]) for i in range(0, min(len(names), 4), 2)]) + (
+                    f"\n+{len(names) - 4} more" if len(names) > 4 else "")
+            sides_here = set(block["_side"])
+            color = _side_color(sides_here.pop()) if len(sides_here) == 1 else _side_color(None)
+            texts.append(ax.text(block["dim1"].iloc[0], block["dim2"].iloc[0], text, fontsize="x-small",
+                                 color=_mix(color, "black", 0.35), ha="center", va="center", zorder=4))
+            tx.append(block["dim1"].iloc[0])
+            ty.append(block["dim2"].iloc[0])
+    ax.scatter(g["dim1"], g["dim2"], s=90, color="0.15", edgecolors="white", linewidths=1, zorder=3)
+    handles.insert(0, Line2D([], [], marker="o", linestyle="", color="0.15", markersize=8, label="outlet"))
+    for _, r in g.iterrows():
+        texts.append(ax.text(r["dim1"], r["dim2"], str(r["label"]), fontsize="small", fontweight="bold", ha="center",
+                             va="center", zorder=5))
+        tx.append(r["dim1"])
+        ty.append(r["dim2"])
+    ax.set_xlabel(f"Dimension 1 ({explained[0]:.0%} of {what})")
+    ax.set_ylabel(f"Dimension 2 ({explained[1]:.0%} of {what})" if len(explained) > 1 else "Dimension 2")
+    ax.margins(0.12)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    legend = ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.9) if len(v) else None
+    ax.set_title(title if title is not None else "Outlets placed by the terms they use" +
+                 (" (and the terms)" if len(v) else ""), loc="left", fontweight="bold")
+    if texts:
+        dots = pd.concat([g, v])[["dim1", "dim2"]].to_numpy(dtype=float)
+        _repel(ax, texts, tx, ty, objects=[legend] if legend else None, avoid=dots,
+               radius=[6.0] * len(g) + [2.5] * len(v))
+    return ax
+
+
+# -------------------------------------------------------------------------------------- trend
+def _infer_freq(periods: pd.Series) -> str:
+    """The period length of trend()'s period starts: years start in January, quarters in Jan/Apr/Jul/Oct."""
+    p = pd.DatetimeIndex(periods.unique())
+    days = np.diff(np.sort(p.asi8)) / 86_400e9 if len(p) > 1 else np.array([])
+    gap = days.min() if len(days) else np.inf
+    if (p.day == 1).all():
+        if (p.month == 1).all() and gap >= 365:
+            return "Y"
+        if p.month.isin([1, 4, 7, 10]).all() and gap >= 89:
+            return "Q"
+        return "M"
+    return "W" if (p.dayofweek == 0).all() and gap >= 7 else "D"
+
+
+def plot_trend(
+    trend_table: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    order: Sequence | None = None,
+    label: str | None = None,
+    lexicon=None,
+    freq: str | None = None,
+    min_docs: int = 1,
+    title: str | None = None,
+) -> Axes:
+    """A variant's share, or the lean score, over time: one line per outlet with its interval band.
+
+    Lines break where a period is missing; a lone period is a point with its interval. Each line
+    is named in the right margin, at the height where it ends. When every outlet has a single
+    period, points with intervals are drawn side by side instead, and the title says so.
+
+    Parameters
+    ----------
+    trend_table : DataFrame
+        From :func:`framing.trend`.
+    ax : Axes, optional
+        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    order : list, optional
+        The outlets to draw (default all), in the order of their colours.
+    label : str, optional
+        The variant's name for the title and axis (share trends).
+    lexicon : str, Path or Lexicon, optional
+        Names the sides on the lean axis.
+    freq : str, optional
+        The period length of the table (``"W"``, ``"M"``, ``"Q"``, ``"Y"``); inferred by default.
+    min_docs : int, default=1
+        Leave out periods in which the outlet has fewer articles with hits (their value is mostly
+        noise, e.g. ``min_docs=5``); the axis label says so. 1 keeps every period.
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        The matplotlib axes containing the plot.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, trend
+    >>> import matplotlib.pyplot as plt
+    >>> from framing.plot import plot_trend
+    >>> corpus = load_corpus("data/seed")
+    >>> table = trend(find_hits(corpus), corpus, lexicon="russia-ukraine")
+    >>> fig, ax = plt.subplots(figsize=(8, 4))
+    >>> ax = plot_trend(table, ax=ax, lexicon="russia-ukraine")
+    >>> ax.get_title(loc="left")
+    'Lean score by month (one month per outlet: points, not a trend)'
+    >>> len(ax.containers)  # one point with its interval per outlet
+    5
+    """
+    _require(trend_table, ("group", "period", "measure", "value", "ci_low", "ci_high"), "framing.trend")
+    measures = list(dict.fromkeys(trend_table["measure"]))
+    if len(measures) > 1:
+        raise FramingError(f"the trend table mixes measures {measures}; draw one at a time")
+    t = trend_table.assign(period=pd.to_datetime(trend_table["period"]))
+    n_all = len(t)
+    if min_docs > 1 and "n_docs" in t.columns:
+        t = t[t["n_docs"] >= min_docs]
+    if t.empty:
+        raise FramingError(f"nothing to draw: the trend table has {n_all} periods, none with at least "
+                           f"{min_docs} articles (lower min_docs=)")
+    if ax is None:
+        ax = plt.gca()
+    measure = measures[0]
+    lex = _lexicon(lexicon)
+    present = list(dict.fromkeys(t["group"]))
+    every = _groups(list(dict.fromkeys(trend_table["group"])), order)
+    slot = {g: i for i, g in enumerate(every)}  # an outlet keeps its colour whatever is filtered out
+    groups = [g for g in every if g in set(present)]
+    freq = freq or _infer_freq(t["period"])
+    unit = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}.get(freq[:1].upper(), "period")
+    single = t.groupby("group").size().max() == 1
+    ends = []
+    for i, grp in enumerate(groups):
+        color = _OUTLET_COLORS[slot[grp] % len(_OUTLET_COLORS)]
+        ls = _LINESTYLES[(slot[grp] // len(_OUTLET_COLORS)) % len(_LINESTYLES)]
+        s = t[t["group"] == grp].sort_values("period")
+        x, y = s["period"].to_numpy(), s["value"].to_numpy(dtype=float)
+        lo, hi = s["ci_low"].to_numpy(dtype=float), s["ci_high"].to_numpy(dtype=float)
+        yerr = [np.nan_to_num(y - lo).clip(min=0), np.nan_to_num(hi - y).clip(min=0)]
+        if single:  # outlets side by side within their period
+            p0 = pd.Period(x[0], freq)
+            width = (p0.end_time - p0.start_time) * 0.8
+            x = x + (i - (len(groups) - 1) / 2) * width / max(len(groups), 1) + width / 2
+            ax.errorbar(x, y, yerr=yerr, fmt="o", color=color, markersize=6, elinewidth=1.5, capsize=3,
+                        label=str(grp))
+        else:
+            ordinals = np.array([q.ordinal for q in s["period"].dt.to_period(freq)])
+            for seg in np.split(np.arange(len(s)), np.flatnonzero(np.diff(ordinals) != 1) + 1):
+                if len(seg) == 1:
+                    ax.errorbar(x[seg], y[seg], yerr=[yerr[0][seg], yerr[1][seg]], fmt="o", color=color,
+                                markersize=3.5, elinewidth=1, capsize=2, alpha=0.9)
+                    continue
+                ax.fill_between(x[seg], lo[seg], hi[seg], color=color, alpha=0.12, linewidth=0)
+                ax.plot(x[seg], y[seg], color=color, linestyle=ls, linewidth=1.6, marker="o", markersize=3.5,
+                        label=str(grp) if seg[0] == 0 else None)
+        ends.append((str(grp), x[-1], y[-1], color))
+    if measure == "lean":
+        ax.axhline(0, color="0.4", linewidth=0.8, zorder=0)
+        ax.set_ylim(-1.08, 1.08)
+        names = lex.sides if lex is not None else {}
+        if len(names) >= 2:
+            a, b = list(names)[:2]
+            ax.set_ylabel(f"Lean score\n↓ {_side_name(b, lex)}  |  {_side_name(a, lex)} ↑")
+        else:
+            ax.set_ylabel("Lean score (+1: side A's terms only, −1: side B's)")
+        what = "Lean score"
+    else:
+        ax.set_ylim(-0.03, 1.03)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        name = f"“{label}”" if label else "the variant"
+        ax.set_ylabel(f"Share of {name} in its contrast")
+        what = f"Share of {name}"
+    if single:  # a tick in the middle of each period drawn, named like "Dec 2022"
+        periods = sorted({pd.Period(x, freq) for x in t["period"]})
+        fmt = {"M": "%b %Y", "Y": "%Y", "W": "week of %d %b %Y", "D": "%d %b %Y"}.get(freq[:1].upper())
+        ax.set_xticks([p.start_time + (p.end_time - p.start_time) / 2 for p in periods],
+                      [p.strftime(fmt) if fmt else str(p) for p in periods])
+    else:
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    kept = f"; {unit}s with at least {min_docs} articles" if min_docs > 1 and "n_docs" in t.columns else ""
+    ax.set_xlabel(f"Period of publication (by {unit}{kept}; {'line' if single else 'band'}: 95% interval)")
+    _style(ax, grid_axis="y")
+    pad = pd.Timedelta(days={"D": 1, "W": 4, "M": 20, "Q": 50, "Y": 150}.get(freq[:1].upper(), 20))
+    last = pd.Period(t["period"].max(), freq).end_time if single else t["period"].max()
+    ax.set_xlim(t["period"].min() - pad, last + pad)
+    suffix = f" (one {unit} per outlet: points, not a trend)" if single else ", per outlet"
+    ax.set_title(title if title is not None else f"{what} by {unit}{suffix}", loc="left", fontweight="bold")
+    if single:
+        texts = [ax.text(mdates.date2num(x), y, f" {name}", color=_mix(c, "black", 0.25), fontsize="x-small",
+                         ha="left", va="center") for name, x, y, c in ends]
+        _repel(ax, texts, [mdates.date2num(e[1]) for e in ends], [e[2] for e in ends])
+    else:
+        _margin_labels(ax, ends)
+    return ax
+
+
+def _margin_labels(ax: Axes, ends) -> None:
+    """Name each line in the right margin at the height where it ends, spread so names do not touch."""
+    fig = ax.get_figure(root=True)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    gap = 1.25 * plt.rcParams["font.size"] * 0.83 * fig.dpi / 72  # x-small text, with leading
+    ys = ax.transData.transform([(mdates.date2num(x), y) for _, x, y, _ in ends])[:, 1]
+    idx = np.argsort(ys, kind="stable")
+    pos = ys[idx].copy()
+    for k in range(1, len(pos)):
+        pos[k] = max(pos[k], pos[k - 1] + gap)
+    top = box.y1 - gap / 2
+    for k in range(len(pos) - 1, -1, -1):
+        pos[k] = min(pos[k], top if k == len(pos) - 1 else pos[k + 1] - gap)
+    xmax = ax.get_xlim()[1]
+    for k, i in enumerate(idx):
+        name, x, y, color = ends[i]
+        ly = ax.transData.inverted().transform((box.x1, pos[k]))[1]
+        ax.text(1.01, ly, name, transform=ax.get_yaxis_transform(), color=_mix(color, "black", 0.25),
+                fontsize="x-small", ha="left", va="center", clip_on=False)
+        ax.add_artist(Line2D([mdates.date2num(x), xmax], [y, ly], color=color, linewidth=0.5, linestyle=":",
+                             alpha=0.7))
+
+
+# ------------------------------------------------------------------------------------ heatmap
+_VALUE_LABELS = {"per_1k_words": "Hits per 1,000 words", "share": "Share of the contrast's hits",
+                 "n_hits": "Hits", "n_docs": "Articles with the variant"}
+
+
+def plot_heatmap(
+    shares: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    value: str = "per_1k_words",
+    order: Sequence | None = None,
+    contrasts: Sequence[str] | None = None,
+    lexicon=None,
+    annotate: bool | None = None,
+    cmap: str = "YlGn",
+    title: str | None = None,
+) -> Axes:
+    """Outlets x variants: how often each outlet uses each term, the terms grouped by contrast.
+
+    One column per outlet (sorted by lean), one row per variant under its contrast's heading, the
+    variant's name in its side's colour. Blank cells: no hits. The colour bar gives the scale
+    (square-root stretched, so rare terms stay visible); cells are annotated when large enough.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        From :func:`framing.variant_shares`.
+    ax : Axes, optional
+        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    value : {"per_1k_words", "share", "n_hits", "n_docs"}, default="per_1k_words"
+        The column coloured.
+    order : list, optional
+        Outlets from left to right; default :func:`outlet_order` of ``shares``.
+    contrasts : list of str, optional
+        Default: every contrast with hits.
+    lexicon : str, Path or Lexicon, optional
+        Names the contrasts and the variants.
+    annotate : bool, optional
+        Write the value in each cell; default when the cells are large enough to read.
+    cmap : str, default="YlGn"
+        A sequential colormap (not a side's colour).
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        The matplotlib axes containing the plot (its colour bar is a second Axes of the figure).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from framing import load_corpus, find_hits, variant_shares
+    >>> from framing.plot import plot_heatmap
+    >>> corpus = load_corpus("data/seed")
+    >>> shares = variant_shares(find_hits(corpus), corpus, lexicon="russia-ukraine")
+    >>> fig, ax = plt.subplots(figsize=(7, 5))
+    >>> ax = plot_heatmap(shares, ax=ax, contrasts=["capital", "war_name"], lexicon="russia-ukraine")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ["Name of Ukraine's capital", 'Kyiv', 'Kiev', 'What the war is called', 'special operation', 'SMO', 'invasion', 'war']
+    >>> fig.axes[-1].get_ylabel()  # the colour bar
+    'Hits per 1,000 words'
+    """
+    _require(shares, ("group", "contrast", "variant", "side", "n_contrast_hits"), "framing.variant_shares")
+    if value not in shares.columns:
+        raise FramingError(f"no column {value!r} to colour by; choose one of "
+                           f"{[c for c in _VALUE_LABELS if c in shares.columns]}")
+    known = list(dict.fromkeys(shares["contrast"]))
+    hits = shares.groupby("contrast", sort=False)["n_contrast_hits"].max()
+    if contrasts is None:
+        contrasts = [c for c in known if hits[c] > 0]
+    else:
+        unknown = [c for c in contrasts if c not in hits.index]
+        if unknown:
+            raise FramingError(f"no contrast {unknown} in the shares table; its contrasts are {known}")
+        contrasts = list(contrasts)
+    if not contrasts:
+        raise FramingError("no contrast has hits: nothing to draw")
+    if ax is None:
+        ax = plt.gca()
+    lex = _lexicon(lexicon)
+    groups = _groups(list(dict.fromkeys(shares["group"])), order) if order is not None else outlet_order(shares)
+    sides = shares.drop_duplicates(["contrast", "variant"]).set_index(["contrast", "variant"])["side"]
+    rows = []  # (contrast, variant) per row; (contrast, None) for a contrast's heading
+    for c in contrasts:
+        rows.append((c, None))
+        rows += [(c, v) for v in dict.fromkeys(shares.loc[shares["contrast"] == c, "variant"])]
+    wide = shares.pivot_table(index="group", columns=["contrast", "variant"], values=value, aggfunc="first")
+    mat = np.full((len(rows), len(groups)), np.nan)
+    for i, cv in enumerate(rows):
+        if cv[1] is not None and cv in wide.columns:
+            mat[i] = wide[cv].reindex(groups).to_numpy(dtype=float)
+    show = np.where(mat > 0, mat, np.nan)
+    vmax = np.nanmax(show) if np.isfinite(show).any() else 1.0
+    norm = mcolors.PowerNorm(0.5, vmin=0, vmax=vmax)
+    background = np.ma.masked_array(np.zeros_like(mat), mask=np.array([[v is None] * len(groups) for _, v in rows]))
+    ax.pcolormesh(np.arange(len(groups) + 1) - 0.5, np.arange(len(rows) + 1) - 0.5, background,
+                  cmap=mcolors.ListedColormap(["0.965"]), edgecolors="white", linewidth=0.6)
+    mesh = ax.pcolormesh(np.arange(len(groups) + 1) - 0.5, np.arange(len(rows) + 1) - 0.5,
+                         np.ma.masked_invalid(show), cmap=cmap, norm=norm, edgecolors="white", linewidth=0.6)
+    ax.set_xlim(-0.5, len(groups) - 0.5)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    labels = [_contrast_label(c, lex) if v is None else _variant_label(c, v, lex) for c, v in rows]
+    ax.set_yticks(np.arange(len(rows)), labels)
+    for tick, (c, v) in zip(ax.get_yticklabels(), rows, strict=True):
+        if v is None:
+            tick.set_fontweight("bold")
+            tick.set_fontsize("small")
+        else:
+            tick.set_color(_mix(_side_color(_none(sides.get((c, v)))), "black", 0.15))
+    ndocs = shares.drop_duplicates("group").set_index("group")
+    ax.xaxis.tick_top()
+    ax.set_xticks(np.arange(len(groups)), [
+        f"{g} ({_n(ndocs.at[g, 'n_group_docs'])})" if "n_group_docs" in ndocs.columns else str(g) for g in groups],
+        rotation=40, ha="left", rotation_mode="anchor")
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if annotate is None:
+        fig = ax.get_figure(root=True)
+        cell_w = ax.get_position().width * fig.get_figwidth() * 72 / max(len(groups), 1)
+        cell_h = ax.get_position().height * fig.get_figheight() * 72 / max(len(rows), 1)
+        annotate = cell_w >= 26 and cell_h >= 9
+    if annotate:
+        if value == "share":
+            def fmt(x):
+                return f"{x:.0%}"
+        elif value in ("n_hits", "n_docs"):
+            def fmt(x):
+                return f"{x:,.0f}"
+        else:
+            def fmt(x):
+                return "<0.01" if x < 0.01 else f"{x:.2g}" if x < 10 else f"{x:.0f}"
+        for i, j in zip(*np.nonzero(np.isfinite(show)), strict=True):
+            ax.text(j, i, fmt(show[i, j]), ha="center", va="center", fontsize=6.5,
+                    color="white" if norm(show[i, j]) > 0.6 else "black")
+    cbar = ax.figure.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02, shrink=min(1.0, 12 / max(len(rows), 1)) ** 0.5,
+                              aspect=25, anchor=(0.0, 1.0))
+    cbar.set_label(_VALUE_LABELS.get(value, value.replace("_", " ")))
+    handles = [Patch(color=_side_color(x), label=_side_name(x, lex))
+               for x in dict.fromkeys(_none(x) for x in sides.reindex([cv for cv in rows if cv[1] is not None]))]
+    ax.legend(handles=handles, title="Term colour = the side that uses it", loc="upper left",
+              bbox_to_anchor=(0, 0), ncol=len(handles), frameon=False, fontsize="small", title_fontsize="small",
+              alignment="left", borderaxespad=0.3)
+    ax.set_xlabel("Outlet (articles)")
+    ax.xaxis.set_label_position("top")
+    ax.set_title(title if title is not None else
+                 f"{_VALUE_LABELS.get(value, value)}, by outlet and term (grey: no hits)", loc="left",
+                 fontweight="bold")
+    return ax

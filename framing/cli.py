@@ -6,8 +6,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-import pandas as pd
-
 from framing._errors import FramingError
 
 __all__ = ["main"]
@@ -32,6 +30,8 @@ def _load_kwargs(args: argparse.Namespace) -> dict:
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from framing.clean import cleaning_log
     from framing.corpus import corpus_summary, dropped_documents, load_corpus
 
@@ -84,6 +84,8 @@ def _cmd_kwic(args: argparse.Namespace) -> int:
 
 
 def _cmd_lexicon(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from framing.lexicon import list_lexicons, load_lexicon
 
     with pd.option_context("display.width", 250, "display.max_colwidth", 80, "display.max_rows", 1000):
@@ -108,9 +110,9 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from framing.report import render_report
-
     import time
+
+    from framing.report import render_report
 
     started = time.perf_counter()
     groups = [g.strip() for g in args.groups.split(",")] if args.groups else None

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from framing._errors import CorpusError
+from framing._formats import TABLE_SUFFIXES
 from framing.clean import CLEANING_LOG_COLUMNS, _clean_lines
 
 __all__ = [
@@ -33,8 +34,6 @@ PROVENANCE_COLUMNS = ["source_file", "source_row", "source_sha256", "encoding"]
 DROPPED_COLUMNS = ["doc_id", "source_file", "line", "reason"]
 SOURCE_COLUMNS = ["file", "sha256", "encoding", "role"]
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz",
-                  ".parquet", ".pq")
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _ENCODINGS = ("utf-8", "cp1252")
 

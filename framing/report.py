@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import html
 import json
 import os
@@ -13,10 +15,12 @@ import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from framing._errors import CorpusError, FramingError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["render_report", "save_table", "show_text_table", "REPORT_NOTEBOOK"]
 
@@ -106,13 +110,30 @@ def provenance(parameters: dict, inputs: list[dict], lexicon, started: datetime)
 
 
 # -------------------------------------------------------------------------------- checks first
-def _columns_of(path: Path, load_kwargs: dict) -> list[str]:
+def _open_text(path: Path):
+    return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace") if path.name.lower().endswith(".gz") \
+        else open(path, encoding="utf-8-sig", errors="replace")
+
+
+def _csv_column(path: Path, column: str | None = None) -> tuple[list[str], list[str] | None]:
+    """The header of a CSV/TSV file and, when asked, the values of one column (csv module: no pandas)."""
+    sep = "\t" if ".tsv" in path.name.lower() else ","
+    with _open_text(path) as fh:
+        reader = csv.reader(fh, delimiter=sep)
+        header = next(reader, [])
+        if column is None or column not in header:
+            return header, None
+        k = header.index(column)
+        return header, [row[k].strip() for row in reader if len(row) > k]
+
+
+def _columns_of(path: Path) -> list[str]:
     """The corpus columns, read cheaply (metadata.csv, a CSV header, a Parquet schema, a JSONL line)."""
-    from framing.corpus import TABLE_SUFFIXES
+    from framing._formats import TABLE_SUFFIXES
 
     if path.is_dir():
         if (path / "metadata.csv").exists():
-            return list(pd.read_csv(path / "metadata.csv", nrows=0).columns)
+            return _csv_column(path / "metadata.csv")[0]
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TABLE_SUFFIXES))
         if not files:
             raise CorpusError(f"{path}: no readable articles: the folder has no metadata.csv beside .txt files and "
@@ -125,10 +146,11 @@ def _columns_of(path: Path, load_kwargs: dict) -> list[str]:
 
             return list(pq.read_schema(path).names)
         if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-            return list(pd.read_json(path, lines=True, nrows=1).columns)
-        sep = "\t" if ".tsv" in name else ","
-        return list(pd.read_csv(path, nrows=0, sep=sep).columns)
-    except (OSError, ValueError) as exc:
+            with _open_text(path) as fh:
+                line = next((ln for ln in fh if ln.strip()), "{}")
+            return list(json.loads(line))
+        return _csv_column(path)[0]
+    except (OSError, ValueError, csv.Error) as exc:
         raise CorpusError(f"{path}: cannot be read ({exc})") from None
 
 
@@ -139,7 +161,7 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
     if not corpus.exists():
         raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
     lex = load_lexicon(lexicon)
-    columns = _columns_of(corpus, load_kwargs)
+    columns = _columns_of(corpus)
     derived = {"outlet", "title", "published", "url", "text", "n_words", "source_file", "encoding"}
     outlet_col = load_kwargs.get("outlet_col", "outlet")
     if by not in columns and by not in derived:
@@ -149,14 +171,13 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
                           f"pass --outlet-col")
     if groups:
         col = outlet_col if by == "outlet" else by
+        values = None
         if corpus.is_dir() and (corpus / "metadata.csv").exists():
-            values = pd.read_csv(corpus / "metadata.csv", usecols=[col])[col]
+            values = _csv_column(corpus / "metadata.csv", col)[1]
         elif corpus.is_file() and corpus.name.lower().endswith((".csv", ".csv.gz", ".tsv", ".tsv.gz")):
-            values = pd.read_csv(corpus, usecols=[col], sep="\t" if ".tsv" in corpus.name.lower() else ",")[col]
-        else:
-            values = None
+            values = _csv_column(corpus, col)[1]
         if values is not None:
-            present = set(values.dropna().astype(str).str.strip())
+            present = set(values)
             missing = [g for g in groups if g not in present]
             if missing:
                 raise CorpusError(f"{corpus}: no articles for {by} {missing}; the {by} values are "
@@ -267,9 +288,6 @@ def render_report(
     >>> sorted(p.name for p in out.iterdir())
     ['provenance.json', 'report.html', 'report.ipynb', 'tables']
     """
-    import nbformat
-    import papermill as pm
-
     started = datetime.now(UTC)
     corpus_path = Path(corpus).expanduser()
     load_kwargs = dict(load_kwargs or {})
@@ -277,6 +295,10 @@ def render_report(
     nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK
     if not nb_path.exists():
         raise FramingError(f"{nb_path}: the report notebook is missing; reinstall framing from its repository")
+    import nbformat
+    import pandas as pd
+    import papermill as pm
+
     title = title or f"How outlets word the story: {corpus_path.name}"
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -291,7 +313,7 @@ def render_report(
         "title": title,
         "seed": int(seed),
         "load_kwargs": load_kwargs,
-        "tables_dir": str(tmp / "tables"),
+        "tables_dir": str((tmp / "tables").resolve()),
     }
     try:
         executed_path = tmp / "report.ipynb"
@@ -314,7 +336,9 @@ def render_report(
         (tmp / "provenance.json").write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
         if out.exists():
             shutil.rmtree(out)
+        tmp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
         tmp.rename(out)
+        (out.parent / f"{out.name}.failed.ipynb").unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

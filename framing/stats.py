@@ -380,8 +380,8 @@ def trend(
         sub_corpus = corpus.loc[docs]
         sub_hits = hits[hits["doc_id"].isin(docs)]
         if variant is not None:
-            table = variant_shares(sub_hits, sub_corpus, by, voice, level=level, n_boot=n_boot, min_docs=min_docs,
-                                   seed=seed)
+            table = variant_shares(sub_hits, sub_corpus, by, voice, lexicon=lexicon, level=level, n_boot=n_boot,
+                                   min_docs=min_docs, seed=seed)
             table = table[table["variant"] == variant]
             if contrast is not None:
                 table = table[table["contrast"] == contrast]

@@ -1,0 +1,122 @@
+"""The report: atomic folder, self-contained escaped HTML, byte-identical tables, provenance, fast errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framing import CorpusError, LexiconError, render_report
+from framing.cli import main
+
+from .conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory):
+    return render_report(SEED, tmp_path_factory.mktemp("r") / "seed", progress=False)
+
+
+@pytest.mark.slow
+def test_report_folder_contents(seed_report):
+    names = sorted(p.name for p in seed_report.iterdir())
+    assert names == ["provenance.json", "report.html", "report.ipynb", "tables"]
+    tables = {p.stem for p in (seed_report / "tables").glob("*.csv")}
+    assert {"corpus_summary", "cleaning_log", "lean", "variant_shares", "voice_counts", "distinctive_terms",
+            "shared_passages", "hits", "lexicon", "input_files"} <= tables
+    html = (seed_report / "report.html").read_text("utf-8")
+    for section in ["What was analysed", "Data quality", "Headline", "Variant shares", "Voice",
+                    "Words that set each outlet apart", "Outlet map", "Over time", "Methods", "Appendix"]:
+        assert section in html
+    assert html.count("data:image/png;base64") >= 5      # figures embedded: readable offline
+    assert "<script src=\"http" not in html or "require.js" not in html
+
+
+@pytest.mark.slow
+def test_provenance(seed_report):
+    record = json.loads((seed_report / "provenance.json").read_text())
+    assert record["framing_version"] and record["python"] and record["libraries"]["pandas"]
+    assert record["parameters"]["lexicon"].endswith("russia-ukraine.yaml")
+    assert len(record["lexicon"]["sha256"]) == 64
+    files = {Path(f["file"]).name: f["sha256"] for f in record["inputs"]}
+    assert len(files) == 6 and "metadata.csv" in files
+    assert record["started"] <= record["finished"]
+
+
+@pytest.mark.slow
+def test_rerun_gives_byte_identical_tables(seed_report, tmp_path):
+    again = render_report(SEED, tmp_path / "again", progress=False)
+    for csv in sorted((seed_report / "tables").glob("*.csv")):
+        assert (again / "tables" / csv.name).read_bytes() == csv.read_bytes(), csv.name
+
+
+@pytest.mark.slow
+def test_article_text_and_titles_are_escaped(tmp_path):
+    folder = tmp_path / "evil"
+    shutil.copytree(SEED, folder)
+    meta = pd.read_csv(folder / "metadata.csv")
+    meta.loc[3, "title"] = "Kiev talks <script>alert(1)</script>"
+    meta.to_csv(folder / "metadata.csv", index=False)
+    path = folder / "003_a08c4a9378959592.txt"
+    path.write_text(path.read_text("utf-8").replace("Kiev has ruled out", "<script>alert(1)</script> Kiev has "
+                                                    "ruled out"), "utf-8")
+    out = render_report(folder, tmp_path / "out", progress=False, title="<script>alert(1)</script> report")
+    html = (out / "report.html").read_text("utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_interrupted_run_leaves_no_half_report(tmp_path, monkeypatch):
+    import papermill
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", boom)
+    out = tmp_path / "report"
+    with pytest.raises(KeyboardInterrupt):
+        render_report(SEED, out, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["report", "nope", "--out", "x"], "no such file or folder"),
+        (["report", "data/seed", "--lexicon", "no-such", "--out", "x"], "not a built-in lexicon"),
+        (["report", "data/seed", "--by", "country", "--out", "x"], "no column 'country'"),
+        (["report", "data/seed", "--groups", "RT,Pravda", "--out", "x"], "no articles for outlet ['Pravda']"),
+    ],
+)
+def test_errors_before_any_kernel_starts(args, needle, capsys, tmp_path, monkeypatch):
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("a kernel was started"))
+    args = [a if a != "x" else str(tmp_path / "x") for a in args]
+    started = time.perf_counter()
+    assert main(args) == 2
+    assert time.perf_counter() - started < 1.0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and needle in err
+
+
+def test_bad_lexicon_file_fails_fast(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\ncontrasts: {}\n")
+    with pytest.raises(LexiconError):
+        render_report(SEED, tmp_path / "out", lexicon=bad)
+    with pytest.raises(CorpusError):
+        render_report(tmp_path / "missing", tmp_path / "out")
+
+
+@pytest.mark.slow
+def test_report_on_a_sample_of_the_research_corpus(ukraine_path, tmp_path):
+    sample = tmp_path / "sample.csv"
+    pd.read_csv(ukraine_path).sample(300, random_state=1).to_csv(sample, index=False)
+    out = render_report(sample, tmp_path / "ukraine", progress=False)
+    lean = pd.read_csv(out / "tables" / "lean.csv").set_index("group")
+    assert lean.loc["RT", "lean"] > 0

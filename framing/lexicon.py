@@ -262,6 +262,38 @@ class Lexicon:
         return pd.DataFrame(rows, columns=["contrast", "contrast_label", "group", "variant", "side",
                                            "pattern", "kind", "case_sensitive", "sources"])
 
+    def contrast_table(self) -> pd.DataFrame:
+        """One row per contrast: its label, variants (with side and patterns) and source ids.
+
+        Examples
+        --------
+        >>> from framing import load_lexicon
+        >>> load_lexicon("russia-ukraine").contrast_table().loc[0, "variants"]
+        'kyiv [ua_western]: Kyiv (not: Dynamo Kyiv, chicken Kyiv, Kyiv Independent, Kyiv Post) | kiev [ru_state]: Kiev (not: chicken Kiev, Kievan Rus, Dynamo Kiev)'
+        """
+        import pandas as pd
+
+        rows = []
+        for c in self.contrasts.values():
+            parts = []
+            for v in c.variants.values():
+                exc = f" (not: {', '.join(v.exceptions)})" if v.exceptions else ""
+                parts.append(f"{v.id} [{v.side or 'no side'}]: {', '.join(v.patterns)}{exc}")
+            rows.append((c.id, c.label, c.group, " | ".join(parts), ", ".join(c.sources), c.notes))
+        return pd.DataFrame(rows, columns=["contrast", "label", "group", "variants", "sources", "notes"])
+
+    def source_table(self) -> pd.DataFrame:
+        """The lexicon's sources: ``source`` id, ``citation`` and the ``contrasts`` that cite it."""
+        import pandas as pd
+
+        cited: dict[str, list[str]] = {}
+        for c in self.contrasts.values():
+            for src in c.sources:
+                cited.setdefault(src, []).append(c.id)
+        ids = list(self.sources) + [s for s in cited if s not in self.sources]
+        return pd.DataFrame([(s, self.citation(s), ", ".join(cited.get(s, []))) for s in ids],
+                            columns=["source", "citation", "contrasts"])
+
     def __repr__(self) -> str:
         n_var = sum(len(c.variants) for c in self.contrasts.values())
         return (f"<Lexicon {self.name!r} v{self.version or '?'}: {len(self.contrasts)} contrasts, "

@@ -192,7 +192,7 @@ _HIDE_CODE_CSS = """
   body:not(.framing-code) .jp-CodeCell .jp-Cell-inputWrapper,
   body:not(.framing-code) .jp-CodeCell .jp-InputArea { display: none; }
   body:not(.framing-code) .jp-OutputPrompt, body:not(.framing-code) .jp-InputPrompt { display: none; }
-  table.framing-text td { font-family: ui-monospace, monospace; font-size: 85%; }
+  table.framing-text td { font-family: ui-monospace, monospace; font-size: 85%; text-align: left; }
 </style>
 """
 _SHOW_CODE_BUTTON = (

@@ -26,6 +26,7 @@ __all__ = ["render_report", "save_table", "show_text_table", "REPORT_NOTEBOOK"]
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 REPORT_NOTEBOOK = NOTEBOOKS / "02_outlet_report.ipynb"
+KERNEL_MANAGER = "framing._kernel.EncryptedKernelManager"
 _LIBRARIES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "pyyaml", "pyarrow", "hyperscan",
               "datasketch", "papermill", "nbconvert", "nbclient", "ipykernel", "adjustText", "dask", "distributed")
 
@@ -320,7 +321,7 @@ def render_report(
         try:
             pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(nb_path.parent),
                                 kernel_name="python3", progress_bar=progress, request_save_on_cell_execute=False,
-                                execution_timeout=timeout)
+                                execution_timeout=timeout, kernel_manager_class=KERNEL_MANAGER)
         except pm.PapermillExecutionError as exc:
             failed = out.parent / f"{out.name}.failed.ipynb"
             if executed_path.exists():

@@ -9,6 +9,8 @@ import nbformat
 import papermill as pm
 import pytest
 
+from framing.report import KERNEL_MANAGER
+
 from .conftest import ROOT
 
 NB_DIR = ROOT / "notebooks"
@@ -42,7 +44,7 @@ def test_notebook_shape(path: Path):
 def test_notebook_runs_on_the_seed_corpus(path: Path, tmp_path):
     out = tmp_path / path.name
     pm.execute_notebook(str(path), str(out), cwd=str(NB_DIR), kernel_name="python3", progress_bar=False,
-                        parameters={DATA_PARAM[path.stem[:2]]: "../data/seed"})
+                        parameters={DATA_PARAM[path.stem[:2]]: "../data/seed"}, kernel_manager_class=KERNEL_MANAGER)
     executed = nbformat.read(out, as_version=4)
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]

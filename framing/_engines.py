@@ -1,11 +1,20 @@
 """The compiled matcher behind framing.match: one scan per chunk of texts for the whole lexicon.
 
-Two engines give identical raw matches (a test checks it): Hyperscan (a multi-pattern automaton,
-used where its wheel exists) and a portable one on Python's ``re`` (one scan of the text for the
-first word of every pattern, then each candidate is confirmed at its position). Both see the same
-regular expressions: ASCII word boundaries and case folding, plus explicit alternatives for
-typographic apostrophes, hyphens, no-break spaces and non-ASCII letters, so the original text is
-matched as is and offsets always refer to it. Overlaps are resolved afterwards (``framing.match``).
+Two engines give identical raw matches (a test checks it). Both scan the UTF-8 bytes of a chunk
+of texts joined by a separator, and both use the same byte regular expression per pattern: ASCII
+word boundaries and case folding, plus explicit alternatives for typographic apostrophes,
+hyphens, no-break spaces and non-ASCII letters, so the original text is matched as is and offsets
+always refer to it. Overlaps are resolved afterwards (``framing.match``).
+
+- ``hyperscan``: one Hyperscan database (a multi-pattern automaton) reports the end of every
+  match. It is compiled without start-of-match tracking, which would make the scan two to four
+  times slower: most patterns have a fixed width in bytes, so start = end - width; for the others
+  (several words, ``*`` endings, apostrophes) the start is recovered with the pattern's own
+  regular expression, anchored at the end. The same scan reports possible distancing cues for
+  :mod:`framing.voice` (``CompiledLexicon.scan_chunk``).
+- ``python`` (portable, pure Python, ``re`` and numpy): the word starts of the chunk whose first
+  (up to four) lowercased bytes begin some pattern are found with array operations; each such
+  candidate is confirmed with the regular expressions of those patterns, anchored there.
 """
 
 from __future__ import annotations
@@ -16,18 +25,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from framing._chunk import SEPARATOR, Chunk
+
 try:  # pragma: no cover - depends on the platform
     import hyperscan as _hs
 except ImportError:  # pragma: no cover
     _hs = None
 
-__all__ = ["CompiledLexicon", "available_engines", "pattern_regex"]
-
-SEPARATOR = "\x00"  # joins texts in one scan buffer; no pattern can match across it
+__all__ = ["CompiledLexicon", "available_engines", "pattern_regex", "SEPARATOR"]
 
 _APOS = "'’‘ʼ"
 _HYPHENS = "-‐‑"
 _SPACES = "\xa0\u2007\u2009\u202f"
+_HEAD = 4  # bytes of a pattern's first word used to find candidates (portable engine)
+_WORD_BYTES = np.zeros(256, dtype=bool)  # ASCII word characters after lowercasing (\b, \w)
+_WORD_BYTES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789_"]] = True
 
 
 def available_engines() -> list[str]:
@@ -58,7 +70,7 @@ def pattern_regex(pattern: str, case_sensitive: bool = False, *, for_bytes: bool
 
     Whole words; ``*`` ends a word with any ending; a space matches any run of whitespace; a
     hyphen matches a hyphen or whitespace; apostrophes match typographic ones. With
-    ``for_bytes`` the expression is for UTF-8 bytes (Hyperscan).
+    ``for_bytes`` the expression is for UTF-8 bytes (what both engines scan).
 
     Examples
     --------
@@ -92,10 +104,80 @@ def pattern_regex(pattern: str, case_sensitive: bool = False, *, for_bytes: bool
     body = ws.join(out)
     first, last = pattern.strip()[0], pattern.strip()[-1]
     # ASCII word boundaries where the pattern starts/ends with an ASCII word character; other edges
-    # are checked against Unicode letters after the scan (CompiledLexicon.scan)
+    # are checked against Unicode letters after the scan (CompiledLexicon.scan_chunk)
     lead = "\\b" if (first.isascii() and (first.isalnum() or first == "_")) else ""
     trail = "\\b" if (last.isascii() and (last.isalnum() or last in "_*")) else ""
     return f"{lead}{body}{trail}"
+
+
+def _widths(regex: bytes) -> tuple[int, int | None]:
+    """(minimum, maximum or None when unbounded) width in bytes of a byte regex."""
+    try:
+        from re import _parser  # the parser of the re module (Python >= 3.11)
+    except ImportError:  # pragma: no cover
+        import sre_parse as _parser
+    try:
+        lo, hi = _parser.parse(regex).getwidth()
+    except Exception:  # pragma: no cover - unknown parser: treat as variable
+        return 0, None
+    return int(lo), (int(hi) if hi < 1 << 30 else None)
+
+
+def _leading_word(pattern: str, start: int = 0) -> str:
+    """The run of ASCII letters and digits at ``pattern[start:]``, lowercased ("" if none)."""
+    end = start
+    while end < len(pattern) and pattern[end].isascii() and pattern[end].isalnum():
+        end += 1
+    return pattern[start:end].lower()
+
+
+@dataclass(frozen=True)
+class _Key:
+    """What every match of a pattern starts with, in the lowercased bytes (portable engine).
+
+    ``head``: the first (up to four) letters of the first word; the word has exactly ``length``
+    letters when ``whole`` (else at least as many). ``second``: the first letters of a later
+    word, ``skip`` words on (the next one, or the one after a possessive 's), when known.
+    """
+
+    head: bytes
+    length: int
+    whole: bool
+    second: bytes | None = None
+    skip: int = 1
+
+    @classmethod
+    def of(cls, pattern: str) -> _Key | None:
+        word = _leading_word(pattern)
+        if not word:
+            return None  # starts with punctuation or a non-ASCII letter
+        whole = len(word) == len(pattern) or _is_gap(pattern[len(word)])
+        key = cls(word[:_HEAD].encode("ascii"), len(word), whole)
+        if not whole:
+            return key
+        words, at = [], len(word)  # up to two following words, with what precedes each
+        while len(words) < 2:
+            k = at
+            while k < len(pattern) and _is_gap(pattern[k]):
+                k += 1
+            following = _leading_word(pattern, k)
+            if not following or k == at:
+                break
+            words.append((pattern[at:k], following))
+            at = k + len(following)
+        if not words:
+            return key
+        skip = 2 if len(words) == 2 and words[0][1] == "s" and words[0][0] in _APOS else 1  # 's
+        return cls(key.head, key.length, True, words[skip - 1][1][:_HEAD].encode("ascii"), skip)
+
+
+def _is_gap(ch: str) -> bool:
+    """True for a pattern character whose every rendering is made of non-word bytes."""
+    if ch in "_*":
+        return False
+    if ch.isascii():
+        return not ch.isalnum()
+    return not any(v.isascii() for v in (ch.lower(), ch.upper()))
 
 
 @dataclass(frozen=True)
@@ -107,6 +189,20 @@ class Entry:
     is_except: bool
     pattern: str
     case_sensitive: bool
+
+
+@dataclass
+class ChunkMatches:
+    """Raw matches of one chunk, in byte offsets into ``Chunk.buf``, before any filtering.
+
+    ``cue_ends``: byte offsets where a distancing cue may end (a superset; see
+    :func:`framing.voice.cue_prefilter`), or None when this engine does not report them.
+    """
+
+    entry: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    cue_ends: np.ndarray | None
 
 
 class CompiledLexicon:
@@ -139,46 +235,72 @@ class CompiledLexicon:
                 for p in v.exceptions:
                     entries.append(Entry(ci, vi, True, p, v.case_sensitive))
         self.entries = entries
-        self._contrast_of = np.array([e.contrast for e in entries], dtype=np.int32)
+        self._contrast_of = np.array([e.contrast for e in entries], dtype=np.int64)
+        self._variant_of = np.array([e.variant for e in entries], dtype=np.int64)
+        self._is_except = np.array([e.is_except for e in entries], dtype=bool)
+        self._starts_alnum = np.array([e.pattern[0].isalnum() for e in entries], dtype=bool)
+        self._ends_alnum = np.array([e.pattern[-1].isalnum() or e.pattern[-1] == "*" for e in entries], dtype=bool)
         self._build()
 
     # ------------------------------------------------------------------ build / pickle
     def _build(self) -> None:
         self._lock = threading.Lock()
-        if self.engine == "hyperscan":
-            db = _hs.Database()
-            exprs = [pattern_regex(e.pattern, e.case_sensitive, for_bytes=True).encode("ascii")
-                     for e in self.entries]
-            flags = [(_hs.HS_FLAG_SOM_LEFTMOST | (0 if e.case_sensitive else _hs.HS_FLAG_CASELESS))
-                     for e in self.entries]
-            db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-            self._db = db
+        self._exprs = [pattern_regex(e.pattern, e.case_sensitive, for_bytes=True).encode("ascii")
+                       for e in self.entries]
+        self._regexes = [re.compile(x, 0 if e.case_sensitive else re.IGNORECASE)
+                         for x, e in zip(self._exprs, self.entries, strict=True)]
+        widths = [_widths(x) for x in self._exprs]
+        self._min_width = np.array([lo for lo, _ in widths], dtype=np.int64)
+        # fixed width in bytes (start = end - width), or -1 when the start must be recovered
+        self._width = np.array([lo if hi == lo else -1 for lo, hi in widths], dtype=np.int64)
+        self._anchored: dict[int, re.Pattern] = {}
+        self._heads = [_leading_word(e.pattern).encode("ascii") for e in self.entries]
+        self._head_len = np.array([len(h) for h in self._heads], dtype=np.int64)
+        self._databases: dict[str, tuple] = {}
+        if self.engine == "python":
+            self._build_portable()
         else:
-            self._regexes = [re.compile(pattern_regex(e.pattern, e.case_sensitive),
-                                        re.ASCII | (0 if e.case_sensitive else re.IGNORECASE))
-                             for e in self.entries]
-            by_head: dict[str, list[int]] = {}
-            heads = set()
-            for i, e in enumerate(self.entries):
-                m = re.match(r"[^\W_]+|_", e.pattern.split()[0])
-                head = (m.group(0) if m else e.pattern.split()[0]).lower()
-                by_head.setdefault(head, []).append(i)
-                heads.add(head)
-            self._by_head = by_head
-            alts = sorted((pattern_regex(h, False)[2:] for h in heads), key=len, reverse=True)
-            # candidates: every word that begins with the first word-part of some pattern
-            self._candidates = re.compile(r"\b(?:" + "|".join(a.removesuffix("\\b") for a in alts) + ")",
-                                          re.ASCII | re.IGNORECASE)
-            self._word = re.compile(r"[^\W_]+", re.ASCII)
+            self._database(getattr(self.lexicon, "language", None))  # compile now, not at the first scan
 
     def __getstate__(self):
-        state = {k: v for k, v in self.__dict__.items()
-                 if k not in ("_db", "_lock", "_regexes", "_by_head", "_candidates", "_word")}
-        return state
+        keep = ("engine", "lexicon", "contrasts", "variants", "entries", "_contrast_of", "_variant_of",
+                "_is_except", "_starts_alnum", "_ends_alnum")
+        return {k: v for k, v in self.__dict__.items() if k in keep}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._build()
+
+    def _database(self, language: str | None):
+        """The Hyperscan database of every entry, plus the cue prefilter of ``language``.
+
+        Returns (database, number of cue patterns): ids below ``len(entries)`` are entries, the
+        others possible ends of a distancing cue.
+        """
+        key = language or ""
+        if key not in self._databases:
+            from framing._prefilter import cue_prefilter
+
+            exprs = list(self._exprs)
+            flags = [0 if e.case_sensitive else _hs.HS_FLAG_CASELESS for e in self.entries]
+            cues = cue_prefilter(language) if language else None
+            n_cues = 0
+            if cues:
+                exprs += [c.encode("ascii") for c in cues]
+                flags += [_hs.HS_FLAG_CASELESS | _hs.HS_FLAG_PREFILTER] * len(cues)
+                n_cues = len(cues)
+            db = _hs.Database()
+            try:
+                db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+            except Exception:
+                if not n_cues:
+                    raise
+                # a cue Hyperscan cannot compile: no prefilter, every hit's cues are checked
+                exprs, flags, n_cues = exprs[:len(self.entries)], flags[:len(self.entries)], 0
+                db = _hs.Database()
+                db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+            self._databases[key] = (db, n_cues)
+        return self._databases[key]
 
     # ------------------------------------------------------------------ scanning
     def scan(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -189,89 +311,237 @@ class CompiledLexicon:
         (text_index, entry_index, start, end) : arrays, sorted by text, start, then longest first.
         Offsets are character offsets into each text.
         """
-        joined = SEPARATOR.join(texts)
+        chunk = Chunk(texts)
+        idx, ent, st, en = self.matches(chunk, self.scan_chunk(chunk, None))
+        return idx, ent, st - chunk.starts[idx], en - chunk.starts[idx]
+
+    def scan_chunk(self, chunk: Chunk, language: str | None) -> ChunkMatches:
+        """Raw matches (and, with Hyperscan, possible ends of ``language``'s distancing cues)."""
         if self.engine == "hyperscan":
-            ent, st, en = self._scan_hyperscan(joined)
-        else:
-            ent, st, en = self._scan_python(joined)
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-        bounds = np.concatenate(([0], np.cumsum(lengths + 1)))
-        idx = np.searchsorted(bounds, st, side="right") - 1
-        st = st - bounds[idx]
-        en = en - bounds[idx]
-        # Unicode word boundaries (the engines use ASCII ones): drop a match glued to a letter.
-        # Only matches next to a non-ASCII character need a look.
-        keep = np.ones(len(st), dtype=bool)
-        if len(st) and not joined.isascii():
-            g_st = st + bounds[idx]
-            g_en = en + bounds[idx]
-            suspects = [k for k in range(len(st))
-                        if (g_st[k] > 0 and ord(joined[g_st[k] - 1]) > 127)
-                        or (g_en[k] < len(joined) and ord(joined[g_en[k]]) > 127)]
-            entries = self.entries
-            for k in suspects:
-                t = texts[idx[k]]
-                pattern = entries[ent[k]].pattern
-                if st[k] > 0 and t[st[k] - 1].isalnum() and pattern[0].isalnum():
-                    keep[k] = False
-                elif en[k] < len(t) and t[en[k]].isalnum() and (pattern[-1].isalnum() or pattern[-1] == "*"):
-                    keep[k] = False
-        idx, ent, st, en = idx[keep], ent[keep], st[keep], en[keep]
-        order = np.lexsort((ent, -en, st, idx))
+            return self._scan_hyperscan(chunk, language)
+        return self._scan_python(chunk)
+
+    def matches(self, chunk: Chunk, raw: ChunkMatches):
+        """Raw matches as (text index, entry, start, end) in chunk character offsets.
+
+        Matches glued to a non-ASCII letter are dropped (the engines use ASCII word boundaries);
+        the order is text, start, longest first, entry.
+        """
+        ent, st, en = raw.entry, raw.start, raw.end
+        if len(st):
+            keep = self._unicode_boundaries(chunk, ent, st, en)
+            ent, st, en = ent[keep], st[keep], en[keep]
+        st, en = chunk.to_chars(st), chunk.to_chars(en)
+        idx = chunk.segment_of(st)
+        order = np.lexsort((ent, -en, st))
         return idx[order], ent[order], st[order], en[order]
 
-    def _scan_hyperscan(self, joined: str):
-        buf = joined.encode("utf-8")
+    def _unicode_boundaries(self, chunk: Chunk, ent, st, en) -> np.ndarray:
+        """False for a match glued to a letter (Unicode word boundaries; the engines use ASCII ones).
+
+        Only matches next to a non-ASCII character need a look (byte offsets in, a mask out).
+        """
+        keep = np.ones(len(st), dtype=bool)
+        if chunk.is_ascii:
+            return keep
+        from framing._chunk import PAD, isalnum
+
+        a = chunk.padded
+        suspects = np.flatnonzero((a[st + PAD - 1] >= 0x80) | (a[en + PAD] >= 0x80))
+        if not len(suspects):
+            return keep
+        s, e, i = st[suspects], en[suspects], ent[suspects]
+        seg = chunk.segment_of_byte(s)
+        after_letter = (s > chunk.byte_starts[seg]) & isalnum(chunk.code_points(chunk.char_start_before(s)))
+        before_letter = (e < chunk.byte_ends[seg]) & isalnum(chunk.code_points(e))
+        keep[suspects] = ~((after_letter & self._starts_alnum[i]) | (before_letter & self._ends_alnum[i]))
+        return keep
+
+    # ------------------------------------------------------------------ hyperscan
+    def _scan_hyperscan(self, chunk: Chunk, language: str | None) -> ChunkMatches:
+        db, n_cues = self._database(language)
         ids: list[int] = []
-        froms: list[int] = []
         tos: list[int] = []
-        add_i, add_f, add_t = ids.append, froms.append, tos.append
+        add_i, add_t = ids.append, tos.append
 
         def on_match(i, f, t, flags, ctx):
             add_i(i)
-            add_f(f)
             add_t(t)
 
         with self._lock:
-            self._db.scan(buf, match_event_handler=on_match)
+            db.scan(chunk.buf, match_event_handler=on_match)
         ent = np.asarray(ids, dtype=np.int64)
-        st = np.asarray(froms, dtype=np.int64)
         en = np.asarray(tos, dtype=np.int64)
-        if len(ent):
-            # several ends for one (entry, start): keep the longest
-            order = np.lexsort((-en, st, ent))
-            ent, st, en = ent[order], st[order], en[order]
-            first = np.ones(len(ent), dtype=bool)
-            first[1:] = (ent[1:] != ent[:-1]) | (st[1:] != st[:-1])
-            ent, st, en = ent[first], st[first], en[first]
-        if len(buf) != len(joined) and len(st):  # byte offsets -> character offsets
-            # a character offset is the byte offset minus the continuation bytes before it
-            cont = np.flatnonzero((np.frombuffer(buf, dtype=np.uint8) & 0xC0) == 0x80)
-            st = st - np.searchsorted(cont, st)
-            en = en - np.searchsorted(cont, en)
-        return ent, st, en
+        n = len(self.entries)
+        cue_ends = np.unique(en[ent >= n]) if n_cues else None
+        is_entry = ent < n
+        ent, en = ent[is_entry], en[is_entry]
+        st = en - self._width[ent]
+        variable = np.flatnonzero(self._width[ent] < 0)
+        if len(variable):
+            st[variable] = self._starts_of(chunk, ent[variable], en[variable])
+        return ChunkMatches(ent, st, en, cue_ends)
 
-    def _scan_python(self, joined: str):
+    def _starts_of(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray) -> np.ndarray:
+        """The start of a match of each (variable-width) entry ending at each byte offset.
+
+        The match begins with the entry's head (its first letters, lowercased): the start is the
+        last occurrence of the head before the end from which the entry's regex matches up to the
+        end. Most matches have the entry's shortest width (single spaces, no word ending), which is
+        tried first. A pattern without a head needs a regex search back from the end.
+        """
+        buf = chunk.buf
+        seg_start = chunk.byte_starts[chunk.segment_of_byte(en - 1)]
+        shortest = en - self._min_width[ent]
+        out = []
+        regexes, heads = self._regexes, self._heads
+        for i, e, lo, s in zip(ent.tolist(), en.tolist(), seg_start.tolist(), shortest.tolist(), strict=True):
+            regex = regexes[i]
+            if s >= lo and regex.fullmatch(buf, s, e) is not None:
+                out.append(s)
+                continue
+            head = heads[i]
+            if not head:
+                out.append(self._search_start(chunk, i, lo, e))
+                continue
+            for left in (max(lo, e - 4 * len(head) - 256), lo):  # a window before the end, then the text
+                window = buf[left:e].lower()
+                s = window.rfind(head)
+                while s >= 0 and regex.fullmatch(buf, left + s, e) is None:  # the head inside the match
+                    s = window.rfind(head, 0, s + len(head) - 1)
+                if s >= 0 or left == lo:
+                    break
+            out.append(left + s if s >= 0 else self._search_start(chunk, i, lo, e))
+        return np.asarray(out, dtype=np.int64)
+
+    def _search_start(self, chunk: Chunk, i: int, lo: int, e: int) -> int:
+        """The leftmost start in [lo, e) of a match of entry i that ends at e (a regex search)."""
+        anchored = self._anchored.get(i)
+        if anchored is None:
+            anchored = re.compile(b"(?:" + self._exprs[i] + b")\\Z", self._regexes[i].flags)
+            self._anchored[i] = anchored
+        m = anchored.search(chunk.buf, lo, e)
+        if m is None:  # pragma: no cover - Hyperscan reported a match Python's re does not see
+            raise RuntimeError(f"no match of {self.entries[i].pattern!r} ends at byte {e}")
+        return m.start()
+
+    # ------------------------------------------------------------------ portable
+    def _build_portable(self) -> None:
+        """Index the entries by the key of their first words (see ``_Key``)."""
+        self._unanchored: list[int] = []  # patterns that start with no ASCII letter or digit
+        keyed: list[tuple[int, _Key]] = []
+        for i, e in enumerate(self.entries):
+            key = _Key.of(e.pattern)
+            if key is None:
+                self._unanchored.append(i)
+            else:
+                keyed.append((i, key))
+        # sorted by packed head, so that np.searchsorted finds all the entries of a head at once
+        keyed.sort(key=lambda x: (_packed(x[1].head), x[0]))
+        self._key_entry = np.array([i for i, _ in keyed], dtype=np.int64)
+        self._key_head = np.array([_packed(k.head) for _, k in keyed], dtype=np.int64)
+        self._key_length = np.array([k.length for _, k in keyed], dtype=np.int64)
+        self._key_whole = np.array([k.whole for _, k in keyed], dtype=bool)
+        self._key_second = np.array([_packed(k.second) if k.second else -1 for _, k in keyed], dtype=np.int64)
+        self._key_skip = np.array([k.skip for _, k in keyed], dtype=np.int64)
+        # heads shorter than four bytes that a longer word may begin with ("ab*") need own lookups
+        self._short_prefix_lengths = sorted({len(k.head) for _, k in keyed if len(k.head) < _HEAD and not k.whole})
+        first2 = np.zeros(1 << 16, dtype=bool)  # the first two bytes of some head
+        first1 = np.zeros(256, dtype=bool)
+        for _, k in keyed:
+            if len(k.head) == 1:
+                first1[k.head[0]] = True
+            else:
+                first2[(k.head[0] << 8) | k.head[1]] = True
+        self._first1, self._first2 = first1, first2
+
+    def _scan_python(self, chunk: Chunk) -> ChunkMatches:
+        pos, ent = self._candidates(chunk)
         ids: list[int] = []
         froms: list[int] = []
         tos: list[int] = []
-        regexes, by_head, word = self._regexes, self._by_head, self._word
-        for m in self._candidates.finditer(joined):
-            pos = m.start()
-            w = word.match(joined, pos)
-            token = w.group(0).lower() if w else ""
-            tried = by_head.get(token, ())
-            heads = [token] if tried else []
-            # prefix heads (patterns whose first word ends with *) and heads shorter than the token
-            for k in range(1, len(token)):
-                if token[:k] in by_head:
-                    heads.append(token[:k])
-            for h in heads:
-                for i in by_head[h]:
-                    r = regexes[i].match(joined, pos)
-                    if r is not None:
-                        ids.append(i)
-                        froms.append(pos)
-                        tos.append(r.end())
-        return (np.asarray(ids, dtype=np.int64), np.asarray(froms, dtype=np.int64),
-                np.asarray(tos, dtype=np.int64))
+        buf, regexes = chunk.buf, self._regexes
+        for p, i in zip(pos.tolist(), ent.tolist(), strict=True):
+            m = regexes[i].match(buf, p)
+            if m is not None:
+                ids.append(i)
+                froms.append(p)
+                tos.append(m.end())
+        for i in self._unanchored:  # rare: a pattern starting with punctuation or a non-ASCII letter
+            for m in re.finditer(b"(?=(" + self._exprs[i] + b"))", buf, regexes[i].flags):
+                ids.append(i)
+                froms.append(m.start())
+                tos.append(m.end(1))
+        return ChunkMatches(np.asarray(ids, dtype=np.int64), np.asarray(froms, dtype=np.int64),
+                            np.asarray(tos, dtype=np.int64), None)
+
+    def _candidates(self, chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
+        """(byte offset, entry) of each word start where the entry's key fits the words there."""
+        lowered = np.frombuffer(chunk.lowered, dtype=np.uint8)  # ASCII case folding only
+        n = len(lowered)
+        padded = np.zeros(n + _HEAD + 2, dtype=np.uint8)
+        padded[1:n + 1] = lowered
+        word = _WORD_BYTES[padded]
+        starts = np.flatnonzero(word[1:n + 1] & ~word[:n])  # ASCII word starts (\b then a word byte)
+        ends = np.flatnonzero(word[1:n + 1] & ~word[2:n + 2]) + 1  # ... and word ends
+        key4 = _key4(padded, starts)
+        size = ends - starts
+        maybe = np.flatnonzero(self._first2[key4 >> np.uint32(16)] | self._first1[key4 >> np.uint32(24)])
+        # a word is looked up by its first min(size, 4) bytes (and by shorter prefixes for "ab*")
+        lookups = [(maybe, np.minimum(size[maybe], _HEAD))]
+        for k in self._short_prefix_lengths:
+            longer = maybe[size[maybe] > k]
+            lookups.append((longer, np.full(len(longer), k)))
+        words, rows = [], []
+        for w, length in lookups:
+            lo = np.searchsorted(self._key_head, _prefix(key4[w], length), side="left")
+            hi = np.searchsorted(self._key_head, _prefix(key4[w], length), side="right")
+            count = hi - lo  # how many entries have this head
+            has = np.flatnonzero(count)
+            words.append(np.repeat(w[has], count[has]))
+            rows.append(np.repeat(lo[has], count[has]) + _ranks(count[has]))
+        words, rows = np.concatenate(words), np.concatenate(rows)
+        need = self._key_length[rows]
+        fits = np.where(self._key_whole[rows], size[words] == need, size[words] >= need)
+        second = self._key_second[rows]
+        check = np.flatnonzero(fits & (second >= 0))
+        if len(check):  # the next word (or the one after 's) must begin with the entry's second word
+            nxt = words[check] + self._key_skip[rows[check]]
+            present = nxt < len(starts)
+            next4 = _key4(padded, starts[np.minimum(nxt, len(starts) - 1)])
+            length = second[check] >> 32
+            fits[check] = present & (_prefix(next4, length) == second[check])
+        words, rows = words[fits], rows[fits]
+        order = np.lexsort((self._key_entry[rows], words))
+        return starts[words[order]], self._key_entry[rows[order]]
+
+
+def _packed(head: bytes) -> int:
+    """A head (up to four bytes) as one integer: its length, then its bytes."""
+    return (len(head) << 32) | int.from_bytes(head, "big")
+
+
+def _prefix(key4: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The first ``length`` bytes of four-byte keys, packed like ``_packed``."""
+    length = np.asarray(length, dtype=np.int64)
+    shift = (8 * (_HEAD - length)).astype(np.uint32)
+    return (length << 32) | np.right_shift(key4, shift).astype(np.int64)
+
+
+def _key4(padded: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The four bytes from each word start as one big-endian uint32 (``padded`` is offset by 1)."""
+    key = np.zeros(len(starts), dtype=np.uint32)
+    for k in range(_HEAD):
+        key = (key << np.uint32(8)) | padded[starts + 1 + k].astype(np.uint32)
+    return key
+
+
+def _ranks(width: np.ndarray) -> np.ndarray:
+    """0, 1, ..., width[i] - 1 for each i, concatenated."""
+    total = int(width.sum())
+    offsets = np.repeat(np.cumsum(width) - width, width)
+    return np.arange(total) - offsets
+
+
+
+

@@ -11,10 +11,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing._chunk import Chunk
+from framing._chunk_voice import chunk_voices
+from framing._context import sentence_byte_bounds
 from framing._engines import CompiledLexicon, available_engines, pattern_regex
 from framing._errors import FramingError
+from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
-from framing.voice import VOICES, _Analyzer
+from framing.voice import VOICES
 
 __all__ = ["find_hits", "count_hits", "kwic", "compile_lexicon", "available_engines", "pattern_regex",
            "HIT_COLUMNS", "COUNT_COLUMNS"]
@@ -69,48 +73,60 @@ class _Raw:
     end: np.ndarray
     voice: np.ndarray  # index into VOICES
     excluded: list[tuple]  # (seg, variant, start, end, except variant, except start, except end)
+    strings: dict[str, list[str]] | None = None  # match, sentence, left, right (find_hits only)
 
 
-def _resolve(matcher: CompiledLexicon, texts: list[str], language: str) -> _Raw:
-    """Scan, resolve leftmost-longest within each contrast, log except-consumed matches, voice."""
-    seg, ent, st, en = matcher.scan(texts)
+def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
+    """Scan, resolve leftmost-longest within each contrast, log except-consumed matches, voice.
+
+    Offsets of the result are chunk character offsets (``chunk.joined``).
+    """
+    scanned = matcher.scan_chunk(chunk, language)
+    seg, ent, st, en = matcher.matches(chunk, scanned)
+    accepted, excluded = _leftmost_longest(matcher, seg, ent, st, en)
+    kept = np.flatnonzero(accepted & ~matcher._is_except[ent])
+    seg, ent, st, en = seg[kept], ent[kept], st[kept], en[kept]
+    cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
+    voice = chunk_voices(chunk, seg, st, en, language, cue_ends)
+    return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded)
+
+
+def _leftmost_longest(matcher: CompiledLexicon, seg, ent, st, en) -> tuple[np.ndarray, list[tuple]]:
+    """Which raw matches survive: leftmost-longest, non-overlapping within each contrast.
+
+    The matches (sorted by text, start, longest first) are grouped by text and contrast; a group
+    whose matches do not overlap keeps them all. Only groups with overlaps go through the greedy
+    loop, which also logs the matches consumed by an ``except`` phrase.
+    """
+    n = len(ent)
+    accepted = np.ones(n, dtype=bool)
+    if n < 2:
+        return accepted, []
+    contrast = matcher._contrast_of[ent]
+    order = np.argsort(seg * len(matcher.contrasts) + contrast, kind="stable")  # by text and contrast
+    key = (seg * len(matcher.contrasts) + contrast)[order]
+    same_group = key[1:] == key[:-1]
+    overlaps = same_group & (st[order][1:] < en[order][:-1])
+    if not overlaps.any():
+        return accepted, []
+    group = np.concatenate(([0], np.cumsum(~same_group)))
+    bad_group = np.zeros(group[-1] + 1, dtype=bool)
+    bad_group[group[1:][overlaps]] = True
+    members = order[bad_group[group]]  # the matches of groups with an overlap, group by group
     entries = matcher.entries
-    out_seg, out_var, out_st, out_en, out_voice = [], [], [], [], []
     excluded: list[tuple] = []
-    n = len(seg)
-    k = 0
-    while k < n:  # one segment at a time
-        s_idx = seg[k]
-        j = k
-        while j < n and seg[j] == s_idx:
-            j += 1
-        last: dict[int, tuple[int, int, int, bool]] = {}  # contrast -> (end, entry, start, is_except)
-        kept: list[tuple[int, int, int]] = []
-        for m in range(k, j):
-            e = entries[ent[m]]
-            a, b = int(st[m]), int(en[m])
-            prev = last.get(e.contrast)
-            if prev is None or a >= prev[0]:
-                last[e.contrast] = (b, int(ent[m]), a, e.is_except)
-                if not e.is_except:
-                    kept.append((e.variant, a, b))
-            elif prev[3] and not e.is_except:
-                pe = entries[prev[1]]
-                excluded.append((int(s_idx), e.variant, a, b, pe.variant, prev[2], prev[0]))
-        if kept:
-            text = texts[s_idx]
-            analyzer = _Analyzer(text, language)
-            spans = [(a, b) for _, a, b in kept]
-            for v, a, b in kept:
-                out_seg.append(s_idx)
-                out_var.append(v)
-                out_st.append(a)
-                out_en.append(b)
-                out_voice.append(VOICES.index(analyzer.voice(a, b, spans)))
-        k = j
-    return _Raw(np.asarray(out_seg, dtype=np.int64), np.asarray(out_var, dtype=np.int64),
-                np.asarray(out_st, dtype=np.int64), np.asarray(out_en, dtype=np.int64),
-                np.asarray(out_voice, dtype=np.int8), excluded)
+    last = None  # (group, end, entry, start, is_except) of the last accepted match
+    for m, g, i, a, b in zip(members.tolist(), group[bad_group[group]].tolist(), ent[members].tolist(),
+                             st[members].tolist(), en[members].tolist(), strict=True):
+        e = entries[i]
+        if last is None or last[0] != g or a >= last[1]:
+            last = (g, b, i, a, e.is_except)
+        else:
+            accepted[m] = False
+            if last[4] and not e.is_except:
+                excluded.append((m, int(seg[m]), e.variant, a, b, entries[last[2]].variant, last[3], last[1]))
+    excluded.sort()
+    return accepted, [x[1:] for x in excluded]
 
 
 def _segments(corpus: pd.DataFrame, fields: tuple[str, ...]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -142,20 +158,57 @@ def _batches(texts: list[str]) -> Iterator[tuple[int, int]]:
 
 
 def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...],
-                 language: str) -> tuple[_Raw, list[str], np.ndarray, np.ndarray]:
+                 language: str, context: int | None = None) -> tuple[_Raw, list[str], np.ndarray, np.ndarray]:
+    """Hits of every text of the corpus, batch by batch (memory stays bounded by the batch size).
+
+    With ``context`` (characters each side), ``raw.strings`` holds the match, sentence, left and
+    right context of each hit.
+    """
     texts, rows, flds = _segments(corpus, fields)
     parts = []
     for a, b in _batches(texts):
-        raw = _resolve(matcher, texts[a:b], language)
-        raw.seg += a
-        raw.excluded = [(s + a, *rest) for s, *rest in raw.excluded]
+        chunk = Chunk(texts[a:b])
+        raw = _resolve(matcher, chunk, language)
+        if context is not None:
+            raw.strings = _context_strings(chunk, raw, context)
+        base = chunk.starts[raw.seg]
+        raw.start = raw.start - base
+        raw.end = raw.end - base
+        raw.excluded = [(s + a, v, st - chunk.starts[s], en - chunk.starts[s], ev, es - chunk.starts[s],
+                         ee - chunk.starts[s]) for s, v, st, en, ev, es, ee in raw.excluded]
+        raw.seg = raw.seg + a
         parts.append(raw)
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return _Raw(empty, empty, empty, empty, np.zeros(0, dtype=np.int8), []), texts, rows, flds
+        strings = {k: [] for k in ("match", "sentence", "left", "right")} if context is not None else None
+        return _Raw(empty, empty, empty, empty, np.zeros(0, dtype=np.int8), [], strings), texts, rows, flds
     raw = _Raw(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg", "variant", "start", "end", "voice")),
                [x for p in parts for x in p.excluded])
+    if context is not None:
+        raw.strings = {k: _concat_strings([p.strings[k] for p in parts]) for k in parts[0].strings}
     return raw, texts, rows, flds
+
+
+def _concat_strings(parts: list):
+    """Concatenate per-chunk string columns (lists, or Arrow arrays)."""
+    if isinstance(parts[0], list):
+        return [x for p in parts for x in p]
+    import pyarrow as pa
+
+    return pa.concat_arrays(parts) if len(parts) > 1 else parts[0]
+
+
+def _context_strings(chunk: Chunk, raw: _Raw, context: int) -> dict:
+    """The match, its sentence and ``context`` characters each side, for each hit of a chunk.
+
+    Values are Arrow string arrays (pandas >= 3) or lists of str (see ``framing._strings``).
+    """
+    seg, st, en = raw.seg, raw.start, raw.end
+    a, b = chunk.to_bytes(st), chunk.to_bytes(en)
+    s, e = sentence_byte_bounds(chunk, seg, st, en, a, b)
+    lo = chunk.to_bytes(np.maximum(chunk.starts[seg], st - context))
+    hi = chunk.to_bytes(np.minimum(chunk.ends[seg], en + context))
+    return text_columns(chunk, a, b, lo, hi, s, e, _one_line)
 
 
 # ------------------------------------------------------------------------------- context
@@ -295,49 +348,81 @@ def find_hits(
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     fields = tuple(fields)
-    raw, texts, rows, flds = _scan_corpus(corpus, matcher, fields, language or lex.language)
+    raw, texts, rows, flds = _scan_corpus(corpus, matcher, fields, language or lex.language, context=context)
 
     doc_ids = corpus.index.to_numpy()
-    seg_row = rows[raw.seg]
-    variants = matcher.variants
-    contrast_ids = np.array([c.id for c, _ in variants], dtype=object)
-    variant_ids = np.array([v.id for _, v in variants], dtype=object)
-    sides = np.array([v.side for _, v in variants], dtype=object)
-    matches, sentences, lefts, rights = [], [], [], []
-    for s, a, b in zip(raw.seg.tolist(), raw.start.tolist(), raw.end.tolist(), strict=True):
-        t = texts[s]
-        matches.append(t[a:b])
-        sentences.append(_one_line(sentence_at(t, a, b)))
-        lefts.append(_one_line(t[max(0, a - context):a]))
-        rights.append(_one_line(t[b:b + context]))
-    outlet = corpus["outlet"].to_numpy() if "outlet" in corpus.columns else np.full(len(corpus), None)
-    published = (corpus["published"].to_numpy() if "published" in corpus.columns
-                 else np.full(len(corpus), np.datetime64("NaT"), dtype="datetime64[ns]"))
-    hits = pd.DataFrame({
-        "doc_id": doc_ids[seg_row], "outlet": outlet[seg_row], "published": published[seg_row],
-        "field": np.asarray(fields, dtype=object)[flds[raw.seg]] if len(raw.seg) else [],
-        "contrast": contrast_ids[raw.variant], "variant": variant_ids[raw.variant],
-        "side": sides[raw.variant], "match": matches, "start": raw.start, "end": raw.end,
-        "voice": np.asarray(VOICES, dtype=object)[raw.voice.astype(np.int64)], "sentence": sentences,
-        "left": lefts, "right": rights,
-    }, columns=HIT_COLUMNS)
-    contrast_order = {c: i for i, c in enumerate(lex.contrasts)}
-    order = np.lexsort((hits["contrast"].map(contrast_order).to_numpy(), hits["start"].to_numpy(),
-                        flds[raw.seg] if len(raw.seg) else np.zeros(0, int), seg_row))
-    hits = hits.iloc[order].reset_index(drop=True)
-    hits["start"] = hits["start"].astype("int64")
-    hits["end"] = hits["end"].astype("int64")
+    hits = _hits_frame(corpus, matcher, fields, raw, rows, flds)
 
     if exclude_shared is not False:
         hits = _drop_shared(hits, corpus, exclude_shared)
     if not return_excluded:
         return hits
     ex = raw.excluded
+    variants = matcher.variants
     excluded = pd.DataFrame(
         [(doc_ids[rows[s]], fields[flds[s]], variants[v][0].id, variants[v][1].id, texts[s][a:b], a, b,
           texts[s][ea:eb], ea, eb) for s, v, a, b, _ev, ea, eb in ex],
         columns=EXCLUDED_COLUMNS)
     return hits, excluded
+
+
+def _hits_frame(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...], raw: _Raw,
+                rows: np.ndarray, flds: np.ndarray) -> pd.DataFrame:
+    """The hits table, ordered by document, field, start and contrast.
+
+    Columns with few distinct values (ids, outlet, voice...) are built from their distinct values
+    and codes; pandas infers each column's dtype as it would from the full column.
+    """
+    seg_row = rows[raw.seg]
+    field = flds[raw.seg]
+    contrast_of = np.array([matcher.contrasts.index(c.id) for c, _ in matcher.variants], dtype=np.int64)
+    order = np.lexsort((contrast_of[raw.variant], raw.start, field, seg_row))
+    seg_row, field, variant = seg_row[order], field[order], raw.variant[order]
+    variants = matcher.variants
+    outlet = corpus["outlet"].to_numpy() if "outlet" in corpus.columns else np.full(len(corpus), None)
+    published = (corpus["published"].to_numpy() if "published" in corpus.columns
+                 else np.full(len(corpus), np.datetime64("NaT"), dtype="datetime64[ns]"))
+    if not len(order):  # the dtypes of an empty table, as pandas infers them
+        columns = {"doc_id": corpus.index.to_numpy()[seg_row], "outlet": outlet[seg_row],
+                   "published": published[seg_row], "field": [],
+                   **{k: np.zeros(0, dtype=object) for k in ("contrast", "variant", "side", "match")},
+                   "start": raw.start, "end": raw.end, "voice": np.zeros(0, dtype=object),
+                   **{k: [] for k in ("sentence", "left", "right")}}
+        hits = pd.DataFrame(columns, columns=HIT_COLUMNS)
+        hits["start"] = hits["start"].astype("int64")
+        hits["end"] = hits["end"].astype("int64")
+        return hits
+    picked = order.tolist()
+
+    def reordered(name: str) -> pd.Series:
+        values = raw.strings[name]
+        if isinstance(values, list):
+            return string_column(list(map(values.__getitem__, picked)))
+        return string_column(values.take(order))
+
+    columns = {
+        "doc_id": _coded(corpus.index.to_numpy(), seg_row),
+        "outlet": _coded(outlet, seg_row),
+        "published": published[seg_row],
+        "field": _coded(np.asarray(fields, dtype=object), field),
+        "contrast": _coded(np.array([c.id for c, _ in variants], dtype=object), variant),
+        "variant": _coded(np.array([v.id for _, v in variants], dtype=object), variant),
+        "side": _coded(np.array([v.side for _, v in variants], dtype=object), variant),
+        "match": reordered("match"),
+        "start": raw.start[order].astype("int64"),
+        "end": raw.end[order].astype("int64"),
+        "voice": _coded(np.asarray(VOICES, dtype=object), raw.voice[order].astype(np.int64)),
+        **{k: reordered(k) for k in ("sentence", "left", "right")},
+    }
+    return pd.DataFrame(columns, columns=HIT_COLUMNS)
+
+
+def _coded(values: np.ndarray, codes: np.ndarray) -> pd.Series:
+    """``pd.Series(values[codes])``, built from the distinct codes only."""
+    present = np.bincount(codes, minlength=len(values)) > 0
+    used = np.flatnonzero(present)
+    renumber = np.cumsum(present) - 1
+    return pd.Series(values[used]).take(renumber[codes]).reset_index(drop=True)
 
 
 def _drop_shared(hits: pd.DataFrame, corpus: pd.DataFrame, shared) -> pd.DataFrame:
@@ -536,7 +621,7 @@ def kwic(
     >>> k = kwic(load_corpus("data/seed"), pattern="referendum*", window=25)
     >>> k[["outlet", "left", "match", "voice"]]
              outlet                       left        match      voice
-    0  The National  , Moscow held what it called   referendums  distanced
+    0  The National  ...what it called   referendums  distanced
     1  The National  ...land. The   referendums  authorial
     2            RT  ...a series of   referendums  authorial
     """

@@ -18,6 +18,7 @@ VOICES = ("authorial", "quoted", "distanced")
 
 _BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
 _SENTENCE_BREAK = re.compile(r"[.!?;:]\s|\n")
+CUE_WINDOW = 100  # characters before a hit searched for a distancing cue
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,20 @@ class _Cues:
 
 
 @lru_cache(maxsize=8)
-def _cues(language: str = "en") -> _Cues:
+def _cue_spec(language: str = "en") -> dict:
+    """The entry of ``language`` in framing/data/voice_cues.yaml."""
     data = yaml.safe_load(resources.files("framing").joinpath("data/voice_cues.yaml").read_text("utf-8"))
     if language not in data:
         from framing._errors import LexiconError
 
         raise LexiconError(f"no distancing cues for language {language!r} in framing/data/voice_cues.yaml; "
                            f"available: {sorted(data)}")
-    spec = data[language]
+    return data[language]
+
+
+@lru_cache(maxsize=8)
+def _cues(language: str = "en") -> _Cues:
+    spec = _cue_spec(language)
     cues = "|".join(f"(?:{c})" for c in spec["cues"])
     n = int(spec.get("max_words_between", 3))
     before = re.compile(rf"(?:^|[^\w])(?:{cues})(?:[\s\-]+[\w'’.\-]+){{0,{n}}}[\s\-]*[\"“‘'«]?\s*$", re.I)
@@ -166,10 +173,10 @@ def voice_spans(text: str) -> pd.DataFrame:
 class _Analyzer:
     """Voice of character spans of one text; quotation spans are computed once."""
 
-    def __init__(self, text: str, language: str = "en"):
+    def __init__(self, text: str, language: str = "en", quotes: list[tuple[int, int]] | None = None):
         self.text = text
         self.cues = _cues(language)
-        self.quotes = _quote_spans(text)
+        self.quotes = _quote_spans(text) if quotes is None else quotes
         self.starts = [s for s, _ in self.quotes]
         self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(text)] if "[" in text else []
 
@@ -186,19 +193,7 @@ class _Analyzer:
     def _scare(self, span: tuple[int, int], covered: list[tuple[int, int]]) -> bool:
         """True when the quotation holds only lexicon terms (after an article or possessive)."""
         s, e = span
-        inner = [(a, b) for a, b in covered if s < a and b <= e]
-        if not inner:
-            return False
-        first = min(a for a, _ in inner)
-        last = max(b for _, b in inner)
-        pos = first
-        for a, b in sorted(inner):
-            if a > pos and self.text[pos:a].strip():
-                return False  # a gap of other words between the terms
-            pos = max(pos, b)
-        head = self.text[s + 1:first]
-        tail = self.text[last:e - 1] if self.text[e - 1] in "\"'”’»›" else self.text[last:e]
-        return bool(self.cues.filler.match(head)) and bool(self.cues.possessive_tail.match(tail))
+        return _is_scare(self.text, self.cues, span, [(a, b) for a, b in covered if s < a and b <= e])
 
     def voice(self, start: int, end: int, covered: Sequence[tuple[int, int]] = ()) -> str:
         spans = self._containing(start, end) if self.quotes else []
@@ -209,13 +204,39 @@ class _Analyzer:
             return "quoted"
         if self.cues.inside.search(self.text[start:end]):
             return "distanced"
-        window = self.text[max(0, start - 100):start]
-        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
-        if breaks:
-            window = window[breaks[-1]:]  # cues count only within the sentence
-        if self.cues.before.search(window):
+        if _cue_before(self.cues, self.text, start):
             return "distanced"
         return "authorial"
+
+
+def _is_scare(text: str, cues: _Cues, span: tuple[int, int], inner: list[tuple[int, int]]) -> bool:
+    """True when the quotation ``span`` holds only the terms ``inner`` (after an article or possessive).
+
+    ``inner``: the lexicon hits inside the quotation.
+    """
+    if not inner:
+        return False
+    s, e = span
+    first = min(a for a, _ in inner)
+    if not cues.filler.match(text[s + 1:first]):
+        return False  # other words before the first term
+    last = max(b for _, b in inner)
+    pos = first
+    for a, b in sorted(inner):
+        if a > pos and text[pos:a].strip():
+            return False  # a gap of other words between the terms
+        pos = max(pos, b)
+    tail = text[last:e - 1] if text[e - 1] in "\"'”’»›" else text[last:e]
+    return bool(cues.possessive_tail.match(tail))
+
+
+def _cue_before(cues: _Cues, text: str, start: int) -> bool:
+    """True when a distancing cue ends at most a few words before ``start``, in the same sentence."""
+    window = text[max(0, start - CUE_WINDOW):start]
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
+    if breaks:
+        window = window[breaks[-1]:]  # cues count only within the sentence
+    return cues.before.search(window) is not None
 
 
 def assign_voices(text: str, spans: Sequence[tuple[int, int]], language: str = "en") -> list[str]:

@@ -206,3 +206,173 @@ def test_compiled_lexicon_pickles():
     m = compile_lexicon(MINI)
     m2 = pickle.loads(pickle.dumps(m))
     assert m2.scan(["the Kiev regime"])[1].tolist() == m.scan(["the Kiev regime"])[1].tolist()
+
+
+# ------------------------------------------------------------- the fast path against a reference
+def reference_hits(texts, lexicon, context=60):
+    """A straightforward find_hits over plain texts (the matcher's specification, slowly).
+
+    Per text: every start of every pattern's regex (Python ``re``), Unicode word boundaries, the
+    greedy leftmost-longest loop per contrast with ``except`` phrases, the voice from
+    ``voice._Analyzer``, the sentence from ``sentence_at``. Returns (hits, excluded) as sorted
+    lists of tuples.
+    """
+    import re
+
+    from framing._engines import CompiledLexicon, pattern_regex
+    from framing.match import _one_line, sentence_at
+    from framing.voice import _Analyzer
+
+    entries = CompiledLexicon(lexicon, "python").entries
+    regexes = [re.compile("(?=(" + pattern_regex(e.pattern, e.case_sensitive) + "))",
+                          re.ASCII | (0 if e.case_sensitive else re.IGNORECASE)) for e in entries]
+    variants = [(c, v) for c in lexicon.contrasts.values() for v in c.variants.values()]
+    contrast_order = list(lexicon.contrasts)
+    hits, excluded = [], []
+    for t, text in enumerate(texts):
+        raw = []
+        for i, (e, rx) in enumerate(zip(entries, regexes, strict=True)):
+            for m in rx.finditer(text):
+                a, b = m.start(), m.end(1)
+                if a > 0 and text[a - 1].isalnum() and e.pattern[0].isalnum():
+                    continue
+                if b < len(text) and text[b].isalnum() and (e.pattern[-1].isalnum() or e.pattern[-1] == "*"):
+                    continue
+                raw.append((a, -b, i))
+        raw.sort()
+        last, kept = {}, []
+        for a, minus_b, i in raw:
+            e, b = entries[i], -minus_b
+            prev = last.get(e.contrast)
+            if prev is None or a >= prev[0]:
+                last[e.contrast] = (b, i, a)
+                if not e.is_except:
+                    kept.append((e.variant, a, b))
+            elif entries[prev[1]].is_except and not e.is_except:
+                excluded.append((t, e.variant, text[a:b], a, b, text[prev[2]:prev[0]], prev[2], prev[0]))
+        analyzer = _Analyzer(text, lexicon.language)
+        covered = [(a, b) for _, a, b in kept]
+        for v, a, b in kept:
+            c, var = variants[v]
+            hits.append((t, a, contrast_order.index(c.id), c.id, var.id, text[a:b], b,
+                         analyzer.voice(a, b, covered), _one_line(sentence_at(text, a, b)),
+                         _one_line(text[max(0, a - context):a]), _one_line(text[b:b + context])))
+    return sorted(hits), sorted(excluded)
+
+
+def fast_hits(texts, lexicon, engine="auto", context=60):
+    """find_hits on the same texts, as reference_hits' tuples."""
+    corpus = corpus_of(*texts)
+    hits, excluded = find_hits(corpus, lexicon, engine=engine, fields=("text",), context=context,
+                               return_excluded=True)
+    order = {c: i for i, c in enumerate(lexicon.contrasts)}
+    t = [int(d[1:]) for d in hits["doc_id"]]
+    rows = sorted(zip(t, hits["start"], [order[c] for c in hits["contrast"]], hits["contrast"], hits["variant"],
+                      hits["match"], hits["end"], hits["voice"], hits["sentence"], hits["left"], hits["right"],
+                      strict=True))
+    v_index = {(c.id, v.id): i for i, (c, v) in enumerate((c, v) for c in lexicon.contrasts.values()
+                                                            for v in c.variants.values())}
+    ex = sorted((int(r.doc_id[1:]), v_index[(r.contrast, r.variant)], r.match, r.start, r.end, r.except_match,
+                 r.except_start, r.except_end) for r in excluded.itertuples())
+    return [tuple(int(x) if hasattr(x, "item") else x for x in row) for row in rows], ex
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("lexicon", ["mini", "russia-ukraine"])
+def test_fast_path_agrees_with_the_reference_on_the_seeds(seed_corpus, engine, lexicon):
+    lex = MINI if lexicon == "mini" else load_lexicon(lexicon)
+    texts = seed_corpus["text"].tolist() + [t for t in seed_corpus["title"] if isinstance(t, str)]
+    assert fast_hits(texts, lex, engine) == reference_hits(texts, lex)
+
+
+FRAGMENTS = st.sampled_from([
+    "Kiev", "Kyiv", "KIEV", "war", "war crimes", "special military operation", "military operation",
+    "invasion", "invaded", "full-scale invasion", "full scale\u00a0invasion", "referendums", "so-called referendums",
+    "sham referendum", "the Kiev regime", "Kiev's", "Kiev’s", "Ukrainian government", "DPR", "dpr", "separatists",
+    "chicken Kiev", "Dynamo Kyiv", "cold war", "said", "the", "Mr.", "U.S.", "Gen.", "É.", "J.", "a.m.", "é",
+    "Kievé", "éKiev", "_Kiev", "Russia’s", "soldiers’", "don't", "’90s", "so-called", "what Moscow calls",
+    "what it called", "self-proclaimed", "pseudo-", "ſo-called", "quote-unquote", ".", ",", ";", ":", "!", "?",
+    "...", "\n", "\n\n", "\t", "  ", '"', "“", "”", "‘", "’", "'", "«", "»", "‹", "›", "„", "[", "]",
+    "[in Kiev]", "(", ")", "—", "–", "-", "\u00a0", "Zelenskyy", "Donbass", "x", "1", "½", "İ", "K",
+])
+TEXT_PIECES = st.lists(FRAGMENTS, min_size=0, max_size=60).map(lambda xs: "".join(
+    x if k == 0 or x[:1] in ".,;:!?\n\t ’'”»)]" else " " + x for k, x in enumerate(xs)))
+
+
+@settings(max_examples=120)
+@given(st.lists(TEXT_PIECES, min_size=1, max_size=4))
+def test_fast_path_agrees_with_the_reference_on_generated_texts(texts):
+    texts = [t for t in texts if t] or ["Kiev"]
+    for engine in ENGINES:
+        assert fast_hits(texts, MINI, engine, context=20) == reference_hits(texts, MINI, context=20)
+
+
+@settings(max_examples=60)
+@given(st.lists(TEXT_PIECES, min_size=1, max_size=3))
+def test_fast_path_agrees_with_the_reference_with_the_built_in_lexicon(texts):
+    texts = [t for t in texts if t] or ["Kiev"]
+    lex = load_lexicon("russia-ukraine")
+    for engine in ENGINES:
+        assert fast_hits(texts, lex, engine) == reference_hits(texts, lex)
+
+
+@settings(max_examples=80)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=3))
+def test_engines_agree_on_arbitrary_unicode(texts):
+    texts = [t.replace("\x00", "") or "x" for t in texts]
+    results = [fast_hits(texts, MINI, engine, context=10) for engine in ENGINES]
+    assert all(r == results[0] for r in results)
+    assert results[0] == reference_hits(texts, MINI, context=10)
+
+
+def test_chunks_are_independent(seed_corpus, monkeypatch):
+    """Texts are scanned in batches; the batch size changes nothing."""
+    import framing.match as match
+
+    whole = find_hits(seed_corpus, MINI)
+    monkeypatch.setattr(match, "_CHUNK_CHARS", 3000)
+    pd.testing.assert_frame_equal(find_hits(seed_corpus, MINI), whole)
+
+
+def test_sentences_agree_with_sentence_at(seed_corpus):
+    import numpy as np
+
+    from framing._chunk import Chunk
+    from framing._context import sentence_bounds
+    from framing.match import sentence_at
+
+    texts = seed_corpus["text"].tolist() + ["Mr. Peskov spoke. The U.S. said no.", "a.\nb", "x.” y", "É. Macron!",
+                                            "The  end.  Next\u00a0one. ½U. yes", "İ.K. test. ok", "Jan. 5. Kyiv"]
+    chunk = Chunk(texts)
+    seg, start, end = [], [], []
+    for t, text in enumerate(texts):
+        for a in range(0, len(text), 7):
+            for b in (a, a + 1, a + 5):
+                if b <= len(text):
+                    seg.append(t)
+                    start.append(a)
+                    end.append(b)
+    seg, start, end = np.array(seg), np.array(start), np.array(end)
+    s, e = sentence_bounds(chunk, seg, start + chunk.starts[seg], end + chunk.starts[seg])
+    got = [chunk.joined[x:y].strip() for x, y in zip(s, e, strict=True)]
+    assert got == [sentence_at(texts[t], a, b) for t, a, b in zip(seg, start, end, strict=True)]
+
+
+@settings(max_examples=150)
+@given(st.lists(TEXT_PIECES, min_size=1, max_size=3))
+def test_sentences_agree_with_sentence_at_on_generated_texts(texts):
+    import numpy as np
+
+    from framing._chunk import Chunk
+    from framing._context import sentence_bounds
+    from framing.match import sentence_at
+
+    chunk = Chunk(texts)
+    cases = [(t, a, b) for t, text in enumerate(texts) for a in range(len(text) + 1)
+             for b in (a, a + 1, a + 3) if b <= len(text)]
+    if not cases:
+        return
+    seg, start, end = (np.array(x) for x in zip(*cases, strict=True))
+    s, e = sentence_bounds(chunk, seg, start + chunk.starts[seg], end + chunk.starts[seg], limit=30)
+    got = [chunk.joined[x:y].strip() for x, y in zip(s, e, strict=True)]
+    assert got == [sentence_at(texts[t], a, b, limit=30) for t, a, b in cases]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing import assign_voices, voice_of, voice_spans
+from framing.match import available_engines
 
 
 def _voice(text: str, term: str, occurrence: int = 0) -> str:
@@ -111,3 +114,100 @@ def test_voice_spans_lists_quotations_and_insertions():
     spans = voice_spans("“Our goals [in Kiev] are clear,” he said. “Yes.”")
     assert spans["kind"].tolist() == ["quotation", "insertion", "quotation"]
     assert spans["text"].tolist()[1] == "[in Kiev]"
+
+
+# ------------------------------------------------------------- the fast path against the reference
+QUOTE_PIECES = st.lists(st.sampled_from([
+    "Kiev", "war", "the", "said", "Russia’s", "soldiers’", "don't", "’90s", "rock'n'roll", "é’s", "x", "1",
+    '"', "“", "”", "‘", "’", "'", "«", "»", "‹", "›", "„", "‟", "‚", "\n", "\n\n", " \n ", "\n“", '\n"', "\t",
+    " ", "\u00a0", "(", ")", "[", "]", "—", "–", "-", ".", ",", "!", "?", ";", ":", "_", "½", "İ",
+]), max_size=80).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(QUOTE_PIECES, min_size=1, max_size=4))
+def test_chunk_quote_spans_are_the_reference_spans(texts):
+    from framing._chunk import Chunk
+    from framing._chunk_voice import quote_spans
+    from framing.voice import _quote_spans
+
+    chunk = Chunk(texts)
+    qs, qe = quote_spans(chunk)
+    seg = chunk.segment_of(qs)
+    got = [[] for _ in texts]
+    for t, a, b in zip(seg.tolist(), qs.tolist(), qe.tolist(), strict=True):
+        got[t].append((a - int(chunk.starts[t]), b - int(chunk.starts[t])))
+    assert got == [_quote_spans(t) for t in texts]
+
+
+def test_chunk_quote_spans_on_the_seeds(seed_corpus):
+    test_chunk_quote_spans_are_the_reference_spans.hypothesis.inner_test(seed_corpus["text"].tolist())
+
+
+def test_brackets_are_the_reference_brackets():
+    from framing._chunk import Chunk
+    from framing.voice import _BRACKETS
+
+    texts = ["a [b] c [d\ne] [f [g] h]", "[x", "]y[z]", "[]", "q[r\x00s]t", "“Our goals [in Kiev] are clear”"]
+    chunk = Chunk(texts)
+    bs, be = chunk.brackets
+    expected = [(m.start() + int(chunk.starts[t]), m.end() + int(chunk.starts[t]))
+                for t, text in enumerate(texts) for m in _BRACKETS.finditer(text)]
+    assert list(zip(bs.tolist(), be.tolist(), strict=True)) == expected
+
+
+def test_ascii_fold_partners_are_those_of_this_python():
+    """The cue prefilter's table of non-ASCII characters that case-insensitive ``re`` equates with
+    ASCII letters."""
+    import re
+    import string
+
+    from framing._prefilter import ASCII_FOLD_PARTNERS
+
+    candidates = {cp for cp in range(128, 0x110000)
+                  if any(ch.isascii() for ch in chr(cp).lower() + chr(cp).upper() + chr(cp).casefold())}
+    try:
+        from re import _casefix
+
+        candidates |= {cp for cp in _casefix._EXTRA_CASES if cp >= 128}
+    except ImportError:  # pragma: no cover
+        pass
+    found = {x: "".join(chr(cp) for cp in sorted(candidates) if re.fullmatch(x, chr(cp), re.IGNORECASE))
+             for x in string.ascii_lowercase}
+    assert {x: p for x, p in found.items() if p} == ASCII_FOLD_PARTNERS
+
+
+def _collect_end(i, start, end, flags, ends):
+    ends.add(end)
+
+
+CUE_TEXTS = st.lists(st.sampled_from([
+    "so-called", "So Called", "SO-CALLED", "ſo-called", "self-proclaimed", "Self styled", "pseudo", "pseudo-",
+    "quote-unquote", "purportedly", "what", "What", "Moscow", "the Kremlin’s", "it", "he", "calls", "called",
+    "describes as", "refers to as", "brands", "Kiev", " ", "  ", "\u00a0", "-", ".", "\n", "é", "İ", "K", "x",
+]), max_size=30).map(" ".join)
+
+
+@pytest.mark.skipif("hyperscan" not in available_engines(), reason="needs Hyperscan")
+@settings(max_examples=200)
+@given(CUE_TEXTS)
+def test_cue_prefilter_reports_every_cue_end(text):
+    """Every end of every distancing cue (a Python regex) is among the Hyperscan prefilter's ends."""
+    import re
+
+    import hyperscan
+
+    from framing._prefilter import cue_prefilter
+    from framing.voice import _cue_spec
+
+    buf = text.encode()
+    for cue, superset in zip(_cue_spec("en")["cues"], cue_prefilter("en"), strict=True):
+        db = hyperscan.Database()
+        db.compile(expressions=[superset.encode()], ids=[0], elements=1,
+                   flags=[hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_PREFILTER])
+        ends: set[int] = set()
+        db.scan(buf, match_event_handler=_collect_end, context=ends)
+        for start in range(len(text)):
+            m = re.compile(cue, re.IGNORECASE).match(text, start)
+            if m is not None and m.end() > start:
+                assert len(text[:m.end()].encode()) in ends, (cue, text, m)

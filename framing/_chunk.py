@@ -1,0 +1,229 @@
+"""A batch of texts joined for one scan: their UTF-8 bytes and offset maps.
+
+Everything the matcher computes per batch (raw matches, quotation marks, sentence ends) is found
+with vectorised passes over the UTF-8 bytes and converted to character offsets into the joined
+text, from which each text's own offsets follow by subtracting its start.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+
+import numpy as np
+
+SEPARATOR = "\x00"  # joins texts in one scan buffer; no pattern can match across it
+PAD = 16  # zero bytes before and after the buffer in ``Chunk.padded`` (room to look around)
+
+# kinds of "landmark" bytes (Chunk.landmarks)
+LANDMARK = {'"': 1, "'": 2, "\n": 3, ".": 4, "!": 5, "?": 6, "[": 7, "]": 8, "\t": 9,
+            "lead2": 10, "lead3": 11, "lead4": 12}  # lead bytes last
+
+
+def _landmark_table() -> bytes:
+    table = bytearray(256)
+    for ch in "\"'\n.!?[]\t":
+        table[ord(ch)] = LANDMARK[ch]
+    for b in range(0xC0, 0x100):  # first byte of a 2-, 3- or 4-byte character
+        table[b] = LANDMARK["lead2"] if b < 0xE0 else LANDMARK["lead3"] if b < 0xF0 else LANDMARK["lead4"]
+    return bytes(table)
+
+
+_LANDMARK_TABLE = _landmark_table()
+
+
+class Chunk:
+    """Texts joined by ``SEPARATOR``, with their UTF-8 encoding and char <-> byte offset maps.
+
+    Attributes
+    ----------
+    texts : list of str
+    buf : bytes
+        The texts in UTF-8 joined by ``SEPARATOR`` (what the engines scan).
+    starts, ends : ndarray of int64
+        Character offsets of each text in the joined text (``joined``, built only on demand).
+
+    Examples
+    --------
+    >>> from framing._chunk import Chunk
+    >>> c = Chunk(["Kyiv", "café Kiev"])
+    >>> c.starts.tolist(), c.to_bytes(c.starts).tolist(), c.to_chars(c.to_bytes([10, 14])).tolist()
+    ([0, 5], [0, 5], [10, 14])
+    """
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.buf = SEPARATOR.encode().join([t.encode("utf-8") for t in texts])
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        self.starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+        self.ends = self.starts + lengths
+        self.is_ascii = len(self.buf) == int(lengths.sum()) + max(len(texts) - 1, 0)
+
+    @cached_property
+    def joined(self) -> str:
+        """The texts joined by ``SEPARATOR`` (built only when asked for)."""
+        return SEPARATOR.join(self.texts)
+
+    def local(self, char_offsets) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, offset in that text) of chunk character offsets."""
+        seg = self.segment_of(char_offsets)
+        return seg, np.asarray(char_offsets, dtype=np.int64) - self.starts[seg]
+
+    # ------------------------------------------------------------------ bytes
+    @cached_property
+    def array(self) -> np.ndarray:
+        """The UTF-8 bytes as a read-only uint8 array."""
+        return np.frombuffer(self.buf, dtype=np.uint8)
+
+    @cached_property
+    def lowered(self) -> bytes:
+        """``buf`` with ASCII letters lowercased (the case folding of both engines)."""
+        return self.buf.lower()
+
+    @cached_property
+    def padded(self) -> np.ndarray:
+        """The bytes with ``PAD`` zero bytes on each side (index ``i + PAD`` is byte ``i``)."""
+        out = np.zeros(len(self.buf) + 2 * PAD, dtype=np.uint8)
+        out[PAD:PAD + len(self.buf)] = self.array
+        return out
+
+    @cached_property
+    def words8(self) -> np.ndarray:
+        """``words8[i + PAD]``: the 8 bytes from byte ``i`` on as one little-endian uint64."""
+        a = self.padded
+        return np.ndarray(shape=(len(a) - 7,), dtype="<u8", buffer=a, strides=(1,))
+
+    @cached_property
+    def byte_starts(self) -> np.ndarray:
+        """Byte offsets of each text in ``buf``."""
+        return self.to_bytes(self.starts)
+
+    @cached_property
+    def byte_ends(self) -> np.ndarray:
+        """Byte offsets of the end of each text in ``buf``."""
+        return self.to_bytes(self.ends)
+
+    # ------------------------------------------------------------------ offset maps
+    @cached_property
+    def landmarks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Byte offsets and kinds (``LANDMARK`` codes) of every byte the later stages look at.
+
+        One pass over the bytes: quote marks, line breaks, sentence-ending punctuation and the
+        first byte of every non-ASCII character.
+        """
+        kinds = self.buf.translate(_LANDMARK_TABLE)
+        n_words = len(kinds) // 8
+        words = np.frombuffer(kinds, dtype=np.uint64, count=n_words)  # skip 8 ordinary bytes at once
+        busy = np.flatnonzero(words != 0)
+        inner = np.flatnonzero(words[busy].view(np.uint8) != 0)
+        pos = busy[inner >> 3] * 8 + (inner & 7)
+        tail = np.frombuffer(kinds, dtype=np.uint8, offset=8 * n_words)
+        pos = np.concatenate((pos, 8 * n_words + np.flatnonzero(tail != 0)))
+        return pos, np.frombuffer(kinds, dtype=np.uint8)[pos]
+
+    def landmarks_of(self, *kinds: int) -> np.ndarray:
+        """Byte offsets of the landmarks of the given kinds."""
+        pos, kind = self.landmarks
+        wanted = np.zeros(256, dtype=bool)
+        wanted[list(kinds)] = True
+        return pos[wanted[kind]]
+
+    @cached_property
+    def line_breaks(self) -> np.ndarray:
+        """Byte offsets of line breaks and tabs."""
+        return self.landmarks_of(LANDMARK["\n"], LANDMARK["\t"])
+
+    @cached_property
+    def brackets(self) -> tuple[np.ndarray, np.ndarray]:
+        """Square-bracket pairs (``framing.voice._BRACKETS``: no bracket or line break inside) as
+        (starts, ends) in character offsets, sorted."""
+        pos, kind = self.landmarks
+        marks = np.flatnonzero((kind == LANDMARK["["]) | (kind == LANDMARK["]"]) | (kind == LANDMARK["\n"]))
+        p, k = pos[marks], kind[marks]
+        opening = np.flatnonzero(k[:-1] == LANDMARK["["])
+        closed = (k[opening + 1] == LANDMARK["]"]) & (self.segment_of_byte(p[opening]) == self.segment_of_byte(p[opening + 1]))
+        opening = opening[closed]
+        return self.to_chars(p[opening]), self.to_chars(p[opening + 1] + 1)
+
+    @cached_property
+    def _leads(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Lead bytes of non-ASCII characters: byte offsets, char offsets, extra bytes before each."""
+        pos, kind = self.landmarks
+        lead = kind >= LANDMARK["lead2"]  # the last kinds
+        lead_bytes = pos[lead]
+        extra = kind[lead].astype(np.int64) - (LANDMARK["lead2"] - 1)
+        cum = np.zeros(len(extra) + 1, dtype=np.int64)
+        np.cumsum(extra, out=cum[1:])
+        return lead_bytes, lead_bytes - cum[:-1], cum
+
+    def to_chars(self, byte_offsets) -> np.ndarray:
+        """Character offsets of byte offsets that fall on character boundaries."""
+        b = np.asarray(byte_offsets, dtype=np.int64)
+        if self.is_ascii:
+            return b
+        lead_bytes, _, cum = self._leads
+        return b - cum[np.searchsorted(lead_bytes, b, side="left")]
+
+    def to_bytes(self, char_offsets) -> np.ndarray:
+        """Byte offsets of character offsets."""
+        c = np.asarray(char_offsets, dtype=np.int64)
+        if self.is_ascii:
+            return c
+        _, lead_chars, cum = self._leads
+        return c + cum[np.searchsorted(lead_chars, c, side="left")]
+
+    def segment_of(self, char_offsets) -> np.ndarray:
+        """Index of the text holding each character offset of ``joined``."""
+        return np.searchsorted(self.starts, char_offsets, side="right") - 1
+
+    def segment_of_byte(self, byte_offsets) -> np.ndarray:
+        """Index of the text holding each byte offset of ``buf``."""
+        return np.searchsorted(self.byte_starts, byte_offsets, side="right") - 1
+
+    def code_points(self, byte_offsets) -> np.ndarray:
+        """The code point of the character starting at each byte offset (offsets inside ``buf``)."""
+        p = np.asarray(byte_offsets, dtype=np.int64) + PAD
+        a = self.padded
+        out = a[p].astype(np.int64)
+        multi = np.flatnonzero(out >= 0x80)
+        if len(multi):
+            p = p[multi]
+            b0 = out[multi]
+            b1 = a[p + 1].astype(np.int64) & 0x3F
+            b2 = a[p + 2].astype(np.int64) & 0x3F
+            b3 = a[p + 3].astype(np.int64) & 0x3F
+            out[multi] = np.where(b0 < 0xE0, ((b0 & 0x1F) << 6) | b1,
+                                  np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2,
+                                           ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3))
+        return out
+
+    def char_start_before(self, byte_offsets) -> np.ndarray:
+        """Byte offset of the character that ends right before each byte offset (offsets > 0)."""
+        q = np.asarray(byte_offsets, dtype=np.int64) - 1
+        a = self.padded
+        multi = np.flatnonzero(a[q + PAD] >= 0x80)  # the character before is not ASCII
+        for _ in range(3):  # step back over UTF-8 continuation bytes
+            cont = (a[q[multi] + PAD] & 0xC0) == 0x80
+            if not cont.any():
+                break
+            multi = multi[cont]
+            q[multi] -= 1
+        return q
+
+
+_ALNUM_TABLE = 0x3000
+
+
+@lru_cache(maxsize=1)
+def _alnum_table() -> np.ndarray:
+    return np.array([chr(c).isalnum() for c in range(_ALNUM_TABLE)], dtype=bool)
+
+
+def isalnum(cps: np.ndarray) -> np.ndarray:
+    """``str.isalnum`` of each code point (Python decides the few distinct rare ones)."""
+    cps = np.asarray(cps, dtype=np.int64)
+    out = _alnum_table()[np.minimum(cps, _ALNUM_TABLE - 1)]
+    high = np.flatnonzero(cps >= _ALNUM_TABLE)
+    if len(high):
+        uniq, inverse = np.unique(cps[high], return_inverse=True)
+        out[high] = np.fromiter((chr(int(c)).isalnum() for c in uniq), dtype=bool, count=len(uniq))[inverse]
+    return out

@@ -1,0 +1,361 @@
+"""Voice of every hit of a chunk at once (the rules and reference code are in framing.voice).
+
+- Quotation marks are found and classified (opening, closing, apostrophe...) with array operations
+  on the chunk's bytes; only the marks that can open or close a quotation go through the small
+  state machine of :func:`framing.voice._quote_spans`, whose spans this reproduces exactly.
+- A hit outside every quotation is looked up with ``np.searchsorted`` (the running maximum of the
+  quotation ends tells whether any quotation contains it); the few hits inside one get the
+  reference analysis (:class:`framing.voice._Analyzer`: brackets, scare quotes).
+- Distancing cues are checked with the cue regexes only where the engine's prefilter reports a
+  possible cue end in the window before the hit (all hits when there is no prefilter).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+import numpy as np
+
+from framing._chunk import Chunk
+from framing.voice import _BRACKETS, CUE_WINDOW, VOICES, _cue_before, _cues, _is_scare
+
+__all__ = ["quote_spans", "chunk_voices"]
+
+# roles of a mark (framing.voice._quote_spans)
+SKIP, OPEN_D, CLOSE_D, EITHER_D, OPEN_S, CLOSE_S, NEWLINE, BREAK = range(8)
+_D, _S = 0, 1
+_OPENERS = " \t\n\xa0([{—–-‘'\"“"
+_CLOSERS_NEXT = " \t\xa0\n.,;:!?)]}—–-’'"
+_CONTINUE = "\"“„«"  # a paragraph that opens with one of these continues an open quotation
+
+_FIXED_ROLE = {"“": OPEN_D, "„": OPEN_D, "‟": OPEN_D, "«": OPEN_D, "”": CLOSE_D, "»": CLOSE_D,
+               "‘": OPEN_S, "‚": OPEN_S, "‹": OPEN_S, "›": CLOSE_S, "\n": NEWLINE}
+
+
+def _find_marks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Byte offset, byte length and code point of every quotation mark and line break."""
+    from framing._chunk import LANDMARK, PAD
+
+    pos, kind = chunk.landmarks
+    ascii_marks = pos[kind <= LANDMARK["\n"]]
+    parts, lens = [ascii_marks], [np.ones(len(ascii_marks), dtype=np.int64)]
+    if not chunk.is_ascii:
+        a = chunk.padded
+        lead = pos[(kind == LANDMARK["lead2"]) | (kind == LANDMARK["lead3"])]
+        b0, b1, b2 = a[lead + PAD], a[lead + PAD + 1], a[lead + PAD + 2]
+        two = (b0 == 0xC2) & ((b1 == 0xAB) | (b1 == 0xBB))  # « »
+        three = (b0 == 0xE2) & (b1 == 0x80) & (((b2 >= 0x98) & (b2 <= 0x9F) & (b2 != 0x9B))  # ‘’‚“”„‟
+                                               | (b2 == 0xB9) | (b2 == 0xBA))  # ‹ ›
+        parts += [lead[two], lead[three]]
+        lens += [np.full(int(two.sum()), 2, dtype=np.int64), np.full(int(three.sum()), 3, dtype=np.int64)]
+    pos = np.concatenate(parts)
+    lens = np.concatenate(lens)
+    order = np.argsort(pos, kind="stable")
+    pos, lens = pos[order], lens[order]
+    return pos, lens, chunk.code_points(pos)
+
+
+# classes of the characters around a mark (framing.voice._quote_spans), by code point
+ALNUM, OPENER, CLOSER_NEXT, CONTINUES = 1, 2, 4, 8
+_TABLE = 0x2100  # every character these rules name is below this
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    table = np.zeros(_TABLE, dtype=np.uint8)
+    for cp in range(_TABLE):
+        table[cp] = ALNUM if chr(cp).isalnum() else 0
+    for chars, flag in ((_OPENERS, OPENER), (_CLOSERS_NEXT, CLOSER_NEXT), (_CONTINUE, CONTINUES)):
+        for ch in chars:
+            table[ord(ch)] |= flag
+    return table
+
+
+@lru_cache(maxsize=1)
+def _role_table() -> np.ndarray:
+    table = np.full(_TABLE, SKIP, dtype=np.int64)
+    for ch, role in _FIXED_ROLE.items():
+        table[ord(ch)] = role
+    return table
+
+
+def _classes(cps: np.ndarray) -> np.ndarray:
+    """ALNUM | OPENER | CLOSER_NEXT | CONTINUES flags of each code point."""
+    out = _class_table()[np.minimum(cps, _TABLE - 1)]
+    high = np.flatnonzero(cps >= _TABLE)
+    if len(high):  # rare: Python decides the few distinct ones
+        uniq, inverse = np.unique(cps[high], return_inverse=True)
+        out[high] = np.fromiter((ALNUM if chr(int(c)).isalnum() else 0 for c in uniq), dtype=np.uint8,
+                                count=len(uniq))[inverse]
+    return out
+
+
+def _mark_roles(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(character offset, role, text index) of each mark that may open or close a quotation.
+
+    Line breaks get the role ``NEWLINE`` when the next paragraph opens with a quote mark (an open
+    double quotation continues there) and ``BREAK`` otherwise.
+    """
+    pos, lens, cps = _find_marks(chunk)
+    if not len(pos):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    seg = chunk.segment_of_byte(pos)
+    at_start = pos == chunk.byte_starts[seg]
+    at_end = pos + lens == chunk.byte_ends[seg]
+    prev = np.where(at_start, 0x20, chunk.code_points(chunk.char_start_before(np.maximum(pos, 1))))
+    nxt = np.where(at_end, 0x20, chunk.code_points(pos + lens))
+    before, after = _classes(prev), _classes(nxt)
+    role = _role_table()[cps]
+    straight = np.flatnonzero(cps == ord('"'))
+    role[straight] = np.where(before[straight] & OPENER, OPEN_D,
+                              np.where(after[straight] & CLOSER_NEXT, CLOSE_D, EITHER_D))
+    # ' and ’: an apostrophe inside a word is never a mark; after a letter, or before a non-letter,
+    # it closes an open single quotation (if any); ' after an opener and before a letter opens one
+    apos = np.flatnonzero((cps == ord("'")) | (cps == ord("’")))
+    b, n = before[apos], after[apos]
+    opens = (cps[apos] == ord("'")) & ((b & (ALNUM | OPENER)) == OPENER) & ((n & ALNUM) > 0)
+    role[apos] = np.where(opens, OPEN_S, np.where(n & ALNUM, SKIP, CLOSE_S))
+    newline = np.flatnonzero(role == NEWLINE)
+    if len(newline):
+        role[newline[~_paragraph_continues(chunk, pos[newline], seg[newline])]] = BREAK
+    keep = role != SKIP
+    return chunk.to_chars(pos[keep]), role[keep], seg[keep]
+
+
+def _paragraph_continues(chunk: Chunk, newline: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """For line breaks at these byte offsets: does the next non-blank character open a quotation?"""
+    from framing._chunk import PAD
+
+    a = chunk.padded
+    end = chunk.byte_ends[seg]
+    q = newline + 1
+    active = np.arange(len(q))
+    while len(active):  # step over spaces, tabs, line breaks and no-break spaces
+        b = a[q[active] + PAD]
+        step = np.where((b == 0x20) | (b == 0x09) | (b == 0x0A), 1,
+                        np.where((b == 0xC2) & (a[q[active] + PAD + 1] == 0xA0), 2, 0))
+        step[q[active] >= end[active]] = 0
+        q[active] += step
+        active = active[step > 0]
+    first = chunk.code_points(np.minimum(q, len(chunk.buf) - 1)) if len(chunk.buf) else q
+    return (q < end) & ((_classes(first) & CONTINUES) > 0)
+
+
+def _simple_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
+    """Spans of texts whose marks are only double quotes and line breaks, without a state machine.
+
+    With no single quotation and no ambiguous mark, at most one quotation is open at a time: each
+    closing mark (or paragraph break, or the end of the text) ends the quotation opened by the
+    first opening mark after the previous closing one, if there is one.
+    """
+    texts = np.unique(seg)
+    pos = np.concatenate((pos, ends[texts]))  # an "end of text" closing event per text
+    role = np.concatenate((role, np.full(len(texts), BREAK)))
+    seg = np.concatenate((seg, texts))
+    order = np.lexsort((pos, seg))
+    pos, role = pos[order], role[order]
+    closing = np.flatnonzero(role != OPEN_D)
+    previous = np.concatenate(([-1], closing[:-1]))
+    has_open = closing - previous > 1  # events between two closing ones are all openings
+    first_open = previous[has_open] + 1
+    close_at = closing[has_open]
+    span_end = pos[close_at] + (role[close_at] == CLOSE_D)  # a closing mark is part of the quotation
+    return pos[first_open], span_end
+
+
+def quote_spans(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
+    """Quotation spans of every text of the chunk as (starts, ends) in chunk character offsets.
+
+    Sorted by start; the same spans as :func:`framing.voice._quote_spans` text by text.
+    """
+    pos, role, seg = _mark_roles(chunk)
+    # a closing single mark before the first opening one in its text can close nothing
+    n = len(chunk.texts)
+    opens_s = np.flatnonzero(role == OPEN_S)
+    first_s = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    texts_s, first = np.unique(seg[opens_s], return_index=True)
+    first_s[texts_s] = pos[opens_s[first]]
+    keep = ~((role == CLOSE_S) & (pos < first_s[seg]))
+    pos, role, seg = pos[keep], role[keep], seg[keep]
+    # texts with a single quotation or an ambiguous mark need the state machine
+    needs_stack = np.zeros(n, dtype=bool)
+    needs_stack[seg[(role == OPEN_S) | (role == EITHER_D)]] = True
+    hard = needs_stack[seg]
+    simple = ~hard & (role != NEWLINE)  # a continuing paragraph changes nothing here
+    qs1, qe1 = _simple_spans(pos[simple], role[simple], seg[simple], chunk.ends)
+    qs2, qe2 = _stack_spans(pos[hard], role[hard], seg[hard], chunk.ends)
+    qs, qe = np.concatenate((qs1, qs2)), np.concatenate((qe1, qe2))
+    order = np.lexsort((qe, qs))
+    return qs[order], qe[order]
+
+
+def _stack_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
+    """The state machine of :func:`framing.voice._quote_spans` over pre-classified marks."""
+    starts_out: list[int] = []
+    ends_out: list[int] = []
+    add_s, add_e = starts_out.append, ends_out.append
+    stack: list[tuple[int, int]] = []  # (family, position)
+    current = -1
+    for i, r, s in zip(pos.tolist(), role.tolist(), seg.tolist(), strict=True):
+        if s != current:
+            for family, p in stack:  # a double quotation left open runs to the end of its text
+                if family == _D:
+                    add_s(p)
+                    add_e(int(ends[current]))
+            stack = []
+            current = s
+        if r == EITHER_D:
+            r = CLOSE_D if any(f == _D for f, _ in stack) else OPEN_D
+        if r == OPEN_D:
+            if not (stack and stack[-1][0] == _D):  # else a new paragraph of the same quotation
+                stack.append((_D, i))
+        elif r == OPEN_S:
+            stack.append((_S, i))
+        elif r == CLOSE_D or r == CLOSE_S:
+            family = _D if r == CLOSE_D else _S
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == family:
+                    for _, p in stack[k:]:
+                        add_s(p)
+                        add_e(i + 1)
+                    del stack[k:]
+                    break
+        elif stack:  # a line break: single quotations end; double ones end unless continued
+            kept = []
+            for family, p in stack:
+                if family == _D and r == NEWLINE:
+                    kept.append((family, p))
+                elif family == _D:
+                    add_s(p)
+                    add_e(i)
+            stack = kept
+    for family, p in stack:
+        if family == _D:
+            add_s(p)
+            add_e(int(ends[current]))
+    return np.asarray(starts_out, dtype=np.int64), np.asarray(ends_out, dtype=np.int64)
+
+
+def chunk_voices(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarray, language: str,
+                 cue_ends: np.ndarray | None) -> np.ndarray:
+    """Voice (index into VOICES) of each hit; offsets are chunk character offsets.
+
+    Hits are all the kept hits of the chunk, grouped by text (every hit of a text is a "term" for
+    the scare-quote rule). ``cue_ends``: chunk character offsets where a cue may end (None: unknown).
+    """
+    voices = np.zeros(len(seg), dtype=np.int8)
+    if not len(seg):
+        return voices
+    qs, qe = quote_spans(chunk)
+    quoted = np.zeros(len(seg), dtype=bool)
+    if len(qs):
+        k = np.maximum(np.searchsorted(qs, start, side="left") - 1, 0)  # the last quotation opened before
+        reach = np.maximum.accumulate(qe)  # the furthest end of the quotations opened so far
+        quoted = (qs[k] < start) & (reach[k] >= end)
+        # mostly, the last quotation opened before a hit holds it, lies in no other quotation, and
+        # the hit is not between square brackets: that quotation alone decides
+        nested = np.zeros(len(qs), dtype=bool)
+        nested[1:] = reach[:-1] >= qe[1:]
+        bs, be = chunk.brackets
+        j = np.searchsorted(bs, start, side="right") - 1  # the last bracket opened at or before the hit
+        in_brackets = (j >= 0) & (be[np.maximum(j, 0)] >= end) if len(bs) else np.zeros(len(seg), dtype=bool)
+        alone = quoted & (qe[k] >= end) & ~nested[k] & ~in_brackets
+        _voices_in_one_quotation(chunk, seg, start, end, alone, k, qs, qe, language, voices)
+        if (quoted & ~alone).any():
+            _voices_in_quotes(chunk, seg, start, end, quoted & ~alone, qs, qe, language, voices)
+    outside = np.flatnonzero(~quoted)
+    _voices_by_cues(chunk, seg[outside], start[outside], end[outside], language, cue_ends, voices, outside)
+    return voices
+
+
+def _voices_in_one_quotation(chunk: Chunk, seg, start, end, alone, k, qs, qe, language, voices) -> None:
+    """Hits held by exactly one quotation: distanced if it holds only lexicon terms, else quoted."""
+    hits = np.flatnonzero(alone)
+    if not len(hits):
+        return
+    spans, first_hit, which = np.unique(k[hits], return_index=True, return_inverse=True)
+    text = seg[hits[first_hit]]
+    base = chunk.starts[text]
+    lo = np.searchsorted(start, qs[spans], side="right")  # the hits that start inside each quotation
+    hi = np.searchsorted(start, qe[spans], side="left")
+    cues, texts = _cues(language), chunk.texts
+    h_start, h_end = start.tolist(), end.tolist()
+    scare = np.zeros(len(spans), dtype=bool)
+    filler = cues.filler.match
+    for n, (t, b0, s, e, first, last) in enumerate(zip(text.tolist(), base.tolist(), qs[spans].tolist(),
+                                                       qe[spans].tolist(), lo.tolist(), hi.tolist(), strict=True)):
+        if h_end[first] <= e and not filler(texts[t][s + 1 - b0:h_start[first] - b0]):
+            continue  # other words before the first term: not scare quotes
+        inner = [(a - b0, b - b0) for a, b in zip(h_start[first:last], h_end[first:last], strict=True) if b <= e]
+        scare[n] = _is_scare(texts[t], cues, (s - b0, e - b0), inner)
+    voices[hits] = np.where(scare[which], VOICES.index("distanced"), VOICES.index("quoted"))
+
+
+def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, voices) -> None:
+    """Voices of the hits inside a quotation: the rules of ``_Analyzer.voice``, per text.
+
+    Scare quotes need every hit of the text (the terms a quotation may hold only), and editorial
+    insertions in square brackets are the author's words.
+    """
+    cues = _cues(language)
+    distanced, quoted_voice = VOICES.index("distanced"), VOICES.index("quoted")
+    texts = np.unique(seg[quoted])
+    hit_lo, hit_hi = np.searchsorted(seg, texts), np.searchsorted(seg, texts, side="right")
+    q_lo, q_hi = np.searchsorted(qs, chunk.starts[texts]), np.searchsorted(qs, chunk.ends[texts], side="right")
+    reach = np.maximum.accumulate(qe)  # within a text, the furthest end of the quotations so far
+    q_start, q_end, q_reach = qs.tolist(), qe.tolist(), reach.tolist()
+    h_start, h_end = start.tolist(), end.tolist()
+    for t, s, first, last, lo, hi in zip(texts.tolist(), chunk.starts[texts].tolist(), hit_lo.tolist(),
+                                         hit_hi.tolist(), q_lo.tolist(), q_hi.tolist(), strict=True):
+        text = chunk.texts[t]
+        brackets = [(m.start() + s, m.end() + s) for m in _BRACKETS.finditer(text)] if "[" in text else []
+        scare: dict[tuple[int, int], bool] = {}
+        for h in (np.flatnonzero(quoted[first:last]) + first).tolist():
+            a, b = h_start[h], h_end[h]
+            spans = []
+            j = bisect_left(q_start, a, lo, hi) - 1
+            while j >= lo and q_reach[j] >= b:  # quotations opened before the hit, innermost first
+                s0, e0 = q_start[j], q_end[j]
+                if e0 >= b and not any(s0 < bs <= a and b <= be <= e0 for bs, be in brackets):
+                    spans.append((s0, e0))
+                j -= 1
+            if not spans:  # only in editorial insertions: the author's words
+                if cues.inside.search(text[a - s:b - s]) or _cue_before(cues, text, a - s):
+                    voices[h] = distanced
+                continue
+            for span in spans:
+                if span not in scare:
+                    k0, k1 = bisect_right(h_start, span[0], first, last), bisect_left(h_start, span[1], first, last)
+                    inner = [(x - s, y - s) for x, y in zip(h_start[k0:k1], h_end[k0:k1], strict=True) if y <= span[1]]
+                    scare[span] = _is_scare(text, cues, (span[0] - s, span[1] - s), inner)
+            voices[h] = distanced if all(scare[span] for span in spans) else quoted_voice
+
+
+def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, where) -> None:
+    """Distanced when a cue is inside the match or right before it; authorial otherwise.
+
+    With a prefilter (``cue_ends``), only the hits with a possible cue end between the start of
+    their cue window and their own end are checked.
+    """
+    cues = _cues(language)
+    seg_start = chunk.starts[seg]
+    if cue_ends is None:
+        check = np.arange(len(seg))
+    else:
+        lo = np.maximum(seg_start, start - CUE_WINDOW)
+        check = np.flatnonzero(np.searchsorted(cue_ends, end, side="right")
+                               > np.searchsorted(cue_ends, lo, side="right"))
+    inside_cache: dict[str, bool] = {}
+    distanced = VOICES.index("distanced")
+    texts = chunk.texts
+    for k, t, a, b in zip(check.tolist(), seg[check].tolist(), (start - seg_start)[check].tolist(),
+                          (end - seg_start)[check].tolist(), strict=True):
+        text = texts[t]
+        term = text[a:b]
+        found = inside_cache.get(term)
+        if found is None:
+            found = inside_cache[term] = cues.inside.search(term) is not None
+        if found or _cue_before(cues, text, a):
+            voices[where[k]] = distanced

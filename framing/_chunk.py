@@ -36,7 +36,6 @@ class Chunk:
 
     Attributes
     ----------
-    texts : list of str
     buf : bytes
         The texts in UTF-8 joined by ``SEPARATOR`` (what the engines scan).
     starts, ends : ndarray of int64
@@ -51,12 +50,42 @@ class Chunk:
     """
 
     def __init__(self, texts: list[str]):
-        self.texts = texts
+        self._texts = texts
         self.buf = SEPARATOR.encode().join([t.encode("utf-8") for t in texts])
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         self.starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
         self.ends = self.starts + lengths
         self.is_ascii = len(self.buf) == int(lengths.sum()) + max(len(texts) - 1, 0)
+
+    @classmethod
+    def from_utf8(cls, pieces: list) -> Chunk:
+        """A chunk of texts given as UTF-8 byte strings (or memoryviews of Arrow's string data)."""
+        self = cls.__new__(cls)
+        self._texts = None
+        self.buf = SEPARATOR.encode().join(pieces)
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        byte_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+        self.byte_starts, self.byte_ends = byte_starts, byte_starts + lengths
+        self.is_ascii = bool(self.buf.isascii())
+        self.starts, self.ends = self.to_chars(self.byte_starts), self.to_chars(self.byte_ends)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @property
+    def texts(self) -> list[str]:
+        """The texts (decoded when the chunk was made from bytes)."""
+        if self._texts is None:
+            self._texts = [self.buf[a:b].decode("utf-8") for a, b in
+                           zip(self.byte_starts.tolist(), self.byte_ends.tolist(), strict=True)]
+        return self._texts
+
+    def text(self, i: int) -> str:
+        """Text ``i`` (decoding only this one when the chunk was made from bytes)."""
+        if self._texts is not None:
+            return self._texts[i]
+        return self.buf[int(self.byte_starts[i]):int(self.byte_ends[i])].decode("utf-8")
 
     @cached_property
     def joined(self) -> str:
@@ -227,3 +256,105 @@ def isalnum(cps: np.ndarray) -> np.ndarray:
         uniq, inverse = np.unique(cps[high], return_inverse=True)
         out[high] = np.fromiter((chr(int(c)).isalnum() for c in uniq), dtype=bool, count=len(uniq))[inverse]
     return out
+
+
+class CorpusTexts:
+    """The texts to scan: each non-empty field of each document (fields in order, then rows).
+
+    String columns that pandas keeps in Arrow are read as UTF-8 straight from Arrow's buffers, with
+    no Python string per text; other columns go through Python strings.
+
+    Attributes
+    ----------
+    rows, fields : ndarray of int64
+        Row (position in the corpus) and field (index into ``fields``) of each text.
+    """
+
+    def __init__(self, corpus, fields: tuple[str, ...]):
+        self._columns: list = []  # per field: ("arrow", offsets, data) or ("list", values)
+        rows, flds, sizes = [], [], []
+        for fi, f in enumerate(fields):
+            if f not in corpus.columns:
+                self._columns.append(None)
+                continue
+            arrow = _arrow_utf8(corpus[f])
+            if arrow is not None:
+                offsets, data, valid = arrow
+                size = np.diff(offsets)
+                keep = np.flatnonzero(valid & (size > 0))
+                self._columns.append(("arrow", offsets, data))
+            else:
+                values = corpus[f].tolist()
+                keep = np.array([r for r, t in enumerate(values) if isinstance(t, str) and t], dtype=np.int64)
+                size = np.fromiter((len(t) if isinstance(t, str) else 0 for t in values), dtype=np.int64,
+                                   count=len(values))
+                self._columns.append(("list", values))
+            rows.append(keep)
+            flds.append(np.full(len(keep), fi, dtype=np.int64))
+            sizes.append(size[keep])
+        self.rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        self.fields = np.concatenate(flds) if flds else np.zeros(0, dtype=np.int64)
+        self._sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def batches(self, size: int):
+        """(start, stop) of consecutive texts of about ``size`` characters (bytes) in all."""
+        start, total = 0, 0
+        for i, n in enumerate(self._sizes.tolist()):
+            total += n
+            if total >= size:
+                yield start, i + 1
+                start, total = i + 1, 0
+        if start < len(self):
+            yield start, len(self)
+
+    def _piece(self, i: int):
+        column = self._columns[self.fields[i]]
+        r = int(self.rows[i])
+        if column[0] == "arrow":
+            offsets, data = column[1], column[2]
+            return data[offsets[r]:offsets[r + 1]]
+        return column[1][r]
+
+    def chunk(self, start: int, stop: int) -> Chunk:
+        """The texts start..stop-1 as one Chunk."""
+        pieces = [self._piece(i) for i in range(start, stop)]
+        if all(isinstance(p, str) for p in pieces):
+            return Chunk(pieces)
+        return Chunk.from_utf8([p.encode("utf-8") if isinstance(p, str) else p for p in pieces])
+
+    def text(self, i: int) -> str:
+        """Text ``i``."""
+        piece = self._piece(i)
+        return piece if isinstance(piece, str) else bytes(piece).decode("utf-8")
+
+
+def _arrow_utf8(column):
+    """(offsets, data, valid) of a pandas string column kept in Arrow, or None."""
+    import pandas as pd
+
+    dtype = column.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    try:
+        import pyarrow as pa
+
+        array = column.array.__arrow_array__()
+        if isinstance(array, pa.ChunkedArray):
+            array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+        if array.type == pa.large_string():
+            width = np.int64
+        elif array.type == pa.string():
+            width = np.int32
+        else:
+            return None
+        buffers = array.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=width)[array.offset:array.offset + len(array) + 1].astype(np.int64)
+        data = memoryview(buffers[2]) if buffers[2] is not None else memoryview(b"")
+        valid = (array.is_valid().to_numpy(zero_copy_only=False) if array.null_count
+                 else np.ones(len(array), dtype=bool))
+        return offsets, data, valid
+    except Exception:  # pragma: no cover - an Arrow layout we do not read: use Python strings
+        return None

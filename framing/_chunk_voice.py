@@ -143,7 +143,7 @@ def _paragraph_continues(chunk: Chunk, newline: np.ndarray, seg: np.ndarray) -> 
     return (q < end) & ((_classes(first) & CONTINUES) > 0)
 
 
-def _simple_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
+def _double_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
     """Spans of texts whose marks are only double quotes and line breaks, without a state machine.
 
     With no single quotation and no ambiguous mark, at most one quotation is open at a time: each
@@ -172,67 +172,132 @@ def quote_spans(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
     """
     pos, role, seg = _mark_roles(chunk)
     # a closing single mark before the first opening one in its text can close nothing
-    n = len(chunk.texts)
+    n = len(chunk)
     opens_s = np.flatnonzero(role == OPEN_S)
     first_s = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     texts_s, first = np.unique(seg[opens_s], return_index=True)
     first_s[texts_s] = pos[opens_s[first]]
     keep = ~((role == CLOSE_S) & (pos < first_s[seg]))
     pos, role, seg = pos[keep], role[keep], seg[keep]
-    # texts with a single quotation or an ambiguous mark need the state machine
-    needs_stack = np.zeros(n, dtype=bool)
-    needs_stack[seg[(role == OPEN_S) | (role == EITHER_D)]] = True
-    hard = needs_stack[seg]
-    simple = ~hard & (role != NEWLINE)  # a continuing paragraph changes nothing here
-    qs1, qe1 = _simple_spans(pos[simple], role[simple], seg[simple], chunk.ends)
-    qs2, qe2 = _stack_spans(pos[hard], role[hard], seg[hard], chunk.ends)
-    qs, qe = np.concatenate((qs1, qs2)), np.concatenate((qe1, qe2))
+    # texts with double quotes only: no state machine (_double_spans); texts with single quotes
+    # only: bracket matching (_single_spans); texts with both, or an ambiguous mark: the machine
+    has_single = np.zeros(n, dtype=bool)
+    has_single[seg[role == OPEN_S]] = True
+    has_double = np.zeros(n, dtype=bool)
+    has_double[seg[(role == OPEN_D) | (role == CLOSE_D)]] = True
+    ambiguous = np.zeros(n, dtype=bool)
+    ambiguous[seg[role == EITHER_D]] = True
+    kind = np.where(ambiguous | has_single & has_double, 2, np.where(has_single, 1, 0))[seg]
+    doubles = (kind == 0) & (role != NEWLINE)  # a continuing paragraph changes nothing here
+    singles = (kind == 1) & (role != OPEN_D) & (role != CLOSE_D)
+    mixed = kind == 2
+    parts = [_double_spans(pos[doubles], role[doubles], seg[doubles], chunk.ends),
+             _single_spans(pos[singles], role[singles], seg[singles]),
+             _stack_spans(pos[mixed], role[mixed], seg[mixed], chunk.ends)]
+    qs = np.concatenate([p[0] for p in parts])
+    qe = np.concatenate([p[1] for p in parts])
     order = np.lexsort((qe, qs))
     return qs[order], qe[order]
 
 
+def _single_spans(pos, role, seg) -> tuple[np.ndarray, np.ndarray]:
+    """Spans of texts whose marks are only single quotes and line breaks: bracket matching.
+
+    A closing mark closes the innermost open single quotation, if any; a line break or the end of
+    the text drops the open ones. The depth of nesting is a running sum floored at zero (closing
+    marks that close nothing are ignored); each effective closing mark pairs with the last opening
+    mark at its depth.
+    """
+    if not len(pos):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    breaks = (role == NEWLINE) | (role == BREAK)
+    run = np.cumsum(np.concatenate(([True], (seg[1:] != seg[:-1]) | breaks[1:])))  # reset points
+    step = np.where(role == OPEN_S, 1, np.where(role == CLOSE_S, -1, 0))
+    total = np.cumsum(step)
+    first = np.concatenate(([0], np.flatnonzero(np.diff(run)) + 1))
+    base = (total - step)[first][run - 1]  # the running sum before each run
+    level = total - base
+    span = 2 * (len(pos) + 1)
+    floor = np.minimum(np.minimum.accumulate(level - span * run) + span * run, 0)
+    depth = level - floor  # open single quotations after each mark
+    before = np.where(np.concatenate(([True], run[1:] != run[:-1])), 0, np.roll(depth, 1))
+    opening = role == OPEN_S
+    closing = (role == CLOSE_S) & (before > 0)
+    events = np.flatnonzero(opening | closing)
+    height = np.where(opening, depth, before)[events]
+    order = np.lexsort((pos[events], height, run[events]))
+    events, height = events[order], height[order]
+    # within a run and a depth, opening and closing marks alternate: each closing mark's
+    # opening one comes right before it
+    pair = np.flatnonzero(closing[events][1:]) + 1
+    return pos[events[pair - 1]], pos[events[pair]] + 1
+
+
 def _stack_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
-    """The state machine of :func:`framing.voice._quote_spans` over pre-classified marks."""
+    """The state machine of :func:`framing.voice._quote_spans` over pre-classified marks.
+
+    The stack holds the positions of open quotation marks, single ones as ``~position``; the
+    number of each kind on it is kept to skip closing marks that close nothing.
+    """
     starts_out: list[int] = []
     ends_out: list[int] = []
     add_s, add_e = starts_out.append, ends_out.append
-    stack: list[tuple[int, int]] = []  # (family, position)
+    stack: list[int] = []
+    n_double = n_single = 0
     current = -1
     for i, r, s in zip(pos.tolist(), role.tolist(), seg.tolist(), strict=True):
         if s != current:
-            for family, p in stack:  # a double quotation left open runs to the end of its text
-                if family == _D:
+            for p in stack:  # a double quotation left open runs to the end of its text
+                if p >= 0:
                     add_s(p)
                     add_e(int(ends[current]))
             stack = []
+            n_double = n_single = 0
             current = s
         if r == EITHER_D:
-            r = CLOSE_D if any(f == _D for f, _ in stack) else OPEN_D
-        if r == OPEN_D:
-            if not (stack and stack[-1][0] == _D):  # else a new paragraph of the same quotation
-                stack.append((_D, i))
-        elif r == OPEN_S:
-            stack.append((_S, i))
-        elif r == CLOSE_D or r == CLOSE_S:
-            family = _D if r == CLOSE_D else _S
-            for k in range(len(stack) - 1, -1, -1):
-                if stack[k][0] == family:
-                    for _, p in stack[k:]:
-                        add_s(p)
-                        add_e(i + 1)
-                    del stack[k:]
-                    break
+            r = CLOSE_D if n_double else OPEN_D
+        if r == OPEN_S:
+            stack.append(~i)
+            n_single += 1
+        elif r == CLOSE_S:
+            if n_single:  # close the last single quotation and any double one opened inside it
+                k = len(stack) - 1
+                while stack[k] >= 0:
+                    k -= 1
+                for p in stack[k:]:
+                    add_s(p if p >= 0 else ~p)
+                    add_e(i + 1)
+                n_double -= len(stack) - 1 - k
+                n_single -= 1
+                del stack[k:]
+        elif r == OPEN_D:
+            if not (stack and stack[-1] >= 0):  # else a new paragraph of the same quotation
+                stack.append(i)
+                n_double += 1
+        elif r == CLOSE_D:
+            if n_double:  # close the last double quotation and any single one opened inside it
+                k = len(stack) - 1
+                while stack[k] < 0:
+                    k -= 1
+                for p in stack[k:]:
+                    add_s(p if p >= 0 else ~p)
+                    add_e(i + 1)
+                n_single -= len(stack) - 1 - k
+                n_double -= 1
+                del stack[k:]
         elif stack:  # a line break: single quotations end; double ones end unless continued
             kept = []
-            for family, p in stack:
-                if family == _D and r == NEWLINE:
-                    kept.append((family, p))
-                elif family == _D:
+            for p in stack:
+                if p >= 0 and r == NEWLINE:
+                    kept.append(p)
+                elif p >= 0:
                     add_s(p)
                     add_e(i)
             stack = kept
-    for family, p in stack:
-        if family == _D:
+            n_double, n_single = len(kept), 0
+    for p in stack:
+        if p >= 0:
             add_s(p)
             add_e(int(ends[current]))
     return np.asarray(starts_out, dtype=np.int64), np.asarray(ends_out, dtype=np.int64)
@@ -280,16 +345,17 @@ def _voices_in_one_quotation(chunk: Chunk, seg, start, end, alone, k, qs, qe, la
     base = chunk.starts[text]
     lo = np.searchsorted(start, qs[spans], side="right")  # the hits that start inside each quotation
     hi = np.searchsorted(start, qe[spans], side="left")
-    cues, texts = _cues(language), chunk.texts
+    cues = _cues(language)
     h_start, h_end = start.tolist(), end.tolist()
     scare = np.zeros(len(spans), dtype=bool)
     filler = cues.filler.match
     for n, (t, b0, s, e, first, last) in enumerate(zip(text.tolist(), base.tolist(), qs[spans].tolist(),
                                                        qe[spans].tolist(), lo.tolist(), hi.tolist(), strict=True)):
-        if h_end[first] <= e and not filler(texts[t][s + 1 - b0:h_start[first] - b0]):
+        text = chunk.text(t)
+        if h_end[first] <= e and not filler(text[s + 1 - b0:h_start[first] - b0]):
             continue  # other words before the first term: not scare quotes
         inner = [(a - b0, b - b0) for a, b in zip(h_start[first:last], h_end[first:last], strict=True) if b <= e]
-        scare[n] = _is_scare(texts[t], cues, (s - b0, e - b0), inner)
+        scare[n] = _is_scare(text, cues, (s - b0, e - b0), inner)
     voices[hits] = np.where(scare[which], VOICES.index("distanced"), VOICES.index("quoted"))
 
 
@@ -309,7 +375,7 @@ def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, v
     h_start, h_end = start.tolist(), end.tolist()
     for t, s, first, last, lo, hi in zip(texts.tolist(), chunk.starts[texts].tolist(), hit_lo.tolist(),
                                          hit_hi.tolist(), q_lo.tolist(), q_hi.tolist(), strict=True):
-        text = chunk.texts[t]
+        text = chunk.text(t)
         brackets = [(m.start() + s, m.end() + s) for m in _BRACKETS.finditer(text)] if "[" in text else []
         scare: dict[tuple[int, int], bool] = {}
         for h in (np.flatnonzero(quoted[first:last]) + first).tolist():
@@ -349,10 +415,12 @@ def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, w
                                > np.searchsorted(cue_ends, lo, side="right"))
     inside_cache: dict[str, bool] = {}
     distanced = VOICES.index("distanced")
-    texts = chunk.texts
+    texts: dict[int, str] = {}
     for k, t, a, b in zip(check.tolist(), seg[check].tolist(), (start - seg_start)[check].tolist(),
                           (end - seg_start)[check].tolist(), strict=True):
-        text = texts[t]
+        text = texts.get(t)
+        if text is None:
+            text = texts[t] = chunk.text(t)
         term = text[a:b]
         found = inside_cache.get(term)
         if found is None:

@@ -102,9 +102,13 @@ def _python_abbreviations(chunk: Chunk, dots: np.ndarray) -> np.ndarray:
     from framing.match import _abbreviation_before
 
     seg, local = chunk.local(chunk.to_chars(dots))
-    texts = chunk.texts
-    return np.array([_abbreviation_before(texts[s], c) for s, c in zip(seg.tolist(), local.tolist(), strict=True)],
-                    dtype=bool)
+    texts: dict[int, str] = {}
+    out = np.zeros(len(dots), dtype=bool)
+    for k, (s, c) in enumerate(zip(seg.tolist(), local.tolist(), strict=True)):
+        if s not in texts:
+            texts[s] = chunk.text(s)
+        out[k] = _abbreviation_before(texts[s], c)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -119,39 +123,49 @@ def _pack(word: str) -> int:
     return sum((b | 0x20) << (8 * k) for k, b in enumerate(word.encode("ascii")))
 
 
+_UNKNOWN, _NOT_AN_END = -2, -1
+
+
 class _Ends:
-    """Every possible sentence end of a chunk, read backwards and forwards (byte offsets)."""
+    """The possible sentence ends of a chunk (. ! ? and line breaks), classified when first needed.
+
+    For each: ``back[k]``, where a sentence starts after it (read backwards, ``_LAST_END``), and
+    ``fwd[k]``, where a sentence ends with it (read forwards, ``_NEXT_END``); ``_NOT_AN_END``
+    when it ends no sentence that way, ``_UNKNOWN`` until classified. Byte offsets.
+    """
 
     def __init__(self, chunk: Chunk):
-        a = chunk.padded
         pos, kind = chunk.landmarks
-        punct = pos[(kind >= LANDMARK["."]) & (kind <= LANDMARK["?"])]
-        breaks = pos[kind == LANDMARK["\n"]]
-        seg_end = chunk.byte_ends[chunk.segment_of_byte(punct)]
-        r = _closer_run_end(a, punct + 1)
+        wanted = (kind >= LANDMARK["."]) & (kind <= LANDMARK["?"]) | (kind == LANDMARK["\n"])
+        self.chunk = chunk
+        self.at = pos[wanted]
+        self.is_break = kind[wanted] == LANDMARK["\n"]
+        self.back = np.full(len(self.at), _UNKNOWN, dtype=np.int64)
+        self.fwd = np.full(len(self.at), _UNKNOWN, dtype=np.int64)
+
+    def classify(self, k: np.ndarray) -> None:
+        """Fill ``back`` and ``fwd`` for the marks ``k`` (indices into ``at``)."""
+        k = np.sort(k[self.back[k] == _UNKNOWN])
+        k = k[np.concatenate(([True], k[1:] != k[:-1]))] if len(k) else k
+        if not len(k):
+            return
+        a, p = self.chunk.padded, self.at[k]
+        breaks = self.is_break[k]
+        r = _closer_run_end(a, p + 1)
         space = _space_width(a, r, newline=False)
-        # backwards (_LAST_END): punctuation, closers, then spaces; the sentence starts after them
-        back = (space > 0) & (r < seg_end)
-        # forwards (_NEXT_END): punctuation, closers, then a space, line break or the end of the text
-        fwd = (r == seg_end) | (space > 0) | (a[r + PAD] == 0x0A)
-        is_dot = a[punct + PAD] == ord(".")
-        check = np.flatnonzero(is_dot & (back | fwd))
-        abbrev = np.zeros(len(punct), dtype=bool)
-        abbrev[check] = _abbreviations(chunk, punct[check])
-        back &= ~abbrev
-        fwd &= ~abbrev
-        # backwards: where the mark starts, where its first space ends (the sentence starts there,
-        # give or take spaces that strip() removes)
-        self.back_at, self.back_first = _merge((punct[back], r[back] + space[back]), (breaks, breaks + 1))
-        # forwards: where the mark starts, where the sentence ends
-        self.fwd_at, self.fwd_end = _merge((punct[fwd], r[fwd]), (breaks, breaks))
-
-
-def _merge(*columns: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    """Concatenate parallel arrays and sort them by the first."""
-    merged = [np.concatenate(parts) for parts in zip(*columns, strict=True)]
-    order = np.argsort(merged[0], kind="stable")
-    return tuple(m[order] for m in merged)
+        text_end = np.zeros(len(k), dtype=bool)  # the closers reach the end of the text
+        maybe = np.flatnonzero(a[r + PAD] == 0)  # a separator (or a NUL inside a text)
+        text_end[maybe] = r[maybe] == self.chunk.byte_ends[self.chunk.segment_of_byte(p[maybe])]
+        # backwards: punctuation, closers, then spaces; the sentence starts after the first space
+        # (give or take spaces that strip() removes)
+        back = space > 0
+        # forwards: punctuation, closers, then a space, a line break or the end of the text
+        fwd = text_end | (space > 0) | (a[r + PAD] == 0x0A)
+        dots = np.flatnonzero(~breaks & (a[p + PAD] == ord(".")) & (back | fwd))
+        abbreviation = np.zeros(len(k), dtype=bool)
+        abbreviation[dots] = _abbreviations(self.chunk, p[dots])
+        self.back[k] = np.where(breaks, p + 1, np.where(back & ~abbreviation, r + space, _NOT_AN_END))
+        self.fwd[k] = np.where(breaks, p, np.where(fwd & ~abbreviation, r, _NOT_AN_END))
 
 
 def sentence_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
@@ -167,20 +181,40 @@ def sentence_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.nd
 
 def sentence_byte_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
                          a: np.ndarray, b: np.ndarray, limit: int = 400) -> tuple[np.ndarray, np.ndarray]:
-    """``sentence_bounds`` in byte offsets; ``a``, ``b``: the hits' byte offsets."""
+    """``sentence_bounds`` in byte offsets; ``a``, ``b``: the hits' byte offsets.
+
+    Walks from each hit to the nearest mark that ends a sentence, backwards (not before ``limit``
+    characters back) and forwards (not past ``limit`` characters on); only the marks visited
+    are classified.
+    """
     ends = _Ends(chunk)
+    at = ends.at
     lo = chunk.to_bytes(np.maximum(chunk.starts[seg], start - limit))
     hi = chunk.to_bytes(np.minimum(chunk.ends[seg], end + limit))
-    # the last end mark before the hit whose first space is before it too (back_first increases)
+    if not len(at):
+        return lo, hi
+    # backwards: the last mark before the hit whose sentence start is at or before the hit
     s = lo.copy()
-    k = np.searchsorted(ends.back_first, a, side="right") - 1
-    found = np.flatnonzero(k >= 0)
-    found = found[ends.back_at[k[found]] >= lo[found]]
-    s[found] = ends.back_first[k[found]]
-    # the first end mark at or after the end of the hit
+    k = np.searchsorted(at, a, side="left") - 1
+    active = np.arange(len(a))
+    while len(active):
+        active = active[(k[active] >= 0) & (at[np.maximum(k[active], 0)] >= lo[active])]
+        ends.classify(k[active])
+        after = ends.back[k[active]]
+        found = (after >= 0) & (after <= a[active])
+        s[active[found]] = after[found]
+        active = active[~found]
+        k[active] -= 1
+    # forwards: the first mark at or after the end of the hit that ends a sentence
     e = hi.copy()
-    k = np.searchsorted(ends.fwd_at, b, side="left")
-    found = np.flatnonzero(k < len(ends.fwd_at))
-    found = found[ends.fwd_at[k[found]] < hi[found]]
-    e[found] = np.minimum(ends.fwd_end[k[found]], hi[found])
+    k = np.searchsorted(at, b, side="left")
+    active = np.arange(len(b))
+    while len(active):
+        active = active[(k[active] < len(at)) & (at[np.minimum(k[active], len(at) - 1)] < hi[active])]
+        ends.classify(k[active])
+        until = ends.fwd[k[active]]
+        found = until >= 0
+        e[active[found]] = np.minimum(until[found], hi[active[found]])
+        active = active[~found]
+        k[active] += 1
     return s, e

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing._chunk import Chunk
+from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
 from framing._engines import CompiledLexicon, available_engines, pattern_regex
@@ -129,45 +129,18 @@ def _leftmost_longest(matcher: CompiledLexicon, seg, ent, st, en) -> tuple[np.nd
     return accepted, [x[1:] for x in excluded]
 
 
-def _segments(corpus: pd.DataFrame, fields: tuple[str, ...]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The texts to scan: each field of each document, with (row, field) of each segment."""
-    texts: list[str] = []
-    rows: list[int] = []
-    flds: list[int] = []
-    for fi, f in enumerate(fields):
-        if f not in corpus.columns:
-            continue
-        col = corpus[f].tolist()
-        for r, t in enumerate(col):
-            if isinstance(t, str) and t:
-                texts.append(t)
-                rows.append(r)
-                flds.append(fi)
-    return texts, np.asarray(rows, dtype=np.int64), np.asarray(flds, dtype=np.int64)
-
-
-def _batches(texts: list[str]) -> Iterator[tuple[int, int]]:
-    start, size = 0, 0
-    for i, t in enumerate(texts):
-        size += len(t)
-        if size >= _CHUNK_CHARS:
-            yield start, i + 1
-            start, size = i + 1, 0
-    if start < len(texts):
-        yield start, len(texts)
-
-
 def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...],
-                 language: str, context: int | None = None) -> tuple[_Raw, list[str], np.ndarray, np.ndarray]:
+                 language: str, context: int | None = None) -> tuple[_Raw, CorpusTexts, np.ndarray, np.ndarray]:
     """Hits of every text of the corpus, batch by batch (memory stays bounded by the batch size).
 
-    With ``context`` (characters each side), ``raw.strings`` holds the match, sentence, left and
-    right context of each hit.
+    Returns the hits, the texts (``texts.text(seg)``), and the row and field of each text. With
+    ``context`` (characters each side), ``raw.strings`` holds the match, sentence, left and right
+    context of each hit.
     """
-    texts, rows, flds = _segments(corpus, fields)
+    texts = CorpusTexts(corpus, fields)
     parts = []
-    for a, b in _batches(texts):
-        chunk = Chunk(texts[a:b])
+    for a, b in texts.batches(_CHUNK_CHARS):
+        chunk = texts.chunk(a, b)
         raw = _resolve(matcher, chunk, language)
         if context is not None:
             raw.strings = _context_strings(chunk, raw, context)
@@ -178,6 +151,7 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
                          ee - chunk.starts[s]) for s, v, st, en, ev, es, ee in raw.excluded]
         raw.seg = raw.seg + a
         parts.append(raw)
+    rows, flds = texts.rows, texts.fields
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         strings = {k: [] for k in ("match", "sentence", "left", "right")} if context is not None else None
@@ -360,8 +334,8 @@ def find_hits(
     ex = raw.excluded
     variants = matcher.variants
     excluded = pd.DataFrame(
-        [(doc_ids[rows[s]], fields[flds[s]], variants[v][0].id, variants[v][1].id, texts[s][a:b], a, b,
-          texts[s][ea:eb], ea, eb) for s, v, a, b, _ev, ea, eb in ex],
+        [(doc_ids[rows[s]], fields[flds[s]], variants[v][0].id, variants[v][1].id, texts.text(s)[a:b], a, b,
+          texts.text(s)[ea:eb], ea, eb) for s, v, a, b, _ev, ea, eb in ex],
         columns=EXCLUDED_COLUMNS)
     return hits, excluded
 

@@ -376,3 +376,19 @@ def test_sentences_agree_with_sentence_at_on_generated_texts(texts):
     s, e = sentence_bounds(chunk, seg, start + chunk.starts[seg], end + chunk.starts[seg], limit=30)
     got = [chunk.joined[x:y].strip() for x, y in zip(s, e, strict=True)]
     assert got == [sentence_at(texts[t], a, b, limit=30) for t, a, b in cases]
+
+
+def test_arrow_and_python_string_columns_give_the_same_hits(seed_corpus):
+    """Texts kept in Arrow are read from its buffers, others as Python strings: same hits."""
+    expected = find_hits(seed_corpus, MINI, return_excluded=True)
+    as_object = seed_corpus.astype({"text": object, "title": object})
+    for got, want in zip(find_hits(as_object, MINI, return_excluded=True), expected, strict=True):
+        pd.testing.assert_frame_equal(got, want)
+    mixed = seed_corpus.copy()
+    mixed["title"] = pd.Series([None, "", "Kiev regime", None, "war"], index=mixed.index, dtype="str")
+    mixed_object = mixed.astype({"text": object, "title": object})
+    pd.testing.assert_frame_equal(find_hits(mixed, MINI), find_hits(mixed_object, MINI))
+    sliced = seed_corpus.iloc[1:4]  # an Arrow slice: its offsets do not start at 0
+    pd.testing.assert_frame_equal(find_hits(sliced, MINI), find_hits(sliced.astype({"text": object}), MINI))
+    doubled = pd.concat([seed_corpus, seed_corpus.rename(index=lambda d: d + "b")])  # two Arrow chunks
+    pd.testing.assert_frame_equal(find_hits(doubled, MINI), find_hits(doubled.astype({"text": object}), MINI))

@@ -248,13 +248,14 @@ class Lexicon:
         -------
         DataFrame
             Columns ``contrast, contrast_label, group, variant, side, pattern, kind`` (``pattern``
-            or ``except``), ``case_sensitive``, ``sources`` (full citations joined by "; ").
+            or ``except``), ``case_sensitive``, ``sources`` (source ids joined by "; "; their
+            citations are in :meth:`source_table`).
         """
         import pandas as pd
 
         rows = []
         for c in self.contrasts.values():
-            cites = "; ".join(self.citation(s) for s in c.sources)
+            cites = "; ".join(c.sources)
             for v in c.variants.values():
                 for kind, items in (("pattern", v.patterns), ("except", v.exceptions)):
                     for p in items:

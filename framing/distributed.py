@@ -1,0 +1,704 @@
+"""Stage 4 at scale, match on Dask: the same counts and hits as ``framing.match``, computed on a cluster.
+
+One task per input file (shard); each task streams its file in chunks through
+:func:`framing.iter_corpus` and the in-memory matcher (:func:`framing.count_hits`,
+:func:`framing.find_hits`) on the worker, so the client never reads the data. The lexicon is
+scattered to every worker once per run; :func:`framing.match.compile_lexicon` caches the compiled
+matcher per Lexicon object, so each worker compiles it once. Partial counts are summed on the
+client in file order and sorted as the in-memory path sorts them, so the result is identical to
+``framing.count_hits(framing.load_corpus(source), ...)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import uuid
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from distributed import Client, LocalCluster
+
+from framing._errors import CorpusError, FramingError
+from framing.corpus import (
+    DROPPED_COLUMNS,
+    TABLE_SUFFIXES,
+    dropped_documents,
+    input_files,
+    iter_corpus,
+)
+from framing.lexicon import Lexicon, load_lexicon
+from framing.match import COUNT_COLUMNS, FIELDS, HIT_COLUMNS
+from framing.match import count_hits as _count_hits_in_memory
+from framing.match import find_hits as _find_hits_in_memory
+from framing.voice import VOICES
+
+__all__ = ["connect", "count_hits", "find_hits"]
+
+_KEYS = ["group", "contrast", "variant", "voice"]
+_PART = "part-{file:05d}-{chunk:05d}.parquet"
+
+
+# ------------------------------------------------------------------------------ cluster
+@contextmanager
+def connect(scheduler: str | Client | None = None, *, n_workers: int | None = None) -> Iterator[Client]:
+    """A Dask client for a run: a fresh LocalCluster, a scheduler address, or a client as is.
+
+    Parameters
+    ----------
+    scheduler : str, Client or None, default=None
+        ``None`` or ``"auto"``: start a ``LocalCluster`` of worker processes with one thread
+        each (``n_workers`` of them, default one per CPU core) and close it on exit. An address
+        such as ``"tcp://host:8786"``: connect to that scheduler (the cluster stays up). A
+        ``distributed.Client``: use it as is (it is not closed).
+    n_workers : int, optional
+        Worker processes of a LocalCluster; ignored otherwise.
+
+    Yields
+    ------
+    Client
+
+    Raises
+    ------
+    FramingError
+        When the scheduler cannot be reached or has no workers.
+
+    Examples
+    --------
+    Count and write hits on one local cluster:
+
+    >>> from framing.distributed import connect, count_hits, find_hits
+    >>> with connect(n_workers=2) as client:  # doctest: +SKIP
+    ...     counts = count_hits("data/seed", "russia-ukraine", scheduler=client)
+    ...     parts = find_hits("data/seed", "russia-ukraine", "hits.parquet", scheduler=client)
+    """
+    if isinstance(scheduler, Client):
+        yield scheduler
+        return
+    if scheduler is None or scheduler == "auto":
+        n = n_workers or _n_cores()
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+                Client(cluster) as client:
+            yield client
+        return
+    if not isinstance(scheduler, str):
+        raise FramingError(f"scheduler must be None, 'auto', an address such as 'tcp://host:8786' or a "
+                           f"distributed.Client; got {type(scheduler).__name__}")
+    try:
+        client = Client(scheduler)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise FramingError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
+                           f"`dask scheduler` and workers with `dask worker {scheduler}`") from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=60)
+        except TimeoutError:
+            raise FramingError(f"the Dask scheduler at {scheduler} has no workers after 60 s; start some "
+                               f"with `dask worker {scheduler}`") from None
+        yield client
+
+
+def _n_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+# ------------------------------------------------------------------------------ files (on a worker)
+def _is_url(source) -> bool:
+    return isinstance(source, str) and "://" in source
+
+
+def _list_files(source: str) -> list[tuple[str, int]]:
+    """The files of ``source`` in the order :func:`framing.load_corpus` reads them, with sizes."""
+    if _is_url(source):
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(source)
+        if fs.isfile(root):
+            paths = [root]
+        elif fs.isdir(root):
+            paths = sorted(p for p in fs.find(root) if p.lower().endswith(TABLE_SUFFIXES))
+            if not paths:
+                raise CorpusError(f"{source}: no {', '.join(TABLE_SUFFIXES)} files under this address")
+        else:
+            raise CorpusError(f"{source}: no such file or folder on {type(fs).__name__}")
+        return [(fs.unstrip_protocol(p), int(fs.size(p) or 0)) for p in paths]
+    from framing.corpus import _files_of  # the listing load_corpus and iter_corpus use
+
+    path = Path(source)
+    if not path.exists():
+        raise CorpusError(f"{source}: no such file or folder on the Dask worker (working directory "
+                          f"{Path.cwd()}); give a path on storage every worker sees")
+    files = _files_of(path)
+    return [(str(p), p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.iterdir()))
+            for p in files]
+
+
+@contextmanager
+def _local_copy(path: str) -> Iterator[str]:
+    """``path`` itself, or for a URL (``s3://``, ``gs://``, ``file://``...) a temporary local copy."""
+    if not _is_url(path):
+        yield path
+        return
+    import fsspec
+
+    with tempfile.TemporaryDirectory(prefix="framing-") as tmp:
+        local = Path(tmp) / path.rstrip("/").rsplit("/", 1)[-1]  # same name: same doc ids
+        with fsspec.open(path, "rb") as src, open(local, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        yield str(local)
+
+
+# ------------------------------------------------------------------------------ tasks (on a worker)
+@dataclass
+class _FileResult:
+    """What one task returns to the client: small (partial counts, summary), never the data."""
+
+    index: int
+    path: str
+    n_articles: int = 0
+    n_docs: dict = field(default_factory=dict)
+    dropped: list = field(default_factory=list)  # rows of DROPPED_COLUMNS
+    sources: list = field(default_factory=list)  # rows of (file, sha256, encoding, role)
+    counts: pd.DataFrame | None = None
+    parts: list = field(default_factory=list)  # find_hits: (part file, chunk, n_articles, n_hits)
+    error: Exception | None = None
+    shard_error: bool = False  # raised while reading the file (skippable), not while matching
+
+
+_SEEN: OrderedDict[str, Lexicon] = OrderedDict()  # content digest -> first Lexicon object on this worker
+_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _same_lexicon(lexicon: Lexicon) -> Lexicon:
+    """The first Lexicon object with this content that this worker saw.
+
+    ``compile_lexicon`` caches the compiled matcher per Lexicon object; each run ships a fresh copy,
+    so without this a worker of a long-lived cluster would compile the same lexicon (seconds with
+    Hyperscan) again for every run.
+    """
+    digest = _DIGESTS.get(lexicon)
+    if digest is None:
+        digest = _DIGESTS[lexicon] = hashlib.sha256(pickle.dumps(lexicon)).hexdigest()
+    seen = _SEEN.setdefault(digest, lexicon)
+    _SEEN.move_to_end(digest)
+    while len(_SEEN) > 8:
+        _SEEN.popitem(last=False)
+    return seen
+
+
+def _count_chunk(chunk: pd.DataFrame, lexicon: Lexicon, by: str, voice, fields, engine) -> pd.DataFrame:
+    """The in-memory matcher on one chunk (a module global, so that tests can wrap it on workers)."""
+    return _count_hits_in_memory(chunk, lexicon, by=by, voice=voice, fields=fields, engine=engine)
+
+
+def _sum_counts(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """Sum partial counts (documents never span chunks, so n_docs adds up too)."""
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return None
+    both = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return both.groupby(_KEYS, sort=False, dropna=False)[["n_hits", "n_docs"]].sum().reset_index()
+
+
+def _chunks(path: str, local: str, result: _FileResult, chunksize: int, skip_bad: bool,
+            load_kwargs: dict) -> Iterator[pd.DataFrame]:
+    """Chunks of one file, recording articles and dropped records; a read error ends the file."""
+    chunks = iter_corpus(local, chunksize=chunksize, skip_bad=skip_bad, **load_kwargs)
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            return
+        except FramingError as exc:
+            result.error, result.shard_error = _renamed(exc, local, path), True
+            return
+        result.n_articles += len(chunk)
+        result.dropped.extend([d, _rename(f, local, path), None if pd.isna(line) else int(line), why]
+                              for d, f, line, why in dropped_documents(chunk).itertuples(index=False, name=None))
+        result.sources.extend([_rename(f, local, path), *rest] for f, *rest in
+                              input_files(chunk).itertuples(index=False, name=None))
+        yield chunk
+
+
+def _shown(local: str) -> list[str]:
+    """The ways framing.corpus may write a file's name in messages (absolute, or relative to cwd)."""
+    forms = [local]
+    try:
+        forms.append(str(Path(local).resolve().relative_to(Path.cwd().resolve())))
+    except ValueError:
+        pass
+    return sorted(set(forms), key=len, reverse=True)
+
+
+def _rename(name, local: str, path: str):
+    """A file name as the user gave it: a temporary copy's name becomes the file's URL."""
+    if local == path or name is None:
+        return name
+    return path if str(name) in _shown(local) else name
+
+
+def _renamed(exc: Exception, local: str, path: str) -> Exception:
+    """The worker's error with a temporary copy's name replaced by the file's URL."""
+    if local == path:
+        return exc
+    message = str(exc)
+    for form in _shown(local):
+        message = message.replace(form, path)
+    return type(exc)(message)
+
+
+def _count_file(index: int, path: str, lexicon: Lexicon, by: str, voice, fields: tuple, engine: str,
+                chunksize: int, skip_bad: bool, load_kwargs: dict) -> _FileResult:
+    """Count one file. Pure: the same file and arguments give the same result, so retries are safe."""
+    result = _FileResult(index, path)
+    lexicon = _same_lexicon(lexicon)
+    partial: list[pd.DataFrame] = []
+    with _local_copy(path) as local:
+        for chunk in _chunks(path, local, result, chunksize, skip_bad, load_kwargs):
+            try:
+                counts = _count_chunk(chunk, lexicon, by, voice, fields, engine)
+            except FramingError as exc:
+                result.error = exc
+                return result
+            for g, n in chunk[by].value_counts(dropna=False, sort=False).items():
+                result.n_docs[g] = result.n_docs.get(g, 0) + int(n)
+            partial.append(counts)
+            if len(partial) >= 64:  # keep the task's memory small on huge files
+                partial = [_sum_counts(partial)]
+    result.counts = _sum_counts(partial)
+    return result
+
+
+def _hits_schema():
+    import pyarrow as pa
+
+    types = {"published": pa.timestamp("ns"), "start": pa.int64(), "end": pa.int64()}
+    return pa.schema([(c, types.get(c, pa.large_string())) for c in HIT_COLUMNS])
+
+
+def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: tuple, context: int,
+                 engine: str, language: str | None, chunksize: int, skip_bad: bool,
+                 load_kwargs: dict) -> _FileResult:
+    """Write the hits of each chunk of one file to ``staging/part-<file>-<chunk>.parquet``.
+
+    Each part is written under a temporary name and renamed, so a retried task overwrites its own
+    parts with the same content and no reader sees a partial file. The parts of a file that fails
+    part-way are removed. :func:`_commit` moves the parts into the dataset after the whole run.
+    """
+    import fsspec
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    result = _FileResult(index, path)
+    lexicon = _same_lexicon(lexicon)
+    fs, root = fsspec.core.url_to_fs(staging)
+    schema = _hits_schema()
+    with _local_copy(path) as local:
+        for k, chunk in enumerate(_chunks(path, local, result, chunksize, skip_bad, load_kwargs)):
+            try:
+                hits = _find_hits_in_memory(chunk, lexicon, fields=fields, context=context, engine=engine,
+                                            language=language)
+            except FramingError as exc:
+                result.error = exc
+                break
+            name = _PART.format(file=index, chunk=k)
+            tmp = f"{root}/.{name}.{uuid.uuid4().hex}.tmp"
+            table = pa.Table.from_pandas(hits, schema=schema, preserve_index=False)
+            with fs.open(tmp, "wb") as fh:
+                pq.write_table(table, fh)
+            fs.mv(tmp, f"{root}/{name}")
+            result.parts.append((name, k, len(chunk), len(hits)))
+    if result.error is not None:
+        for name, *_ in result.parts:
+            fs.rm(f"{root}/{name}")
+        result.parts = []
+    return result
+
+
+def _is_part(path: str) -> bool:
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return name.startswith("part-") and name.endswith(".parquet")
+
+
+def _prepare(out_dir: str, staging: str, overwrite: bool) -> None:
+    """Check that ``out_dir`` may be written (empty, or ``overwrite``) and create the staging folder."""
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(out_dir)
+    if fs.exists(root):
+        if not fs.isdir(root):
+            raise FramingError(f"{out_dir}: exists and is not a folder; the hits are written as a Parquet "
+                               f"dataset (a folder of part files)")
+        visible = [p for p in fs.ls(root, detail=False) if not p.rstrip("/").rsplit("/", 1)[-1].startswith((".", "_"))]
+        if visible and not overwrite:
+            raise FramingError(f"{out_dir}: the folder is not empty; choose a new folder or pass "
+                               f"overwrite=True to replace its part-*.parquet files")
+    fs.makedirs(fsspec.core.url_to_fs(staging)[1], exist_ok=True)
+
+
+def _commit(out_dir: str, staging: str, names: list[str] | None) -> None:
+    """Replace the dataset's parts by the run's ``names`` from ``staging``; None: only clean up."""
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(out_dir)
+    _, stage = fsspec.core.url_to_fs(staging)
+    if names is not None:
+        for p in fs.ls(root, detail=False):
+            if _is_part(p):
+                fs.rm(p)
+        for name in names:
+            fs.mv(f"{stage}/{name}", f"{root}/{name}")
+    if fs.exists(stage):
+        fs.rm(stage, recursive=True)
+
+
+# ------------------------------------------------------------------------------ the run (client)
+def _resolve_source(source) -> str:
+    """An absolute path when the client sees it (workers may start elsewhere), else as given."""
+    if _is_url(source):
+        return source
+    path = Path(source)
+    return str(path.resolve()) if path.exists() else str(source)
+
+
+def _check_voice(voice) -> None:
+    if voice is None:
+        return
+    bad = [v for v in ([voice] if isinstance(voice, str) else list(voice)) if v not in VOICES]
+    if bad:
+        raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+
+
+def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_bad: bool,
+         progress: bool | None, label: str) -> tuple[list[_FileResult], list[str]]:
+    """Submit one task per file, largest first; return the results in file order.
+
+    A failure fails the run with the worker's one-line message (the earliest failing file in file
+    order, whatever finished first), raised as its own class (CorpusError...), never a Dask
+    traceback. With ``skip_bad``, a file that cannot be read is skipped and listed instead.
+    """
+    from distributed import KilledWorker, as_completed
+
+    run = uuid.uuid4().hex[:8]
+    files = _on_worker(client, _list_files, source, retries=retries)
+    by_size = sorted(range(len(files)), key=lambda i: (-files[i][1], i))
+    priority = {i: len(files) - rank for rank, i in enumerate(by_size)}
+    futures = [client.submit(task, i, path, *args, key=f"framing-{label}-{run}-{i:05d}", retries=retries,
+                             priority=priority[i]) for i, (path, _size) in enumerate(files)]
+    results: list[_FileResult | None] = [None] * len(files)
+    bar = _progress_bar(len(files), label, progress)
+    first_error: int | None = None
+    try:
+        for future in as_completed(futures):
+            if future.cancelled():
+                continue
+            try:
+                res: _FileResult = future.result()
+            except KilledWorker:
+                raise FramingError(
+                    f"{files[int(future.key.rsplit('-', 1)[1])][0]}: the worker process reading this file "
+                    f"died each time it was tried (out of memory? pass a smaller chunksize=, or give the "
+                    f"workers more memory)") from None
+            results[res.index] = res
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"{sum(r.n_articles for r in results if r):,} articles")
+            if res.error is not None and not (skip_bad and res.shard_error):
+                if first_error is None or res.index < first_error:
+                    first_error = res.index
+                for f in futures[first_error + 1:]:  # later files cannot change which error is reported
+                    f.cancel()
+                if all(r is not None for r in results[:first_error]):
+                    break
+    finally:
+        if bar is not None:
+            bar.close()
+        client.cancel([f for f in futures if not f.done()])
+        del futures
+    if first_error is not None:
+        exc = results[first_error].error
+        raise type(exc)(str(exc)) from None
+    lost = [files[i][0] for i, r in enumerate(results) if r is None]
+    if lost:
+        raise FramingError(f"{len(lost)} tasks were cancelled on the cluster before they finished (the "
+                           f"first reads {lost[0]}); was the cluster restarted? run again")
+    skipped = [r for r in results if r.error is not None]
+    if skipped and len(skipped) == len(results):
+        exc = skipped[0].error
+        raise type(exc)(f"every input file was skipped; the first: {exc}") from None
+    return results, [f for f, _ in files]
+
+
+def _on_worker(client: Client, func, *args, retries: int = 0):
+    """Run a small step on a worker (it sees the data where the client may not); clean errors."""
+    future = client.submit(func, *args, key=f"framing-{func.__name__.strip('_')}-{uuid.uuid4().hex[:8]}",
+                           retries=retries)
+    try:
+        return future.result()
+    except FramingError as exc:
+        raise type(exc)(str(exc)) from None
+    except ImportError as exc:
+        raise FramingError(f"the Dask workers cannot import framing ({exc}); install the same framing "
+                           f"version on every worker") from None
+
+
+def _progress_bar(total: int, label: str, progress: bool | None):
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="file", desc=f"framing {label}", file=sys.stderr, dynamic_ncols=True)
+
+
+def _summary(results: list[_FileResult]) -> dict:
+    """The run summary stored in ``attrs``: files, articles, skipped records and files."""
+    skipped = [dict(zip(DROPPED_COLUMNS, row, strict=True)) for r in results if r.error is None
+               for row in r.dropped]
+    skipped_files = [{"file": r.path, "reason": str(r.error)} for r in results if r.error is not None]
+    n_docs: dict = {}
+    for r in results:
+        if r.error is None:
+            for g, n in r.n_docs.items():
+                n_docs[g] = n_docs.get(g, 0) + n
+    return {
+        "n_docs": n_docs,
+        "n_files": len(results),
+        "n_articles": sum(r.n_articles for r in results if r.error is None),
+        "n_skipped": len(skipped),
+        "skipped": skipped,
+        "n_skipped_files": len(skipped_files),
+        "skipped_files": skipped_files,
+        "files": [{"file": f, "sha256": sha, "encoding": enc, "role": role}
+                  for r in results if r.error is None for f, sha, enc, role in r.sources],
+    }
+
+
+def _finish_counts(partials: list[pd.DataFrame | None], lex: Lexicon) -> pd.DataFrame:
+    """Summed counts in the in-memory order and dtypes: group, lexicon order, voice."""
+    agg = _sum_counts(partials)
+    if agg is None:
+        return pd.DataFrame(columns=COUNT_COLUMNS)
+    pairs = [(c.id, v.id) for c in lex.contrasts.values() for v in c.variants.values()]
+    v_order = {p: i for i, p in enumerate(pairs)}
+    side = {(c.id, v.id): v.side for c in lex.contrasts.values() for v in c.variants.values()}
+    keys = list(zip(agg["contrast"], agg["variant"], strict=True))
+    out = pd.DataFrame({
+        "group": agg["group"].to_numpy(),
+        "contrast": agg["contrast"].tolist(),
+        "variant": agg["variant"].tolist(),
+        "side": [side[k] for k in keys],
+        "voice": agg["voice"].tolist(),
+        "n_hits": agg["n_hits"].astype("int64").to_numpy(),
+        "n_docs": agg["n_docs"].astype("int64").to_numpy(),
+    })
+    out["_v"] = [v_order[k] for k in keys]
+    out["_voice"] = out["voice"].map({v: i for i, v in enumerate(VOICES)})
+    out = out.sort_values(["group", "_v", "_voice"], kind="stable").drop(columns=["_v", "_voice"])
+    return out.reset_index(drop=True)
+
+
+def count_hits(
+    source: str | Path,
+    lexicon: str | Path | Lexicon = "russia-ukraine",
+    *,
+    by: str = "outlet",
+    voice: str | Iterable[str] | None = None,
+    scheduler: str | Client | None = None,
+    chunksize: int = 10_000,
+    skip_bad: bool = False,
+    n_workers: int | None = None,
+    fields: Iterable[str] = FIELDS,
+    engine: str = "auto",
+    retries: int = 3,
+    progress: bool | None = False,
+    **load_kwargs,
+) -> pd.DataFrame:
+    """Counts of hits per group, contrast, variant, side and voice, computed on a Dask cluster.
+
+    Identical (rows, order, dtypes) to ``framing.count_hits(framing.load_corpus(source), ...)``.
+    Each input file is one task: the worker reads it itself in chunks of ``chunksize`` articles
+    (:func:`framing.iter_corpus`) and counts each chunk with :func:`framing.count_hits`; the
+    client only sums the partial counts, in file order. The lexicon is sent to every worker once.
+
+    Parameters
+    ----------
+    source : str or Path
+        A file (CSV/TSV, optionally gzipped, JSONL, Parquet), a folder of such files (the shards;
+        read recursively, in name order), or a folder of ``.txt`` files with ``metadata.csv``
+        (one task). On a multi-machine cluster, a path that every worker sees (shared storage),
+        or an fsspec URL (``s3://bucket/corpus/``, needs ``s3fs`` on the workers).
+    lexicon : str, Path or Lexicon, default="russia-ukraine"
+        A built-in name, a YAML path or a Lexicon (loaded and validated on the client).
+    by : str, default="outlet"
+        Any corpus column.
+    voice : str or list of str, optional
+        Keep only these voices (default: all three, each counted separately).
+    scheduler : str, Client or None, default=None
+        ``None``/``"auto"``: a LocalCluster with one single-threaded worker process per core,
+        closed afterwards; ``"tcp://host:8786"``: that cluster; a ``distributed.Client``: used as
+        is. See :func:`connect`.
+    chunksize : int, default=10_000
+        Articles per chunk on a worker (bounds each worker's memory).
+    skip_bad : bool, default=False
+        Skip malformed records (listed with file and line in ``attrs["skipped"]``) and files that
+        cannot be read at all (listed in ``attrs["skipped_files"]``) instead of failing.
+    n_workers : int, optional
+        Worker processes of the LocalCluster (default: one per core); ignored otherwise.
+    fields : iterable of str, default=("title", "text")
+    engine : {"auto", "hyperscan", "python"}
+    retries : int, default=3
+        Times a task is retried after an unexpected error. Tasks are pure (a file and the same
+        arguments give the same counts), so retries and tasks re-run after a worker died do not
+        change the result.
+    progress : bool, optional
+        A progress bar of files done (``None``: only on a terminal).
+    **load_kwargs
+        Passed to :func:`framing.iter_corpus` (``text_col``, ``id_col``, ``drop_empty``...).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group, contrast, variant, side, voice, n_hits, n_docs``, as
+        :func:`framing.count_hits`. ``attrs`` holds the run summary: ``n_docs`` (articles per
+        group), ``n_files``, ``n_articles``, ``n_skipped`` and ``skipped`` (records dropped:
+        ``doc_id, source_file, line, reason``), ``n_skipped_files`` and ``skipped_files``
+        (``file, reason``), and ``files`` (each input file with its sha256).
+
+    Raises
+    ------
+    CorpusError
+        With the worker's message, which names the file and line at fault (the earliest failing
+        file in file order).
+    FramingError
+        An unknown voice, an unreachable scheduler.
+
+    Examples
+    --------
+    >>> from framing import load_corpus
+    >>> from framing import count_hits as count_in_memory
+    >>> from framing.distributed import count_hits
+    >>> counts = count_hits("data/seed", "russia-ukraine", n_workers=2)  # doctest: +SKIP
+    >>> counts.equals(count_in_memory(load_corpus("data/seed"), "russia-ukraine"))  # doctest: +SKIP
+    True
+    >>> counts.attrs["n_articles"], counts.attrs["n_skipped"]  # doctest: +SKIP
+    (5, 0)
+    """
+    lex = load_lexicon(lexicon)
+    _check_voice(voice)
+    fields = tuple(fields)
+    source = _resolve_source(source)
+    with connect(scheduler, n_workers=n_workers) as client:
+        [lex_future] = client.scatter([lex], broadcast=True, hash=False)
+        try:
+            results, _ = _run(client, source, _count_file,
+                              (lex_future, by, voice, fields, engine, chunksize, skip_bad, load_kwargs),
+                              retries=retries, skip_bad=skip_bad, progress=progress, label="count")
+        finally:
+            del lex_future
+    out = _finish_counts([r.counts for r in results if r.error is None], lex)
+    out.attrs.update(_summary(results))
+    return out
+
+
+def find_hits(
+    source: str | Path,
+    lexicon: str | Path | Lexicon,
+    out_dir: str | Path,
+    *,
+    scheduler: str | Client | None = None,
+    chunksize: int = 10_000,
+    skip_bad: bool = False,
+    n_workers: int | None = None,
+    fields: Iterable[str] = FIELDS,
+    context: int = 60,
+    engine: str = "auto",
+    language: str | None = None,
+    overwrite: bool = False,
+    retries: int = 3,
+    progress: bool | None = False,
+    **load_kwargs,
+) -> pd.DataFrame:
+    """Write every hit to a Parquet dataset, computed on a Dask cluster.
+
+    Each input file is one task; the worker writes the hits of each chunk to
+    ``out_dir/part-<file>-<chunk>.parquet`` (file number in name order, chunk number in the file,
+    five digits each), the rows of :func:`framing.find_hits` on that chunk. Read the dataset with
+    ``pd.read_parquet(out_dir)``: the parts in name order are the in-memory hits in corpus order.
+
+    Parameters
+    ----------
+    source : str or Path
+        As for :func:`count_hits`.
+    lexicon : str, Path or Lexicon
+        A built-in name, a YAML path or a Lexicon.
+    out_dir : str or Path
+        The dataset folder (a path every worker sees, or an fsspec URL). Created if absent.
+    scheduler, chunksize, skip_bad, n_workers, retries, progress, **load_kwargs
+        As for :func:`count_hits`.
+    fields, context, engine, language
+        As for :func:`framing.find_hits`.
+    overwrite : bool, default=False
+        Replace the ``part-*.parquet`` files of a folder that is not empty (otherwise an error).
+
+    Returns
+    -------
+    DataFrame
+        One row per part file written: ``part, source_file, chunk, n_articles, n_hits``.
+        ``attrs["path"]`` is ``out_dir``; ``attrs`` also holds the run summary of
+        :func:`count_hits` (``n_files``, ``n_articles``, ``skipped``...) and ``n_hits``.
+
+    Raises
+    ------
+    CorpusError
+        As for :func:`count_hits`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.distributed import find_hits
+    >>> parts = find_hits("data/seed", "russia-ukraine", "hits.parquet", n_workers=2)  # doctest: +SKIP
+    >>> hits = pd.read_parquet(parts.attrs["path"])  # doctest: +SKIP
+    >>> len(hits) == parts.attrs["n_hits"]  # doctest: +SKIP
+    True
+    """
+    lex = load_lexicon(lexicon)
+    fields = tuple(fields)
+    source = _resolve_source(source)
+    out = str(out_dir) if _is_url(str(out_dir)) else str(Path(out_dir).resolve())
+    with connect(scheduler, n_workers=n_workers) as client:
+        staging = f"{out}/.framing-staging-{uuid.uuid4().hex[:8]}"  # hidden: not part of the dataset
+        _on_worker(client, _prepare, out, staging, overwrite)
+        [lex_future] = client.scatter([lex], broadcast=True, hash=False)
+        try:
+            results, _ = _run(client, source, _write_parts,
+                              (lex_future, staging, fields, context, engine, language, chunksize, skip_bad,
+                               load_kwargs),
+                              retries=retries, skip_bad=skip_bad, progress=progress, label="hits")
+        except BaseException:  # a failed run leaves the folder as it was
+            _on_worker(client, _commit, out, staging, None)
+            raise
+        finally:
+            del lex_future
+        names = [name for r in results if r.error is None for name, *_ in r.parts]
+        _on_worker(client, _commit, out, staging, names)
+    rows = [(name, r.path, k, n_art, n_hits) for r in results if r.error is None
+            for name, k, n_art, n_hits in r.parts]
+    parts = pd.DataFrame(rows, columns=["part", "source_file", "chunk", "n_articles", "n_hits"])
+    parts.attrs.update(_summary(results))
+    parts.attrs["n_hits"] = int(parts["n_hits"].sum())
+    parts.attrs["path"] = out
+    return parts

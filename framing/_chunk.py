@@ -87,6 +87,12 @@ class Chunk:
             return self._texts[i]
         return self.buf[int(self.byte_starts[i]):int(self.byte_ends[i])].decode("utf-8")
 
+    def strings(self, lo, hi) -> list[str]:
+        """The pieces of text between chunk character offsets ``lo[i]`` and ``hi[i]``."""
+        buf = self.buf
+        return [buf[a:b].decode("utf-8") for a, b in zip(self.to_bytes(lo).tolist(), self.to_bytes(hi).tolist(),
+                                                         strict=True)]
+
     @cached_property
     def joined(self) -> str:
         """The texts joined by ``SEPARATOR`` (built only when asked for)."""

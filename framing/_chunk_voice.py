@@ -12,13 +12,13 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import lru_cache
 
 import numpy as np
 
 from framing._chunk import Chunk
-from framing.voice import _BRACKETS, CUE_WINDOW, VOICES, _cue_before, _cues, _is_scare
+from framing.voice import CUE_WINDOW, VOICES, _cue_before, _cues, _is_scare
 
 __all__ = ["quote_spans", "chunk_voices"]
 
@@ -327,7 +327,7 @@ def chunk_voices(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarr
         j = np.searchsorted(bs, start, side="right") - 1  # the last bracket opened at or before the hit
         in_brackets = (j >= 0) & (be[np.maximum(j, 0)] >= end) if len(bs) else np.zeros(len(seg), dtype=bool)
         alone = quoted & (qe[k] >= end) & ~nested[k] & ~in_brackets
-        _voices_in_one_quotation(chunk, seg, start, end, alone, k, qs, qe, language, voices)
+        _voices_in_one_quotation(chunk, start, end, alone, k, qs, qe, language, voices)
         if (quoted & ~alone).any():
             _voices_in_quotes(chunk, seg, start, end, quoted & ~alone, qs, qe, language, voices)
     outside = np.flatnonzero(~quoted)
@@ -335,68 +335,79 @@ def chunk_voices(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarr
     return voices
 
 
-def _voices_in_one_quotation(chunk: Chunk, seg, start, end, alone, k, qs, qe, language, voices) -> None:
+def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, language, voices) -> None:
     """Hits held by exactly one quotation: distanced if it holds only lexicon terms, else quoted."""
     hits = np.flatnonzero(alone)
     if not len(hits):
         return
-    spans, first_hit, which = np.unique(k[hits], return_index=True, return_inverse=True)
-    text = seg[hits[first_hit]]
-    base = chunk.starts[text]
-    lo = np.searchsorted(start, qs[spans], side="right")  # the hits that start inside each quotation
-    hi = np.searchsorted(start, qe[spans], side="left")
-    cues = _cues(language)
-    h_start, h_end = start.tolist(), end.tolist()
-    scare = np.zeros(len(spans), dtype=bool)
-    filler = cues.filler.match
-    for n, (t, b0, s, e, first, last) in enumerate(zip(text.tolist(), base.tolist(), qs[spans].tolist(),
-                                                       qe[spans].tolist(), lo.tolist(), hi.tolist(), strict=True)):
-        text = chunk.text(t)
-        if h_end[first] <= e and not filler(text[s + 1 - b0:h_start[first] - b0]):
-            continue  # other words before the first term: not scare quotes
-        inner = [(a - b0, b - b0) for a, b in zip(h_start[first:last], h_end[first:last], strict=True) if b <= e]
-        scare[n] = _is_scare(text, cues, (s - b0, e - b0), inner)
-    voices[hits] = np.where(scare[which], VOICES.index("distanced"), VOICES.index("quoted"))
+    spans, which = np.unique(k[hits], return_inverse=True)
+    scare = _scare_quotes(chunk, start, end, list(zip(qs[spans].tolist(), qe[spans].tolist(), strict=True)),
+                          language)
+    is_scare = np.fromiter(scare.values(), dtype=bool, count=len(scare))
+    voices[hits] = np.where(is_scare[which], VOICES.index("distanced"), VOICES.index("quoted"))
 
 
 def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, voices) -> None:
-    """Voices of the hits inside a quotation: the rules of ``_Analyzer.voice``, per text.
+    """Voices of the other hits inside quotations: the rules of ``_Analyzer.voice``.
 
-    Scare quotes need every hit of the text (the terms a quotation may hold only), and editorial
-    insertions in square brackets are the author's words.
+    Every quotation holding the hit counts (nested ones too), except one in which the hit sits in
+    an editorial insertion in square brackets; the hit is distanced when all of them are scare
+    quotes, quoted otherwise; with none left, the cue rules apply.
     """
-    cues = _cues(language)
+    hits = np.flatnonzero(quoted)
+    bs, be = chunk.brackets
+    j = np.searchsorted(bs, start[hits], side="right") - 1  # the bracket pair holding the hit, if any
+    held = (j >= 0) & (be[np.maximum(j, 0)] >= end[hits]) if len(bs) else np.zeros(len(hits), dtype=bool)
+    bracket = np.where(held, j, -1).tolist()
+    bs, be = bs.tolist(), be.tolist()
+    reach = np.maximum.accumulate(qe).tolist()  # the furthest end of the quotations opened so far
+    q_start, q_end = qs.tolist(), qe.tolist()
+    first = np.searchsorted(qs, chunk.starts[seg[hits]]).tolist()  # the first quotation of the text
+    holding: dict[int, list[tuple[int, int]]] = {}
+    for h, a, b, lo, br in zip(hits.tolist(), start[hits].tolist(), end[hits].tolist(), first, bracket, strict=True):
+        spans = []
+        k = bisect_left(q_start, a) - 1
+        while k >= lo and reach[k] >= b:  # quotations opened before the hit, innermost first
+            s0, e0 = q_start[k], q_end[k]
+            if e0 >= b and not (br >= 0 and s0 < bs[br] and be[br] <= e0):  # not in its insertion
+                spans.append((s0, e0))
+            k -= 1
+        holding[h] = spans
+    needed = sorted({span for spans in holding.values() for span in spans})
+    scare = _scare_quotes(chunk, start, end, needed, language)
     distanced, quoted_voice = VOICES.index("distanced"), VOICES.index("quoted")
-    texts = np.unique(seg[quoted])
-    hit_lo, hit_hi = np.searchsorted(seg, texts), np.searchsorted(seg, texts, side="right")
-    q_lo, q_hi = np.searchsorted(qs, chunk.starts[texts]), np.searchsorted(qs, chunk.ends[texts], side="right")
-    reach = np.maximum.accumulate(qe)  # within a text, the furthest end of the quotations so far
-    q_start, q_end, q_reach = qs.tolist(), qe.tolist(), reach.tolist()
-    h_start, h_end = start.tolist(), end.tolist()
-    for t, s, first, last, lo, hi in zip(texts.tolist(), chunk.starts[texts].tolist(), hit_lo.tolist(),
-                                         hit_hi.tolist(), q_lo.tolist(), q_hi.tolist(), strict=True):
-        text = chunk.text(t)
-        brackets = [(m.start() + s, m.end() + s) for m in _BRACKETS.finditer(text)] if "[" in text else []
-        scare: dict[tuple[int, int], bool] = {}
-        for h in (np.flatnonzero(quoted[first:last]) + first).tolist():
-            a, b = h_start[h], h_end[h]
-            spans = []
-            j = bisect_left(q_start, a, lo, hi) - 1
-            while j >= lo and q_reach[j] >= b:  # quotations opened before the hit, innermost first
-                s0, e0 = q_start[j], q_end[j]
-                if e0 >= b and not any(s0 < bs <= a and b <= be <= e0 for bs, be in brackets):
-                    spans.append((s0, e0))
-                j -= 1
-            if not spans:  # only in editorial insertions: the author's words
-                if cues.inside.search(text[a - s:b - s]) or _cue_before(cues, text, a - s):
-                    voices[h] = distanced
-                continue
-            for span in spans:
-                if span not in scare:
-                    k0, k1 = bisect_right(h_start, span[0], first, last), bisect_left(h_start, span[1], first, last)
-                    inner = [(x - s, y - s) for x, y in zip(h_start[k0:k1], h_end[k0:k1], strict=True) if y <= span[1]]
-                    scare[span] = _is_scare(text, cues, (span[0] - s, span[1] - s), inner)
+    free = []
+    for h, spans in holding.items():
+        if spans:
             voices[h] = distanced if all(scare[span] for span in spans) else quoted_voice
+        else:  # only in editorial insertions: the author's words
+            free.append(h)
+    if free:
+        free = np.asarray(free, dtype=np.int64)
+        _voices_by_cues(chunk, seg[free], start[free], end[free], language, None, voices, free)
+
+
+def _scare_quotes(chunk: Chunk, start, end, spans: list[tuple[int, int]], language) -> dict:
+    """For each quotation span (sorted, distinct): does it hold only lexicon terms (``voice._is_scare``)?
+
+    ``start``, ``end``: every hit of the chunk, sorted by start (the terms a quotation may hold).
+    """
+    if not spans:
+        return {}
+    cues = _cues(language)
+    qs, qe = np.array(spans, dtype=np.int64).T
+    lo = np.searchsorted(start, qs, side="right")  # the hits that start inside each quotation
+    hi = np.searchsorted(start, qe, side="left")
+    h_start, h_end = start.tolist(), end.tolist()
+    filler = cues.filler.match
+    out = {}
+    for (s, e), quote, first, last in zip(spans, chunk.strings(qs, qe), lo.tolist(), hi.tolist(), strict=True):
+        if first < last and h_end[first] <= e and not filler(quote[1:h_start[first] - s]):
+            out[(s, e)] = False  # other words before the first term (the quick, common answer)
+            continue
+        inner = [(a - s, b - s) for a, b in zip(h_start[first:last], h_end[first:last], strict=True) if b <= e]
+        out[(s, e)] = _is_scare(quote, cues, (0, e - s), inner)
+    return out
 
 
 def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, where) -> None:
@@ -415,15 +426,12 @@ def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, w
                                > np.searchsorted(cue_ends, lo, side="right"))
     inside_cache: dict[str, bool] = {}
     distanced = VOICES.index("distanced")
-    texts: dict[int, str] = {}
-    for k, t, a, b in zip(check.tolist(), seg[check].tolist(), (start - seg_start)[check].tolist(),
-                          (end - seg_start)[check].tolist(), strict=True):
-        text = texts.get(t)
-        if text is None:
-            text = texts[t] = chunk.text(t)
-        term = text[a:b]
+    window_start = np.maximum(seg_start, start - CUE_WINDOW)[check]  # the cue window, then the match
+    for k, piece, at in zip(check.tolist(), chunk.strings(window_start, end[check]),
+                            (start[check] - window_start).tolist(), strict=True):
+        term = piece[at:]
         found = inside_cache.get(term)
         if found is None:
             found = inside_cache[term] = cues.inside.search(term) is not None
-        if found or _cue_before(cues, text, a):
+        if found or _cue_before(cues, piece, at):
             voices[where[k]] = distanced

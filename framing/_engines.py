@@ -40,6 +40,8 @@ _SPACES = "\xa0\u2007\u2009\u202f"
 _HEAD = 4  # bytes of a pattern's first word used to find candidates (portable engine)
 _WORD_BYTES = np.zeros(256, dtype=bool)  # ASCII word characters after lowercasing (\b, \w)
 _WORD_BYTES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789_"]] = True
+_RAW_WORD_BYTES = _WORD_BYTES.copy()  # ... before lowercasing
+_RAW_WORD_BYTES[[ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
 
 
 def available_engines() -> list[str]:
@@ -253,6 +255,7 @@ class CompiledLexicon:
         self._min_width = np.array([lo for lo, _ in widths], dtype=np.int64)
         # fixed width in bytes (start = end - width), or -1 when the start must be recovered
         self._width = np.array([lo if hi == lo else -1 for lo, hi in widths], dtype=np.int64)
+        self._canonical, self._canonical_letters = self._shortest_forms()
         self._anchored: dict[int, re.Pattern] = {}
         self._heads = [_leading_word(e.pattern).encode("ascii") for e in self.entries]
         self._head_len = np.array([len(h) for h in self._heads], dtype=np.int64)
@@ -382,6 +385,43 @@ class CompiledLexicon:
             st[variable] = self._starts_of(chunk, ent[variable], en[variable])
         return ChunkMatches(ent, st, en, cue_ends)
 
+    def _shortest_forms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry: its shortest match spelled plainly (single spaces, ' for apostrophes, no
+        word endings), lowercased, padded with zeros; and where it has letters (case folds there).
+
+        Rows of entries without such a form (non-ASCII letters...) are all zeros.
+        """
+        forms = []
+        for e, regex, lo in zip(self.entries, self._regexes, self._min_width.tolist(), strict=True):
+            plain = " ".join("-".join(part.rstrip("*") for part in word.split("-")) for word in e.pattern.split())
+            plain = "".join("'" if c in _APOS else c for c in plain)
+            form = plain.encode("utf-8") if plain.isascii() else b""
+            if not e.case_sensitive:
+                form = form.lower()
+            ok = form and len(form) == lo and regex.fullmatch(form if not e.case_sensitive else plain.encode())
+            forms.append(form if ok else b"")
+        width = max([len(f) for f in forms] + [1])
+        table = np.zeros((len(forms), width), dtype=np.uint8)
+        for k, f in enumerate(forms):
+            table[k, :len(f)] = np.frombuffer(f, dtype=np.uint8)
+        letters = (table >= ord("a")) & (table <= ord("z"))
+        case_sensitive = np.array([e.case_sensitive for e in self.entries], dtype=bool)
+        return table, np.where(letters & ~case_sensitive[:, None], np.uint8(0x20), np.uint8(0))
+
+    def _shortest_match(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray) -> np.ndarray:
+        """True where the bytes before the end spell the entry's shortest form after a word boundary."""
+        from framing._chunk import PAD
+
+        width = self._min_width[ent]
+        start = en - width
+        columns = np.arange(self._canonical.shape[1])
+        a = chunk.padded
+        at = np.minimum(np.maximum(start + PAD, 0)[:, None] + columns[None, :], len(a) - 1)
+        got = a[at] | self._canonical_letters[ent]
+        inside = columns[None, :] < width[:, None]
+        same = ((got == self._canonical[ent]) | ~inside).all(axis=1) & (self._canonical[ent, 0] > 0)
+        return same & ~_RAW_WORD_BYTES[a[np.maximum(start + PAD - 1, 0)]] & (start >= 0)
+
     def _starts_of(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray) -> np.ndarray:
         """The start of a match of each (variable-width) entry ending at each byte offset.
 
@@ -390,9 +430,19 @@ class CompiledLexicon:
         end. Most matches have the entry's shortest width (single spaces, no word ending), which is
         tried first. A pattern without a head needs a regex search back from the end.
         """
+        shortest = en - self._min_width[ent]
+        plain = self._shortest_match(chunk, ent, en)
+        if plain.all():
+            return shortest
+        starts = shortest.copy()
+        rest = np.flatnonzero(~plain)
+        starts[rest] = self._other_starts(chunk, ent[rest], en[rest], shortest[rest])
+        return starts
+
+    def _other_starts(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray, shortest: np.ndarray) -> np.ndarray:
+        """``_starts_of`` with the entries' regexes (matches not spelled in their shortest form)."""
         buf = chunk.buf
         seg_start = chunk.byte_starts[chunk.segment_of_byte(en - 1)]
-        shortest = en - self._min_width[ent]
         out = []
         regexes, heads = self._regexes, self._heads
         for i, e, lo, s in zip(ent.tolist(), en.tolist(), seg_start.tolist(), shortest.tolist(), strict=True):

@@ -85,6 +85,7 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
     seg, ent, st, en = matcher.matches(chunk, scanned)
     accepted, excluded = _leftmost_longest(matcher, seg, ent, st, en)
     kept = np.flatnonzero(accepted & ~matcher._is_except[ent])
+    kept = kept[np.lexsort((matcher._contrast_of[ent[kept]], st[kept]))]  # the order of the hits table
     seg, ent, st, en = seg[kept], ent[kept], st[kept], en[kept]
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
     voice = chunk_voices(chunk, seg, st, en, language, cue_ends)
@@ -367,9 +368,12 @@ def _hits_frame(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[st
         hits["end"] = hits["end"].astype("int64")
         return hits
     picked = order.tolist()
+    in_order = bool((np.diff(order) == 1).all())  # one field: the hits come in table order
 
     def reordered(name: str) -> pd.Series:
         values = raw.strings[name]
+        if in_order:
+            return string_column(values)
         if isinstance(values, list):
             return string_column(list(map(values.__getitem__, picked)))
         return string_column(values.take(order))

@@ -3,11 +3,14 @@
 - Quotation marks are found and classified (opening, closing, apostrophe...) with array operations
   on the chunk's bytes; only the marks that can open or close a quotation go through the small
   state machine of :func:`framing.voice._quote_spans`, whose spans this reproduces exactly.
-- A hit outside every quotation is looked up with ``np.searchsorted`` (the running maximum of the
-  quotation ends tells whether any quotation contains it); the few hits inside one get the
-  reference analysis (:class:`framing.voice._Analyzer`: brackets, scare quotes).
-- Distancing cues are checked with the cue regexes only where the engine's prefilter reports a
-  possible cue end in the window before the hit (all hits when there is no prefilter).
+  Texts with double quotes only, or single quotes only, need no state machine at all.
+- Whether a quotation holds a hit is looked up with ``np.searchsorted`` (the running maximum of
+  the quotation ends tells whether any quotation contains it). Scare quotes are checked once per
+  quotation, on its own text (``voice._is_scare``); square-bracket insertions from the chunk's
+  bracket pairs.
+- Distancing cues are checked with the cue regexes (``voice._cue_before``) only where the engine's
+  prefilter reports a possible cue end between the hit's cue window and its end (every hit when
+  there is no prefilter).
 """
 
 from __future__ import annotations
@@ -18,42 +21,61 @@ from functools import lru_cache
 import numpy as np
 
 from framing._chunk import Chunk
-from framing.voice import CUE_WINDOW, VOICES, _cue_before, _cues, _is_scare
+from framing.voice import (
+    _CLOSERS_NEXT,
+    _CONTINUES,
+    _OPENERS,
+    CUE_WINDOW,
+    VOICES,
+    _cue_before,
+    _cues,
+    _is_scare,
+)
 
 __all__ = ["quote_spans", "chunk_voices"]
 
 # roles of a mark (framing.voice._quote_spans)
 SKIP, OPEN_D, CLOSE_D, EITHER_D, OPEN_S, CLOSE_S, NEWLINE, BREAK = range(8)
-_D, _S = 0, 1
-_OPENERS = " \t\n\xa0([{—–-‘'\"“"
-_CLOSERS_NEXT = " \t\xa0\n.,;:!?)]}—–-’'"
-_CONTINUE = "\"“„«"  # a paragraph that opens with one of these continues an open quotation
 
 _FIXED_ROLE = {"“": OPEN_D, "„": OPEN_D, "‟": OPEN_D, "«": OPEN_D, "”": CLOSE_D, "»": CLOSE_D,
                "‘": OPEN_S, "‚": OPEN_S, "‹": OPEN_S, "›": CLOSE_S, "\n": NEWLINE}
 
 
 def _find_marks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Byte offset, byte length and code point of every quotation mark and line break."""
+    """Byte offset, byte length and code point of every quotation mark and line break.
+
+    Apostrophes between two ASCII letters or digits (don't, Russia's) are left out at once.
+    """
     from framing._chunk import LANDMARK, PAD
 
     pos, kind = chunk.landmarks
-    ascii_marks = pos[kind <= LANDMARK["\n"]]
-    parts, lens = [ascii_marks], [np.ones(len(ascii_marks), dtype=np.int64)]
+    a = chunk.padded
+    ascii_marks = np.flatnonzero(kind <= LANDMARK["\n"])
+    mark_pos = pos[ascii_marks]
+    in_word = (kind[ascii_marks] == LANDMARK["'"]) & _ASCII_ALNUM[a[mark_pos + PAD - 1]] & _ASCII_ALNUM[a[mark_pos + PAD + 1]]
+    parts = [mark_pos[~in_word]]
+    codes = [np.frombuffer(b'\x00"\'\n', dtype=np.uint8)[kind[ascii_marks[~in_word]]].astype(np.int64)]
     if not chunk.is_ascii:
-        a = chunk.padded
         lead = pos[(kind == LANDMARK["lead2"]) | (kind == LANDMARK["lead3"])]
         b0, b1, b2 = a[lead + PAD], a[lead + PAD + 1], a[lead + PAD + 2]
         two = (b0 == 0xC2) & ((b1 == 0xAB) | (b1 == 0xBB))  # « »
         three = (b0 == 0xE2) & (b1 == 0x80) & (((b2 >= 0x98) & (b2 <= 0x9F) & (b2 != 0x9B))  # ‘’‚“”„‟
                                                | (b2 == 0xB9) | (b2 == 0xBA))  # ‹ ›
+        three &= ~((b2 == 0x99) & _ASCII_ALNUM[a[lead + PAD - 1]] & _ASCII_ALNUM[a[lead + PAD + 3]])  # Russia’s
         parts += [lead[two], lead[three]]
-        lens += [np.full(int(two.sum()), 2, dtype=np.int64), np.full(int(three.sum()), 3, dtype=np.int64)]
+        codes += [b1[two].astype(np.int64), 0x2000 + (b2[three].astype(np.int64) - 0x80)]
     pos = np.concatenate(parts)
-    lens = np.concatenate(lens)
+    cps = np.concatenate(codes)
     order = np.argsort(pos, kind="stable")
-    pos, lens = pos[order], lens[order]
-    return pos, lens, chunk.code_points(pos)
+    pos, cps = pos[order], cps[order]
+    return pos, _utf8_width(cps), cps
+
+
+def _utf8_width(cp: np.ndarray) -> np.ndarray:
+    return 1 + (cp >= 0x80) + (cp >= 0x800)
+
+
+_ASCII_ALNUM = np.array([chr(c).isalnum() for c in range(256)], dtype=bool) & (np.arange(256) < 128)
 
 
 # classes of the characters around a mark (framing.voice._quote_spans), by code point
@@ -66,7 +88,7 @@ def _class_table() -> np.ndarray:
     table = np.zeros(_TABLE, dtype=np.uint8)
     for cp in range(_TABLE):
         table[cp] = ALNUM if chr(cp).isalnum() else 0
-    for chars, flag in ((_OPENERS, OPENER), (_CLOSERS_NEXT, CLOSER_NEXT), (_CONTINUE, CONTINUES)):
+    for chars, flag in ((_OPENERS, OPENER), (_CLOSERS_NEXT, CLOSER_NEXT), (_CONTINUES, CONTINUES)):
         for ch in chars:
             table[ord(ch)] |= flag
     return table

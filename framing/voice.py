@@ -58,6 +58,7 @@ def _cues(language: str = "en") -> _Cues:
 
 _MARKS = re.compile("[\n\"'“”„‟«»‹›‘’‚]")
 _OPENERS = frozenset(" \t\n\xa0([{—–-‘'\"“")
+_CONTINUES = "\"“„«"  # a paragraph opening with one of these continues an open double quotation
 _CLOSERS_NEXT = frozenset(" \t\xa0\n.,;:!?)]}—–-’'")
 
 
@@ -96,7 +97,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             j = i + 1
             while j < n and text[j] in " \t\n\xa0":
                 j += 1
-            continues = j < n and text[j] in "\"“„«"
+            continues = j < n and text[j] in _CONTINUES
             kept = []
             for family, pos in stack:
                 if family == "d" and continues:

@@ -198,7 +198,7 @@ class ChunkMatches:
     """Raw matches of one chunk, in byte offsets into ``Chunk.buf``, before any filtering.
 
     ``cue_ends``: byte offsets where a distancing cue may end (a superset; see
-    :func:`framing.voice.cue_prefilter`), or None when this engine does not report them.
+    :func:`framing._prefilter.cue_prefilter`), or None when this engine does not report them.
     """
 
     entry: np.ndarray
@@ -258,7 +258,6 @@ class CompiledLexicon:
         self._canonical, self._canonical_letters = self._shortest_forms()
         self._anchored: dict[int, re.Pattern] = {}
         self._heads = [_leading_word(e.pattern).encode("ascii") for e in self.entries]
-        self._head_len = np.array([len(h) for h in self._heads], dtype=np.int64)
         self._databases: dict[str, tuple] = {}
         if self.engine == "python":
             self._build_portable()

@@ -147,9 +147,10 @@ def cue_prefilter(language: str) -> tuple[str, ...] | None:
 
     None when some cue cannot be rewritten (every hit is then checked with the cue regexes).
     """
+    from framing._errors import LexiconError
     from framing.voice import _cue_spec
 
     try:
         return tuple(superset_regex(cue, re.IGNORECASE) for cue in _cue_spec(language)["cues"])
-    except Unsupported:
+    except (Unsupported, LexiconError):  # an unknown language fails later, where voices are needed
         return None

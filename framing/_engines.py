@@ -125,6 +125,11 @@ def _widths(regex: bytes) -> tuple[int, int | None]:
     return int(lo), (int(hi) if hi < 1 << 30 else None)
 
 
+def _on_match(i: int, start: int, end: int, flags: int, found: list) -> None:
+    """Hyperscan's match callback: the end and id of the match, packed in one int."""
+    found.append(end << 32 | i)
+
+
 def _leading_word(pattern: str, start: int = 0) -> str:
     """The run of ASCII letters and digits at ``pattern[start:]``, lowercased ("" if none)."""
     end = start
@@ -362,18 +367,11 @@ class CompiledLexicon:
     # ------------------------------------------------------------------ hyperscan
     def _scan_hyperscan(self, chunk: Chunk, language: str | None) -> ChunkMatches:
         db, n_cues = self._database(language)
-        ids: list[int] = []
-        tos: list[int] = []
-        add_i, add_t = ids.append, tos.append
-
-        def on_match(i, f, t, flags, ctx):
-            add_i(i)
-            add_t(t)
-
+        found: list[int] = []  # end << 32 | id of every match (one append per match: the hot loop)
         with self._lock:
-            db.scan(chunk.buf, match_event_handler=on_match)
-        ent = np.asarray(ids, dtype=np.int64)
-        en = np.asarray(tos, dtype=np.int64)
+            db.scan(chunk.buf, match_event_handler=_on_match, context=found)
+        packed = np.asarray(found, dtype=np.int64)
+        ent, en = packed & 0xFFFFFFFF, packed >> 32
         n = len(self.entries)
         cue_ends = np.unique(en[ent >= n]) if n_cues else None
         is_entry = ent < n

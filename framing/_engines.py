@@ -132,6 +132,47 @@ def _widths(regex: bytes) -> tuple[int, int | None]:
     return int(lo), (int(hi) if hi < 1 << 30 else None)
 
 
+@dataclass(frozen=True)
+class _Spelling:
+    """One plain spelling of every entry, as arrays: ``form`` (lowercased unless case-sensitive,
+    zero-padded, in little-endian 8-byte words), ``fold`` (0x20 where case folds), ``used`` (the
+    bytes in use), ``length`` (bytes; 0: no such spelling), ``tail`` (bytes of letters ending the
+    spelling, when the pattern ends with ``*``; else -1)."""
+
+    form: np.ndarray
+    fold: np.ndarray
+    used: np.ndarray
+    length: np.ndarray
+    tail: np.ndarray
+
+    @classmethod
+    def of(cls, forms: list[bytes], tails: list[int], case_sensitive: list[bool]) -> _Spelling:
+        width = -(-max([len(f) for f in forms] + [1]) // 8) * 8
+        table = np.zeros((len(forms), width), dtype=np.uint8)
+        for k, f in enumerate(forms):
+            table[k, :len(f)] = np.frombuffer(f, dtype=np.uint8)
+        letters = (table >= ord("a")) & (table <= ord("z"))
+        fold = np.where(letters & ~np.array(case_sensitive, dtype=bool)[:, None], np.uint8(0x20), np.uint8(0))
+        length = np.array([len(f) for f in forms], dtype=np.int64)
+        used = (np.arange(width)[None, :] < length[:, None]).astype(np.uint8) * np.uint8(0xFF)
+        words = [np.ascontiguousarray(x).view("<u8") for x in (table, fold, used)]
+        return cls(*words, length, np.array(tails, dtype=np.int64))
+
+
+def _word_start(chunk: Chunk, end: np.ndarray) -> np.ndarray:
+    """Byte offset where the run of ASCII letters, digits and _ ending at each offset begins."""
+    from framing._chunk import PAD
+
+    q = end.copy()
+    a = chunk.padded
+    active = np.arange(len(q))
+    while len(active):
+        inside = _RAW_WORD_BYTES[a[q[active] - 1 + PAD]] & (q[active] > 0)
+        active = active[inside]
+        q[active] -= 1
+    return q
+
+
 def _on_match(i: int, start: int, end: int, flags: int, found: list) -> None:
     """Hyperscan's match callback: the end and id of the match, packed in one int."""
     found.append(end << 32 | i)
@@ -267,7 +308,7 @@ class CompiledLexicon:
         self._min_width = np.array([lo for lo, _ in widths], dtype=np.int64)
         # fixed width in bytes (start = end - width), or -1 when the start must be recovered
         self._width = np.array([lo if hi == lo else -1 for lo, hi in widths], dtype=np.int64)
-        self._canonical, self._canonical_letters = self._shortest_forms()
+        self._spellings_cache = self._spellings()
         self._anchored: dict[int, re.Pattern] = {}
         self._heads = [_leading_word(e.pattern).encode("ascii") for e in self.entries]
         self._databases: dict[str, tuple] = {}
@@ -389,58 +430,59 @@ class CompiledLexicon:
             st[variable] = self._starts_of(chunk, ent[variable], en[variable])
         return ChunkMatches(ent, st, en, cue_ends)
 
-    def _shortest_forms(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per entry: its shortest match spelled plainly (single spaces, ' for apostrophes, no
-        word endings), lowercased, padded with zeros; and where it has letters (case folds there).
+    def _spellings(self) -> list[_Spelling]:
+        """The plain spellings of every entry (see ``_Spelling``): with ' and with ’ apostrophes."""
+        out = []
+        for apostrophe in ("'", "’"):
+            forms, tails = [], []
+            for e, regex in zip(self.entries, self._regexes, strict=True):
+                plain = " ".join("-".join(part.rstrip("*") for part in word.split("-")) for word in e.pattern.split())
+                plain = "".join(apostrophe if c in _APOS else c for c in plain)
+                form = plain.encode("utf-8") if plain.replace("’", "").isascii() else b""
+                if not e.case_sensitive:
+                    form = form.lower()
+                ok = form and regex.fullmatch(form if not e.case_sensitive else plain.encode())
+                forms.append(form if ok else b"")
+                run = len(form) - len(form.rstrip(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"))
+                tails.append(run if ok and e.pattern.endswith("*") else -1)
+            out.append(_Spelling.of(forms, tails, [e.case_sensitive for e in self.entries]))
+        return out
 
-        Rows of entries without such a form (non-ASCII letters...) are all zeros.
-        """
-        forms = []
-        for e, regex, lo in zip(self.entries, self._regexes, self._min_width.tolist(), strict=True):
-            plain = " ".join("-".join(part.rstrip("*") for part in word.split("-")) for word in e.pattern.split())
-            plain = "".join("'" if c in _APOS else c for c in plain)
-            form = plain.encode("utf-8") if plain.isascii() else b""
-            if not e.case_sensitive:
-                form = form.lower()
-            ok = form and len(form) == lo and regex.fullmatch(form if not e.case_sensitive else plain.encode())
-            forms.append(form if ok else b"")
-        width = max([len(f) for f in forms] + [1])
-        table = np.zeros((len(forms), width), dtype=np.uint8)
-        for k, f in enumerate(forms):
-            table[k, :len(f)] = np.frombuffer(f, dtype=np.uint8)
-        letters = (table >= ord("a")) & (table <= ord("z"))
-        case_sensitive = np.array([e.case_sensitive for e in self.entries], dtype=bool)
-        return table, np.where(letters & ~case_sensitive[:, None], np.uint8(0x20), np.uint8(0))
-
-    def _shortest_match(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray) -> np.ndarray:
-        """True where the bytes before the end spell the entry's shortest form after a word boundary."""
+    def _spelled(self, chunk: Chunk, spelling: _Spelling, ent: np.ndarray, start: np.ndarray) -> np.ndarray:
+        """True where the bytes from ``start`` spell the entry, after a word boundary."""
         from framing._chunk import PAD
 
-        width = self._min_width[ent]
-        start = en - width
-        columns = np.arange(self._canonical.shape[1])
-        a = chunk.padded
-        at = np.minimum(np.maximum(start + PAD, 0)[:, None] + columns[None, :], len(a) - 1)
-        got = a[at] | self._canonical_letters[ent]
-        inside = columns[None, :] < width[:, None]
-        same = ((got == self._canonical[ent]) | ~inside).all(axis=1) & (self._canonical[ent, 0] > 0)
-        return same & ~_RAW_WORD_BYTES[a[np.maximum(start + PAD - 1, 0)]] & (start >= 0)
+        words = chunk.words8
+        same = (spelling.length[ent] > 0) & (start >= 0)
+        for k in range(spelling.form.shape[1]):  # eight bytes at a time
+            at = np.minimum(np.maximum(start + PAD + 8 * k, 0), len(words) - 1)
+            same &= ((words[at] | spelling.fold[ent, k]) & spelling.used[ent, k]) == spelling.form[ent, k]
+        return same & ~_RAW_WORD_BYTES[chunk.padded[np.maximum(start + PAD - 1, 0)]]
 
     def _starts_of(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray) -> np.ndarray:
         """The start of a match of each (variable-width) entry ending at each byte offset.
 
-        The match begins with the entry's head (its first letters, lowercased): the start is the
-        last occurrence of the head before the end from which the entry's regex matches up to the
-        end. Most matches have the entry's shortest width (single spaces, no word ending), which is
-        tried first. A pattern without a head needs a regex search back from the end.
+        Most matches are spelled plainly (single spaces, one apostrophe character, a word ending
+        only on a final ``*`` word): their bytes are compared with the spellings of the entry,
+        ending at the end, or with the last word's letters from its first letter on. The others
+        go through the entry's regex (``_other_starts``).
         """
-        shortest = en - self._min_width[ent]
-        plain = self._shortest_match(chunk, ent, en)
-        if plain.all():
-            return shortest
-        starts = shortest.copy()
-        rest = np.flatnonzero(~plain)
-        starts[rest] = self._other_starts(chunk, ent[rest], en[rest], shortest[rest])
+        starts = np.full(len(ent), -1, dtype=np.int64)
+        rest = np.arange(len(ent))
+        for spelling in self._spellings_cache:
+            for aligned_on_word in (False, True):
+                e, i = en[rest], ent[rest]
+                if aligned_on_word:  # a final word with an ending: its letters start the word
+                    start = _word_start(chunk, e) + spelling.tail[i] - spelling.length[i]
+                    ok = (spelling.tail[i] >= 0) & self._spelled(chunk, spelling, i, start)
+                else:
+                    start = e - spelling.length[i]
+                    ok = self._spelled(chunk, spelling, i, start)
+                starts[rest[ok]] = start[ok]
+                rest = rest[~ok]
+                if not len(rest):
+                    return starts
+        starts[rest] = self._other_starts(chunk, ent[rest], en[rest], en[rest] - self._min_width[ent[rest]])
         return starts
 
     def _other_starts(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray, shortest: np.ndarray) -> np.ndarray:

@@ -364,7 +364,7 @@ def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, languag
         return
     spans, which = np.unique(k[hits], return_inverse=True)
     scare = _scare_quotes(chunk, start, end, list(zip(qs[spans].tolist(), qe[spans].tolist(), strict=True)),
-                          language)
+                          language, disjoint=True)
     is_scare = np.fromiter(scare.values(), dtype=bool, count=len(scare))
     voices[hits] = np.where(is_scare[which], VOICES.index("distanced"), VOICES.index("quoted"))
 
@@ -409,10 +409,13 @@ def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, v
         _voices_by_cues(chunk, seg[free], start[free], end[free], language, None, voices, free)
 
 
-def _scare_quotes(chunk: Chunk, start, end, spans: list[tuple[int, int]], language) -> dict:
+def _scare_quotes(chunk: Chunk, start, end, spans: list[tuple[int, int]], language,
+                  disjoint: bool = False) -> dict:
     """For each quotation span (sorted, distinct): does it hold only lexicon terms (``voice._is_scare``)?
 
-    ``start``, ``end``: every hit of the chunk, sorted by start (the terms a quotation may hold).
+    ``start``, ``end``: every hit of the chunk, sorted by start (the terms a quotation may hold);
+    ``disjoint``: no span holds another. Quotations with other words before their first term (or,
+    when disjoint, after their last one) are told from the bytes; the others get ``_is_scare``.
     """
     if not spans:
         return {}
@@ -420,16 +423,70 @@ def _scare_quotes(chunk: Chunk, start, end, spans: list[tuple[int, int]], langua
     qs, qe = np.array(spans, dtype=np.int64).T
     lo = np.searchsorted(start, qs, side="right")  # the hits that start inside each quotation
     hi = np.searchsorted(start, qe, side="left")
+    first_term = (lo < hi) & (end[np.minimum(lo, len(end) - 1)] <= qe)  # the first hit inside is a term
+    other_words = np.zeros(len(spans), dtype=bool)  # certainly more than terms: no scare quotes
+    other_words[first_term] = _long_heads(chunk, qs[first_term], start[lo[first_term]], language)
+    if disjoint:
+        last = _last_term_ends(start, end, qs, qe, lo, hi)
+        check = np.flatnonzero((last >= 0) & ~other_words)
+        other_words[check] = _words_after(chunk, last[check], qe[check])
+    out = dict.fromkeys((span for span, no in zip(spans, other_words.tolist(), strict=True) if no), False)
+    check = np.flatnonzero(~other_words)
     h_start, h_end = start.tolist(), end.tolist()
-    filler = cues.filler.match
-    out = {}
-    for (s, e), quote, first, last in zip(spans, chunk.strings(qs, qe), lo.tolist(), hi.tolist(), strict=True):
-        if first < last and h_end[first] <= e and not filler(quote[1:h_start[first] - s]):
-            out[(s, e)] = False  # other words before the first term (the quick, common answer)
-            continue
+    for n, quote in zip(check.tolist(), chunk.strings(qs[check], qe[check]), strict=True):
+        (s, e), first, last = spans[n], int(lo[n]), int(hi[n])
         inner = [(a - s, b - s) for a, b in zip(h_start[first:last], h_end[first:last], strict=True) if b <= e]
         out[(s, e)] = _is_scare(quote, cues, (0, e - s), inner)
-    return out
+    return {span: out[span] for span in spans}
+
+
+def _last_term_ends(start, end, qs, qe, lo, hi) -> np.ndarray:
+    """Where the last lexicon term inside each quotation ends (-1 if none); quotations disjoint."""
+    inside = np.searchsorted(qs, start, side="right") - 1  # the quotation each hit may sit in
+    term_end = np.where((inside >= 0) & (end <= qe[np.maximum(inside, 0)]), end, -1)
+    if not len(end):
+        return np.full(len(lo), -1, dtype=np.int64)
+    bounds = np.minimum(np.stack((lo, np.maximum(hi, lo))).T.ravel(), len(end) - 1)
+    last = np.maximum.reduceat(term_end, bounds)[::2]
+    return np.where(hi > lo, last, -1)
+
+
+_ASCII_SPACE = np.zeros(256, dtype=bool)  # what re's \s matches in ASCII
+_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+
+
+@lru_cache(maxsize=8)
+def _longest_filler(language: str) -> int:
+    """Bytes of the longest scare-quote filler (an article or possessive) any casing could take."""
+    from framing.voice import _cue_spec
+
+    fillers = _cue_spec(language).get("scare_quote_fillers", [])
+    return 4 * max([len(f) for f in fillers] + [0])  # at most 4 bytes per character
+
+
+def _long_heads(chunk: Chunk, quote_start: np.ndarray, term_start: np.ndarray, language: str) -> np.ndarray:
+    """True where the words between a quotation mark and the first term are too long to be a
+    scare-quote filler (so the quotation is no scare quote); False where unsure."""
+    from framing._chunk import PAD
+
+    a = chunk.padded
+    p = chunk.to_bytes(quote_start)
+    p = p + _utf8_width(chunk.code_points(p))  # after the quotation mark
+    q = chunk.to_bytes(term_start)
+    for forward in (True, False):  # strip ASCII whitespace and no-break spaces at both ends
+        active = np.arange(len(p))
+        while len(active):
+            at = p[active] if forward else q[active] - 1
+            b = a[at + PAD]
+            nbsp = (b == 0xC2) & (a[at + PAD + 1] == 0xA0) if forward else (b == 0xA0) & (a[at + PAD - 1] == 0xC2)
+            step = np.where(_ASCII_SPACE[b], 1, np.where(nbsp, 2, 0)) * (p[active] < q[active])
+            active = active[step > 0]
+            if forward:
+                p[active] += step[step > 0]
+            else:
+                q[active] -= step[step > 0]
+    ascii_edges = (a[p + PAD] < 0x80) & (a[np.maximum(q - 1, p) + PAD] < 0x80)
+    return (q - p > _longest_filler(language)) & ascii_edges
 
 
 def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, where) -> None:
@@ -457,3 +514,33 @@ def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, w
             found = inside_cache[term] = cues.inside.search(term) is not None
         if found or _cue_before(cues, piece, at):
             voices[where[k]] = distanced
+
+
+_CLOSING_MARKS = np.fromiter(map(ord, "\"'”’»›"), dtype=np.int64)
+_TAIL = _ASCII_SPACE.copy()  # ASCII bytes a possessive tail may hold after its 's
+_TAIL[np.frombuffer(b",.;:!?", dtype=np.uint8)] = True
+
+
+def _words_after(chunk: Chunk, last_end: np.ndarray, quote_end: np.ndarray) -> np.ndarray:
+    """True where a quotation certainly holds other words after its last term; False where unsure.
+
+    ``voice._is_scare``'s tail: an optional 's, then spaces and punctuation, then the closing mark.
+    """
+    from framing._chunk import PAD
+
+    a = chunk.padded
+    p, q = chunk.to_bytes(last_end), chunk.to_bytes(quote_end)
+    last = chunk.char_start_before(np.maximum(q, 1))
+    q = np.where(np.isin(chunk.code_points(last), _CLOSING_MARKS) & (last >= p), last, q)  # the closing mark
+    straight = (a[p + PAD] == ord("'")) & (a[p + PAD + 1] == ord("s"))
+    curly = (a[p + PAD] == 0xE2) & (a[p + PAD + 1] == 0x80) & (a[p + PAD + 2] == 0x99) & (a[p + PAD + 3] == ord("s"))
+    p = np.minimum(p + np.where(straight, 2, np.where(curly, 4, 0)), np.maximum(q, p))
+    active = np.flatnonzero(p < q)
+    while len(active):
+        b = a[p[active] + PAD]
+        nbsp = (b == 0xC2) & (a[p[active] + PAD + 1] == 0xA0)
+        step = np.where(_TAIL[b], 1, np.where(nbsp, 2, 0))
+        active = active[step > 0]
+        p[active] += step[step > 0]
+        active = active[p[active] < q[active]]
+    return (p < q) & (a[np.minimum(p, q) + PAD] < 0x80)

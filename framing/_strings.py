@@ -77,36 +77,29 @@ def _utf8_width(cp: np.ndarray) -> np.ndarray:
     return 1 + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000)
 
 
+_LOW_MASKS = np.array([(1 << (8 * min(n, 8))) - 1 for n in range(13)], dtype=np.uint64)  # bytes 0-7 in use
+_HIGH_MASKS = np.array([(1 << (8 * max(0, n - 8))) - 1 for n in range(13)], dtype=np.uint64)  # bytes 8-11
+
+
 def _views(chunk: Chunk, s: np.ndarray, e: np.ndarray):
-    """An Arrow string array of the byte ranges [s, e) of the chunk's buffer."""
+    """An Arrow string array of the byte ranges [s, e) of the chunk's buffer.
+
+    Arrow's string views are 16 bytes: the length, then either the string itself (up to 12
+    bytes, zero-padded) or its first 4 bytes, the buffer number (0) and the offset.
+    """
     import pyarrow as pa
 
-    n = len(s)
-    length = (e - s).astype(np.uint64)
+    length = e - s
     words = chunk.words8
-    first8 = words[s + PAD]
-    low32 = np.uint64(0xFFFFFFFF)
-    views = np.empty((n, 2), dtype="<u8")  # Arrow's 16-byte string views
-    inline = length <= 12
-    # short strings are stored in the view itself (zero-padded)
-    short = np.flatnonzero(inline)
-    head = first8[short] & _byte_mask(np.minimum(length[short], 8))
-    tail = words[s[short] + 8 + PAD] & _byte_mask(np.maximum(length[short].astype(np.int64) - 8, 0)) & low32
-    views[short, 0] = length[short] | ((head & low32) << np.uint64(32))
-    views[short, 1] = (head >> np.uint64(32)) | (tail << np.uint64(32))
-    # longer ones: a 4-byte prefix, buffer 0 and the offset
-    longer = np.flatnonzero(~inline)
-    views[longer, 0] = length[longer] | ((first8[longer] & low32) << np.uint64(32))
-    views[longer, 1] = s[longer].astype(np.uint64) << np.uint64(32)
-    array = pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), pa.py_buffer(chunk.buf)])
+    first8, next8 = words[s + PAD], words[s + 8 + PAD]
+    size = np.minimum(length, 12)
+    head = first8 & _LOW_MASKS[size]
+    views = np.empty((len(s), 2), dtype="<u8")
+    views[:, 0] = length.astype(np.uint64) | (head << np.uint64(32))
+    inline = (head >> np.uint64(32)) | ((next8 & _HIGH_MASKS[size]) << np.uint64(32))
+    views[:, 1] = np.where(length <= 12, inline, s.astype(np.uint64) << np.uint64(32))
+    array = pa.Array.from_buffers(pa.string_view(), len(s), [None, pa.py_buffer(views), pa.py_buffer(chunk.buf)])
     return array.cast(pa.large_string())
-
-
-def _byte_mask(n) -> np.ndarray:
-    """uint64 masks keeping the ``n`` lowest bytes (n <= 8)."""
-    n = np.asarray(n, dtype=np.uint64)
-    return np.where(n >= 8, np.uint64(0xFFFFFFFFFFFFFFFF),
-                    (np.uint64(1) << (np.uint64(8) * np.minimum(n, np.uint64(7)))) - np.uint64(1))
 
 
 def _has_line_break(chunk: Chunk, s: np.ndarray, e: np.ndarray) -> np.ndarray:

@@ -351,7 +351,8 @@ def _hits_frame(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[st
     seg_row = rows[raw.seg]
     field = flds[raw.seg]
     contrast_of = np.array([matcher.contrasts.index(c.id) for c, _ in matcher.variants], dtype=np.int64)
-    order = np.lexsort((contrast_of[raw.variant], raw.start, field, seg_row))
+    keys = (contrast_of[raw.variant], raw.start, field, seg_row)
+    order = np.arange(len(seg_row)) if _is_sorted(keys) else np.lexsort(keys)
     seg_row, field, variant = seg_row[order], field[order], raw.variant[order]
     variants = matcher.variants
     outlet = corpus["outlet"].to_numpy() if "outlet" in corpus.columns else np.full(len(corpus), None)
@@ -400,7 +401,22 @@ def _coded(values: np.ndarray, codes: np.ndarray) -> pd.Series:
     present = np.bincount(codes, minlength=len(values)) > 0
     used = np.flatnonzero(present)
     renumber = np.cumsum(present) - 1
-    return pd.Series(values[used]).take(renumber[codes]).reset_index(drop=True)
+    return pd.Series(pd.Series(values[used]).array.take(renumber[codes]))
+
+
+def _is_sorted(keys: tuple[np.ndarray, ...]) -> bool:
+    """Are the rows sorted by these keys (``np.lexsort`` order: the last key first)?"""
+    if len(keys[0]) < 2:
+        return True
+    later = np.zeros(len(keys[0]) - 1, dtype=bool)  # row i + 1 comes after row i on an earlier key
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)
+    for key in reversed(keys):
+        step = np.diff(key)
+        if (tied & (step < 0)).any():
+            return False
+        later |= tied & (step > 0)
+        tied &= step == 0
+    return True
 
 
 def _drop_shared(hits: pd.DataFrame, corpus: pd.DataFrame, shared) -> pd.DataFrame:

@@ -159,6 +159,17 @@ class _Spelling:
         return cls(*words, length, np.array(tails, dtype=np.int64))
 
 
+def _order(st: np.ndarray, en: np.ndarray, ent: np.ndarray) -> np.ndarray:
+    """The order by start, then longest first, then entry (one packed key when it fits in 63 bits)."""
+    if not len(st):
+        return np.zeros(0, dtype=np.int64)
+    shorter = en.max() - en + st  # grows as the match gets shorter, for one start
+    bits = [int(x.max()).bit_length() for x in (st, shorter - st, ent)]
+    if sum(bits) > 62:
+        return np.lexsort((ent, -en, st))
+    return np.argsort((st << (bits[1] + bits[2])) | ((shorter - st) << bits[2]) | ent)
+
+
 def _word_start(chunk: Chunk, end: np.ndarray) -> np.ndarray:
     """Byte offset where the run of ASCII letters, digits and _ ending at each offset begins."""
     from framing._chunk import PAD
@@ -388,7 +399,7 @@ class CompiledLexicon:
             ent, st, en = ent[keep], st[keep], en[keep]
         st, en = chunk.to_chars(st), chunk.to_chars(en)
         idx = chunk.segment_of(st)
-        order = np.lexsort((ent, -en, st))
+        order = _order(st, en, ent)
         return idx[order], ent[order], st[order], en[order]
 
     def _unicode_boundaries(self, chunk: Chunk, ent, st, en) -> np.ndarray:

@@ -142,13 +142,16 @@ class _Ends:
         self.is_break = kind[wanted] == LANDMARK["\n"]
         self.back = np.full(len(self.at), _UNKNOWN, dtype=np.int64)
         self.fwd = np.full(len(self.at), _UNKNOWN, dtype=np.int64)
+        self._seen = np.zeros(len(self.at), dtype=bool)
 
     def classify(self, k: np.ndarray) -> None:
         """Fill ``back`` and ``fwd`` for the marks ``k`` (indices into ``at``)."""
-        k = np.sort(k[self.back[k] == _UNKNOWN])
-        k = k[np.concatenate(([True], k[1:] != k[:-1]))] if len(k) else k
+        k = k[self.back[k] == _UNKNOWN]
         if not len(k):
             return
+        self._seen[k] = True  # each mark once
+        k = np.flatnonzero(self._seen)
+        self._seen[k] = False
         a, p = self.chunk.padded, self.at[k]
         breaks = self.is_break[k]
         r = _closer_run_end(a, p + 1)

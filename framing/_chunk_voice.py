@@ -42,7 +42,7 @@ _FIXED_ROLE = {"“": OPEN_D, "„": OPEN_D, "‟": OPEN_D, "«": OPEN_D, "”":
 
 
 def _find_marks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Byte offset, byte length and code point of every quotation mark and line break.
+    """Byte offset, byte length and code point of every quotation mark and line break, in order.
 
     Apostrophes between two ASCII letters or digits (don't, Russia's) are left out at once.
     """
@@ -50,25 +50,24 @@ def _find_marks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     pos, kind = chunk.landmarks
     a = chunk.padded
+    cps = np.zeros(len(pos), dtype=np.int64)  # the mark's code point; 0: not a mark
     ascii_marks = np.flatnonzero(kind <= LANDMARK["\n"])
-    mark_pos = pos[ascii_marks]
-    in_word = (kind[ascii_marks] == LANDMARK["'"]) & _ASCII_ALNUM[a[mark_pos + PAD - 1]] & _ASCII_ALNUM[a[mark_pos + PAD + 1]]
-    parts = [mark_pos[~in_word]]
-    codes = [np.frombuffer(b'\x00"\'\n', dtype=np.uint8)[kind[ascii_marks[~in_word]]].astype(np.int64)]
+    cps[ascii_marks] = np.frombuffer(b'\x00"\'\n', dtype=np.uint8)[kind[ascii_marks]]
     if not chunk.is_ascii:
-        lead = pos[(kind == LANDMARK["lead2"]) | (kind == LANDMARK["lead3"])]
-        b0, b1, b2 = a[lead + PAD], a[lead + PAD + 1], a[lead + PAD + 2]
+        lead = np.flatnonzero((kind == LANDMARK["lead2"]) | (kind == LANDMARK["lead3"]))
+        at = pos[lead] + PAD
+        b0, b1, b2 = a[at], a[at + 1], a[at + 2]
         two = (b0 == 0xC2) & ((b1 == 0xAB) | (b1 == 0xBB))  # « »
         three = (b0 == 0xE2) & (b1 == 0x80) & (((b2 >= 0x98) & (b2 <= 0x9F) & (b2 != 0x9B))  # ‘’‚“”„‟
                                                | (b2 == 0xB9) | (b2 == 0xBA))  # ‹ ›
-        three &= ~((b2 == 0x99) & _ASCII_ALNUM[a[lead + PAD - 1]] & _ASCII_ALNUM[a[lead + PAD + 3]])  # Russia’s
-        parts += [lead[two], lead[three]]
-        codes += [b1[two].astype(np.int64), 0x2000 + (b2[three].astype(np.int64) - 0x80)]
-    pos = np.concatenate(parts)
-    cps = np.concatenate(codes)
-    order = np.argsort(pos, kind="stable")
-    pos, cps = pos[order], cps[order]
-    return pos, _utf8_width(cps), cps
+        cps[lead[two]] = b1[two]
+        cps[lead[three]] = 0x2000 + (b2[three].astype(np.int64) - 0x80)
+    marks = np.flatnonzero(cps)
+    pos, cps = pos[marks], cps[marks]
+    width = _utf8_width(cps)
+    apostrophe = (cps == ord("'")) | (cps == ord("’"))
+    in_word = apostrophe & _ASCII_ALNUM[a[pos + PAD - 1]] & _ASCII_ALNUM[a[pos + width + PAD]]
+    return pos[~in_word], width[~in_word], cps[~in_word]
 
 
 def _utf8_width(cp: np.ndarray) -> np.ndarray:

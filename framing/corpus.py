@@ -21,6 +21,7 @@ from framing._formats import TABLE_SUFFIXES
 from framing.clean import CLEANING_LOG_COLUMNS, _clean_lines
 
 __all__ = [
+    "corpus_files",
     "load_corpus",
     "iter_corpus",
     "corpus_summary",
@@ -145,12 +146,18 @@ def _open_binary(path: Path):
     return gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
 
 
-def _probe(path: Path) -> tuple[str, str]:
-    """One streaming pass over the file: its sha256 (of the bytes on disk) and its encoding."""
+def _sha256(path: Path) -> str:
+    """sha256 of the bytes on disk, read in 1 MiB blocks (memory stays flat for any file size)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def _probe(path: Path) -> tuple[str, str]:
+    """The file's sha256 and its encoding (decoded in blocks: memory stays flat)."""
+    sha = _sha256(path)
     for encoding in _ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         first = True
@@ -162,7 +169,7 @@ def _probe(path: Path) -> tuple[str, str]:
                     first = False
                     decoder.decode(block)
                 decoder.decode(b"", final=True)
-            return digest.hexdigest(), encoding
+            return sha, encoding
         except UnicodeDecodeError:
             continue
         except (OSError, EOFError) as exc:
@@ -510,8 +517,7 @@ def _iter_table_file(path: Path, opts: _Options, chunksize: int | None,
     where = _display(path)
     name = path.name.lower()
     if name.endswith((".parquet", ".pq")):
-        sha = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size < 1 << 30 else _probe(path)[0]
-        encoding = "parquet"
+        sha, encoding = _sha256(path), "parquet"
     else:
         sha, encoding = _probe(path)
     source = pd.DataFrame([(where, sha, encoding, "articles")], columns=SOURCE_COLUMNS)
@@ -551,7 +557,20 @@ def _iter_table_file(path: Path, opts: _Options, chunksize: int | None,
         yield out, audit
 
 
-def _files_of(path: Path) -> list[Path]:
+def corpus_files(path: str | Path) -> list[Path]:
+    """The inputs :func:`load_corpus` reads for ``path``, in the order it reads them.
+
+    A file is itself; a folder with ``metadata.csv`` is one input (its ``.txt`` articles); any other
+    folder gives its CSV/TSV/JSONL/Parquet files (recursively, in name order). Streaming and the
+    Dask path use this list, so every path reads the same files in the same order.
+
+    Examples
+    --------
+    >>> from framing.corpus import corpus_files
+    >>> [p.name for p in corpus_files("data/seed")]
+    ['seed']
+    """
+    path = Path(path)
     if path.is_file():
         return [path]
     if (path / "metadata.csv").exists():
@@ -570,7 +589,7 @@ def _iter(path, chunksize, opts, skip_bad, file_col) -> Iterator[tuple[pd.DataFr
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder; check the path (relative paths start at "
                           f"{Path.cwd()})")
-    for item in _files_of(path):
+    for item in corpus_files(path):
         if item.is_dir():
             yield from _iter_txt_folder(item, opts, file_col)
         elif item.name.lower().endswith(TABLE_SUFFIXES):

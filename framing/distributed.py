@@ -134,13 +134,13 @@ def _list_files(source: str) -> list[tuple[str, int]]:
         else:
             raise CorpusError(f"{source}: no such file or folder on {type(fs).__name__}")
         return [(fs.unstrip_protocol(p), int(fs.size(p) or 0)) for p in paths]
-    from framing.corpus import _files_of  # the listing load_corpus and iter_corpus use
+    from framing.corpus import corpus_files  # the listing load_corpus and iter_corpus use
 
     path = Path(source)
     if not path.exists():
         raise CorpusError(f"{source}: no such file or folder on the Dask worker (working directory "
                           f"{Path.cwd()}); give a path on storage every worker sees")
-    files = _files_of(path)
+    files = corpus_files(path)
     return [(str(p), p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.iterdir()))
             for p in files]
 

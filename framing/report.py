@@ -207,6 +207,9 @@ def _to_html(executed_nb, title: str) -> str:
 
     exporter = HTMLExporter(template_name="lab")
     body, _ = exporter.from_notebook_node(executed_nb, resources={"metadata": {"name": title}})
+    # self-contained and offline: the template's CDN scripts (require.js, MathJax) are not needed
+    # for static tables and PNG figures, so they go
+    body = re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = body.replace("</head>", _HIDE_CODE_CSS + "</head>", 1)
     body = re.sub(r"(<body[^>]*>)", r"\1" + _SHOW_CODE_BUTTON.replace("\\", "\\\\"), body, count=1)
     return body

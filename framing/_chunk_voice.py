@@ -443,10 +443,9 @@ def _last_term_ends(start, end, qs, qe, lo, hi) -> np.ndarray:
     """Where the last lexicon term inside each quotation ends (-1 if none); quotations disjoint."""
     inside = np.searchsorted(qs, start, side="right") - 1  # the quotation each hit may sit in
     term_end = np.where((inside >= 0) & (end <= qe[np.maximum(inside, 0)]), end, -1)
-    if not len(end):
-        return np.full(len(lo), -1, dtype=np.int64)
-    bounds = np.minimum(np.stack((lo, np.maximum(hi, lo))).T.ravel(), len(end) - 1)
-    last = np.maximum.reduceat(term_end, bounds)[::2]
+    term_end = np.append(term_end, -1)  # so that a range may end at the last hit
+    bounds = np.stack((lo, np.maximum(hi, lo))).T.ravel()
+    last = np.maximum.reduceat(term_end, bounds)[::2]  # the max over [lo, hi) of each quotation
     return np.where(hi > lo, last, -1)
 
 

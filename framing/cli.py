@@ -109,6 +109,58 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_count(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from framing._errors import CorpusError
+    from framing.corpus import DROPPED_COLUMNS
+    from framing.lexicon import load_lexicon
+
+    lex = load_lexicon(args.lexicon)
+    kwargs = _load_kwargs(args)
+    voice = args.voice or None
+    if "://" not in args.source and not Path(args.source).exists():
+        raise CorpusError(f"{args.source}: no such file or folder; check the path")
+    if args.scheduler:
+        from framing import distributed as fdist
+
+        with fdist.connect(args.scheduler) as client:
+            counts = fdist.count_hits(args.source, lex, by=args.by, voice=voice, scheduler=client,
+                                      chunksize=args.chunksize, progress=None, **kwargs)
+            if args.hits:
+                fdist.find_hits(args.source, lex, args.hits, scheduler=client, chunksize=args.chunksize,
+                                overwrite=True, progress=None, **kwargs)
+    else:
+        from framing.match import count_hits, write_hits
+
+        counts = count_hits(args.source, lex, by=args.by, voice=voice, chunksize=args.chunksize, progress=None,
+                            **kwargs)
+        if args.hits:
+            write_hits(args.source, lex, args.hits, chunksize=args.chunksize, progress=None, **kwargs)
+    counts.to_csv(args.output, index=False, lineterminator="\n")
+    attrs = counts.attrs
+    print(f"{int(counts['n_hits'].sum()):,} hits in {attrs.get('n_articles', 0):,} articles -> {args.output}"
+          + (f"; every hit -> {args.hits}" if args.hits else ""))
+    skipped = pd.DataFrame(attrs.get("skipped", []), columns=DROPPED_COLUMNS)
+    skipped_files = list(attrs.get("skipped_files", []))
+    if len(skipped) or skipped_files:
+        listing = Path(args.output).with_suffix(".skipped.csv")
+        files = pd.DataFrame([{"doc_id": None, "source_file": f["file"], "line": None, "reason": f["reason"]}
+                              for f in skipped_files], columns=DROPPED_COLUMNS)
+        pd.concat([d for d in (skipped, files) if len(d)], ignore_index=True).to_csv(
+            listing, index=False, lineterminator="\n")
+        for s in skipped.head(10).itertuples():
+            where = f", line {int(s.line)}" if pd.notna(s.line) else ""
+            print(f"dropped {s.source_file}{where}: {s.reason}", file=sys.stderr)
+        for f in skipped_files[:10]:
+            print(f"skipped file {f['file']}: {f['reason']}", file=sys.stderr)
+        print(f"{len(skipped)} records and {len(skipped_files)} files dropped while loading; "
+              f"all are listed in {listing}", file=sys.stderr)
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     import time
 
@@ -146,6 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write the table to this CSV file instead")
     _corpus_options(p)
     p.set_defaults(func=_cmd_kwic)
+
+    p = sub.add_parser("count", help="count hits per group, streaming (bounded memory) or on a Dask cluster")
+    p.add_argument("source", help="a CSV/TSV(.gz)/JSONL/Parquet file, a folder of them, or a .txt folder")
+    p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
+    p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
+    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
+                   help="count only this voice (repeatable; default: every voice, counted separately)")
+    p.add_argument("-o", "--output", required=True, help="CSV file for the counts")
+    p.add_argument("--hits", help="also write every hit to this Parquet file (a folder of parts with --scheduler)")
+    p.add_argument("--chunksize", type=int, default=10_000, help="articles per chunk (default 10,000)")
+    p.add_argument("--scheduler", help="'auto' for a local Dask cluster, or a scheduler address tcp://host:8786")
+    _corpus_options(p)
+    p.set_defaults(func=_cmd_count)
 
     p = sub.add_parser("lexicon", help="list, show or check lexicons")
     p.add_argument("action", choices=["list", "show", "check"])

@@ -20,7 +20,7 @@ from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
 from framing.voice import VOICES
 
-__all__ = ["find_hits", "count_hits", "kwic", "compile_lexicon", "available_engines", "pattern_regex",
+__all__ = ["find_hits", "count_hits", "write_hits", "kwic", "compile_lexicon", "available_engines", "pattern_regex",
            "HIT_COLUMNS", "COUNT_COLUMNS"]
 
 HIT_COLUMNS = ["doc_id", "outlet", "published", "field", "contrast", "variant", "side", "match", "start",
@@ -444,11 +444,31 @@ def _counts_from_raw(raw: _Raw, group_of_seg: np.ndarray, doc_of_seg: np.ndarray
     return frame.groupby(["group", "variant", "voice", "doc"], sort=False, dropna=False).size().rename("n").reset_index()
 
 
-def _finish_counts(per_doc: pd.DataFrame, matcher: CompiledLexicon) -> pd.DataFrame:
+def _reduce_counts(per_doc: pd.DataFrame, voice: str | Iterable[str] | None) -> pd.DataFrame:
+    """Per-document counts of one chunk -> ``group, variant, voice, n_hits, n_docs``.
+
+    A document lies in one chunk only, so these partial counts (small: groups x variants x voices)
+    simply add up across chunks, and memory does not grow with the corpus.
+    """
+    if voice is not None:
+        voices = [voice] if isinstance(voice, str) else list(voice)
+        bad = [v for v in voices if v not in VOICES]
+        if bad:
+            raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+        per_doc = per_doc[per_doc["voice"].isin([VOICES.index(v) for v in voices])]
     if per_doc.empty:
+        return pd.DataFrame(columns=["group", "variant", "voice", "n_hits", "n_docs"])
+    return (per_doc.groupby(["group", "variant", "voice"], sort=False, dropna=False)
+            .agg(n_hits=("n", "sum"), n_docs=("doc", "nunique")).reset_index())
+
+
+def _finish_counts(partials: list[pd.DataFrame], matcher: CompiledLexicon) -> pd.DataFrame:
+    partials = [p for p in partials if len(p)]
+    if not partials:
         return pd.DataFrame(columns=COUNT_COLUMNS)
-    agg = (per_doc.groupby(["group", "variant", "voice"], sort=False, dropna=False)
-           .agg(n_hits=("n", "sum"), n_docs=("doc", "nunique")).reset_index())
+    agg = partials[0] if len(partials) == 1 else (
+        pd.concat(partials, ignore_index=True)
+        .groupby(["group", "variant", "voice"], sort=False, dropna=False)[["n_hits", "n_docs"]].sum().reset_index())
     variants = matcher.variants
     out = pd.DataFrame({
         "group": agg["group"].to_numpy(),
@@ -464,6 +484,22 @@ def _finish_counts(per_doc: pd.DataFrame, matcher: CompiledLexicon) -> pd.DataFr
     out["_voice"] = out["voice"].map({v: i for i, v in enumerate(VOICES)})
     out = out.sort_values(["group", "_v", "_voice"], kind="stable").drop(columns=["_v", "_voice"])
     return out.reset_index(drop=True)
+
+
+def _stream(source, chunksize: int, progress: bool | None, summary: dict, load_kwargs: dict):
+    """Chunks of a source, adding up articles and dropped records in ``summary`` as they pass."""
+    from framing.corpus import dropped_documents, iter_corpus
+    from framing.progress import progress_chunks
+
+    summary.update(n_articles=0, n_skipped=0, skipped=[])
+    for chunk in progress_chunks(iter_corpus(source, chunksize=chunksize, **load_kwargs), source, progress):
+        summary["n_articles"] += len(chunk)
+        dropped = dropped_documents(chunk)
+        summary["n_skipped"] += len(dropped)
+        summary["skipped"].extend(
+            {"doc_id": d, "source_file": f, "line": None if pd.isna(line) else int(line), "reason": why}
+            for d, f, line, why in dropped.itertuples(index=False, name=None))
+        yield chunk
 
 
 def count_hits(
@@ -485,7 +521,7 @@ def count_hits(
     ----------
     corpus : DataFrame, or str or Path
         A corpus table, or a source that :func:`framing.iter_corpus` streams in chunks (the whole
-        corpus is then never held in memory).
+        corpus is then never held in memory: each chunk is reduced to counts before the next is read).
     lexicon : str, Path or Lexicon, default="russia-ukraine"
     by : str, default="outlet"
         Any corpus column.
@@ -498,16 +534,20 @@ def count_hits(
     progress : bool, optional
         Show a progress bar when streaming (``None``: only on a terminal).
     exclude_shared : bool or DataFrame, default=False
-        As for :func:`find_hits` (in-memory corpora only).
+        As for :func:`find_hits` (in-memory corpora only: shared passages are found across outlets,
+        which needs the whole corpus).
     **load_kwargs
-        Passed to :func:`framing.iter_corpus` when streaming.
+        Passed to :func:`framing.iter_corpus` when streaming (``skip_bad=True`` skips malformed
+        records, ``drop_empty=True`` empty articles; both are listed in ``attrs["skipped"]``).
 
     Returns
     -------
     DataFrame
         Columns ``group, contrast, variant, side, voice, n_hits, n_docs`` (``n_docs``: articles
         with at least one such hit). Only combinations with hits appear; ordered by group, then
-        lexicon order, then voice. ``attrs["n_docs"]`` holds the number of articles per group.
+        lexicon order, then voice. ``attrs["n_docs"]`` holds the number of articles per group;
+        when streaming, ``attrs`` also holds ``n_articles``, ``n_skipped`` and ``skipped`` (the
+        records and articles loading dropped: ``doc_id, source_file, line, reason``).
 
     Examples
     --------
@@ -516,18 +556,25 @@ def count_hits(
     >>> counts.query("group == 'RT' and contrast == 'capital'")[["variant", "voice", "n_hits", "n_docs"]]
       variant      voice  n_hits  n_docs
     ...  kiev  authorial     ...       1
+
+    Streaming from a file or folder gives the same counts in bounded memory:
+
+    >>> streamed = count_hits("data/seed", "russia-ukraine", chunksize=2)
+    >>> streamed.equals(counts), streamed.attrs["n_articles"]
+    (True, 5)
     """
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     fields = tuple(fields)
+    summary: dict = {}
     if isinstance(corpus, pd.DataFrame):
         chunks: Iterable[pd.DataFrame] = [corpus]
     else:
-        from framing.corpus import iter_corpus
-        from framing.progress import progress_chunks
-
-        chunks = progress_chunks(iter_corpus(corpus, chunksize=chunksize, **load_kwargs), corpus, progress)
-    parts = []
+        if exclude_shared is not False:
+            raise FramingError("exclude_shared needs the whole corpus in memory: load it with "
+                               "framing.load_corpus and pass the table instead of a path")
+        chunks = _stream(corpus, chunksize, progress, summary, load_kwargs)
+    partials = []
     docs_per_group: dict = {}
     for chunk in chunks:
         _check_corpus(chunk)
@@ -545,18 +592,94 @@ def count_hits(
             group_of_seg = chunk[by].to_numpy()[rows]
             doc_of_seg = chunk.index.to_numpy()[rows]
             per_doc = _counts_from_raw(raw, group_of_seg, doc_of_seg, matcher)
-        parts.append(per_doc)
-    per_doc = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
-        else pd.DataFrame(columns=["group", "variant", "voice", "doc", "n"])
-    if voice is not None:
-        voices = [voice] if isinstance(voice, str) else list(voice)
-        bad = [v for v in voices if v not in VOICES]
-        if bad:
-            raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
-        per_doc = per_doc[per_doc["voice"].isin([VOICES.index(v) for v in voices])]
-    out = _finish_counts(per_doc, matcher)
+        partials.append(_reduce_counts(per_doc, voice))
+    out = _finish_counts(partials, matcher)
     out.attrs["n_docs"] = docs_per_group
+    out.attrs.update(summary)
     return out
+
+
+def write_hits(
+    source: str | Path,
+    lexicon: str | Path | Lexicon,
+    path: str | Path,
+    *,
+    fields: Iterable[str] = FIELDS,
+    context: int = 60,
+    engine: str = "auto",
+    chunksize: int = 10_000,
+    progress: bool | None = False,
+    **load_kwargs,
+) -> dict:
+    """Stream a corpus through :func:`find_hits` and write every hit to one Parquet file.
+
+    The corpus is read in chunks (:func:`framing.iter_corpus`) and each chunk's hits are appended
+    to the file as a row group, so memory stays bounded whatever the size of the input.
+
+    Parameters
+    ----------
+    source : str or Path
+        A file or folder :func:`framing.iter_corpus` reads.
+    lexicon : str, Path or Lexicon
+    path : str or Path
+        The Parquet file to write (replaced if it exists; written to a temporary name first).
+    fields, context, engine
+        As for :func:`find_hits`.
+    chunksize : int, default=10_000
+        Articles per chunk.
+    progress : bool, optional
+        Show a progress bar (``None``: only on a terminal).
+    **load_kwargs
+        Passed to :func:`framing.iter_corpus`.
+
+    Returns
+    -------
+    dict
+        ``path``, ``n_hits``, ``n_articles``, ``n_skipped`` and ``skipped`` (records and articles
+        loading dropped: ``doc_id, source_file, line, reason``).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, os
+    >>> from framing import write_hits
+    >>> out = os.path.join(tempfile.mkdtemp(), "hits.parquet")
+    >>> summary = write_hits("data/seed", "russia-ukraine", out)
+    >>> len(pd.read_parquet(out)) == summary["n_hits"]
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lex = load_lexicon(lexicon)
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    summary: dict = {}
+    writer = None
+    n_hits = 0
+    empty = None
+    try:
+        for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
+            hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
+            if not len(hits):
+                empty = hits if empty is None else empty
+                continue
+            table = pa.Table.from_pandas(hits, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            n_hits += len(hits)
+        if writer is None:
+            frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
+            frame.to_parquet(tmp, index=False)
+        else:
+            writer.close()
+            writer = None
+        tmp.replace(path)
+    finally:
+        if writer is not None:
+            writer.close()
+        tmp.unlink(missing_ok=True)
+    return {"path": str(path), "n_hits": n_hits, **summary}
 
 
 def _per_doc_from_hits(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon) -> pd.DataFrame:

@@ -82,3 +82,49 @@ def test_lexicon_check_bad_file_one_line_exit_2(tmp_path, capsys):
     assert main(["lexicon", "check", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.yaml, line 4" in err and "contrast 'c' has 1 variant" in err
+
+
+def _seed_csv(tmp_path, seed_corpus, bad_line: bool = False):
+    body = seed_corpus.reset_index()[["doc_id", "outlet", "title", "text"]]
+    extra = 'broken,"record",with,too,many,fields\n' if bad_line else ""
+    path = tmp_path / "seed.csv"
+    path.write_text(body[:1].to_csv(index=False, lineterminator="\n") + extra
+                    + body[1:].to_csv(index=False, header=False, lineterminator="\n"),
+                    encoding="utf-8")
+    return path, body[:1].to_csv(index=False, lineterminator="\n").count("\n") + 1
+
+
+def test_count_command_writes_the_streamed_counts(tmp_path, capsys, seed_corpus):
+    from framing import count_hits, find_hits
+
+    src, _ = _seed_csv(tmp_path, seed_corpus)
+    out, hits = tmp_path / "counts.csv", tmp_path / "hits.parquet"
+    assert main(["count", str(src), "--lexicon", "russia-ukraine", "--id-col", "doc_id", "--no-clean",
+                 "--chunksize", "2", "--voice", "authorial", "-o", str(out), "--hits", str(hits)]) == 0
+    counts = pd.read_csv(out)
+    expected = count_hits(seed_corpus, "russia-ukraine", voice="authorial")
+    assert list(counts.columns) == list(expected.columns)
+    assert counts["n_hits"].tolist() == expected["n_hits"].tolist()
+    assert counts[["group", "contrast", "variant"]].values.tolist() == \
+        expected[["group", "contrast", "variant"]].values.tolist()
+    assert len(pd.read_parquet(hits)) == len(find_hits(seed_corpus, "russia-ukraine"))
+    printed = capsys.readouterr()
+    assert f"{expected['n_hits'].sum():,} hits in 5 articles" in printed.out and printed.err == ""
+
+
+def test_count_command_bad_record_fails_with_file_and_line(tmp_path, capsys, seed_corpus):
+    src, line = _seed_csv(tmp_path, seed_corpus, bad_line=True)
+    assert main(["count", str(src), "-o", str(tmp_path / "c.csv"), "--id-col", "doc_id"]) == 2
+    err = capsys.readouterr().err
+    assert f"seed.csv, line {line}" in err and "skip" in err and err.count("\n") == 1
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_count_command_skip_bad_counts_and_lists_what_it_dropped(tmp_path, capsys, seed_corpus):
+    src, line = _seed_csv(tmp_path, seed_corpus, bad_line=True)
+    out = tmp_path / "c.csv"
+    assert main(["count", str(src), "-o", str(out), "--id-col", "doc_id", "--skip-bad"]) == 0
+    err = capsys.readouterr().err
+    assert f"line {line}" in err and "1 records and 0 files dropped" in err
+    listing = pd.read_csv(tmp_path / "c.skipped.csv")
+    assert listing["line"].tolist() == [line] and listing["reason"].str.startswith("malformed record").all()

@@ -117,6 +117,60 @@ def test_count_hits_streams_a_file(tmp_path, seed_corpus):
     pd.testing.assert_frame_equal(streamed, count_hits(seed_corpus, MINI))
 
 
+def test_streamed_counts_report_articles_and_dropped_records(tmp_path, seed_corpus):
+    body = seed_corpus.reset_index()[["doc_id", "outlet", "title", "text"]]
+    path = tmp_path / "seed.csv"
+    path.write_text(body[:1].to_csv(index=False, lineterminator="\n")
+                    + 'broken,"record",with,too,many,fields\n'
+                    + body[1:].to_csv(index=False, header=False, lineterminator="\n"), encoding="utf-8")
+    streamed = count_hits(path, MINI, chunksize=2, id_col="doc_id", clean=False, skip_bad=True)
+    pd.testing.assert_frame_equal(streamed, count_hits(seed_corpus, MINI))
+    assert streamed.attrs["n_articles"] == 5 and streamed.attrs["n_skipped"] == 1
+    [skipped] = streamed.attrs["skipped"]
+    assert skipped["line"] == body[:1].to_csv(index=False, lineterminator="\n").count("\n") + 1 and skipped["source_file"].endswith("seed.csv")
+    assert skipped["reason"].startswith("malformed record")
+    assert sum(streamed.attrs["n_docs"].values()) == 5
+
+
+def test_streamed_voice_filter_equals_in_memory(tmp_path, seed_corpus):
+    path = tmp_path / "seed.parquet"
+    seed_corpus.reset_index().to_parquet(path)
+    for voice in ("authorial", ["quoted", "distanced"]):
+        streamed = count_hits(path, MINI, voice=voice, chunksize=1, id_col="doc_id", clean=False)
+        pd.testing.assert_frame_equal(streamed, count_hits(seed_corpus, MINI, voice=voice))
+
+
+def test_exclude_shared_needs_an_in_memory_corpus():
+    from framing import FramingError
+
+    with pytest.raises(FramingError, match="load_corpus"):
+        count_hits("data/seed", MINI, exclude_shared=True)
+
+
+def test_write_hits_streams_every_hit_to_parquet(tmp_path, seed_corpus):
+    from framing import write_hits
+
+    path = tmp_path / "seed.parquet"
+    seed_corpus.reset_index().to_parquet(path)
+    out = tmp_path / "hits.parquet"
+    summary = write_hits(path, MINI, out, chunksize=2, id_col="doc_id", clean=False)
+    written = pd.read_parquet(out)
+    expected = find_hits(seed_corpus, MINI)
+    assert summary["n_hits"] == len(written) == len(expected) and summary["n_articles"] == 5
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_write_hits_with_no_hits_writes_an_empty_table(tmp_path):
+    from framing import write_hits
+
+    path = tmp_path / "a.csv"
+    path.write_text("outlet,text\nA,nothing relevant here at all\n", encoding="utf-8")
+    summary = write_hits(path, MINI, tmp_path / "hits.parquet")
+    assert summary["n_hits"] == 0
+    assert list(pd.read_parquet(tmp_path / "hits.parquet").columns) == HIT_COLUMNS
+
+
 def test_kwic_by_variant_and_pattern(seed_corpus):
     k = kwic(seed_corpus, MINI, variant="kiev")
     assert len(k) == 9 and set(k["outlet"]) == {"RT"}

@@ -9,6 +9,8 @@ import shutil
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing import (
     CorpusError,
@@ -287,3 +289,14 @@ def test_error_empty_file(tmp_path):
 def test_error_unreadable_parquet(tmp_path):
     (tmp_path / "a.parquet").write_bytes(b"not parquet at all")
     assert "a.parquet" in _error(tmp_path / "a.parquet")
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab_1 -'’\n\t.é\u0301½日ǅ\u00a0")) | st.characters(),
+                        max_size=40), max_size=8),
+       st.integers(min_value=1, max_value=50))
+def test_word_counts_equal_the_word_regex(texts, batch_chars):
+    """n_words is counted with numpy; it must equal the number of matches of the word pattern."""
+    from framing.corpus import _WORD, _n_words
+
+    assert _n_words(texts, batch_chars=batch_chars).tolist() == [len(_WORD.findall(t)) for t in texts]

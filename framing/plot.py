@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
 from framing._errors import FramingError
 from framing.voice import VOICES
@@ -764,6 +764,10 @@ def plot_distinctive_terms(
     ax.scatter(freq[up], z[up], s=12, color=c_up, alpha=0.8, linewidths=0, rasterized=big, zorder=2)
     ax.scatter(freq[down], z[down], s=12, color=c_down, alpha=0.8, linewidths=0, rasterized=big, zorder=2)
     ax.set_xscale("log")
+    # ticks at 1, 2, 5, 10, 20, 50...: plain counts, and no crowded minor labels on a short range
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(f"How often the term occurs ({target} and {reference} together; log scale)")
     ax.set_ylabel("Distinctiveness (z-score of the log-odds ratio)")
     _style(ax, grid_axis="y")

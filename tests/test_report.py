@@ -28,7 +28,10 @@ def test_report_folder_contents(seed_report):
     assert names == ["provenance.json", "report.html", "report.ipynb", "tables"]
     tables = {p.stem for p in (seed_report / "tables").glob("*.csv")}
     assert {"corpus_summary", "cleaning_log", "lean", "variant_shares", "voice_counts", "distinctive_terms",
-            "shared_passages", "hits", "lexicon", "input_files"} <= tables
+            "shared_passages", "wire_copy_edits", "hits", "lexicon", "input_files"} <= tables
+    edits = pd.read_csv(seed_report / "tables" / "wire_copy_edits.csv")
+    assert edits["edit"].str.contains("invasion of → assault on", regex=False).any()
+    assert (edits["n_pairs"] >= 1).all() and not edits.duplicated(["group_a", "group_b", "edit"]).any()
     html = (seed_report / "report.html").read_text("utf-8")
     for section in ["What was analysed", "Data quality", "Headline", "Variant shares", "Voice",
                     "Words that set each outlet apart", "Outlet map", "Over time", "Methods", "Appendix"]:

@@ -135,10 +135,12 @@ def _cmd_count(args: argparse.Namespace) -> int:
     else:
         from framing.match import count_hits, write_hits
 
-        counts = count_hits(args.source, lex, by=args.by, voice=voice, chunksize=args.chunksize, progress=None,
-                            **kwargs)
-        if args.hits:
-            write_hits(args.source, lex, args.hits, chunksize=args.chunksize, progress=None, **kwargs)
+        if args.hits:  # one pass: every hit written, and counted
+            counts = write_hits(args.source, lex, args.hits, chunksize=args.chunksize, progress=None, by=args.by,
+                                voice=voice, **kwargs)["counts"]
+        else:
+            counts = count_hits(args.source, lex, by=args.by, voice=voice, chunksize=args.chunksize,
+                                progress=None, **kwargs)
     counts.to_csv(args.output, index=False, lineterminator="\n")
     attrs = counts.attrs
     print(f"{int(counts['n_hits'].sum()):,} hits in {attrs.get('n_articles', 0):,} articles -> {args.output}"

@@ -578,12 +578,7 @@ def count_hits(
     docs_per_group: dict = {}
     for chunk in chunks:
         _check_corpus(chunk)
-        if by not in chunk.columns:
-            from framing._errors import CorpusError
-
-            raise CorpusError(f"no column '{by}' to group by; the columns are {list(chunk.columns)}")
-        for g, n in chunk[by].value_counts(dropna=False).items():
-            docs_per_group[g] = docs_per_group.get(g, 0) + int(n)
+        _add_group_sizes(chunk, by, docs_per_group)
         if exclude_shared is not False:
             hits = find_hits(chunk, lex, fields=fields, engine=engine, context=0, exclude_shared=exclude_shared)
             per_doc = _per_doc_from_hits(hits, chunk, by, matcher)
@@ -599,6 +594,16 @@ def count_hits(
     return out
 
 
+def _add_group_sizes(chunk: pd.DataFrame, by: str, sizes: dict) -> None:
+    """Add the chunk's articles per group to ``sizes`` (an error naming the columns if ``by`` is not one)."""
+    if by not in chunk.columns:
+        from framing._errors import CorpusError
+
+        raise CorpusError(f"no column '{by}' to group by; the columns are {list(chunk.columns)}")
+    for g, n in chunk[by].value_counts(dropna=False).items():
+        sizes[g] = sizes.get(g, 0) + int(n)
+
+
 def write_hits(
     source: str | Path,
     lexicon: str | Path | Lexicon,
@@ -609,6 +614,8 @@ def write_hits(
     engine: str = "auto",
     chunksize: int = 10_000,
     progress: bool | None = False,
+    by: str | None = None,
+    voice: str | Iterable[str] | None = None,
     **load_kwargs,
 ) -> dict:
     """Stream a corpus through :func:`find_hits` and write every hit to one Parquet file.
@@ -629,6 +636,11 @@ def write_hits(
         Articles per chunk.
     progress : bool, optional
         Show a progress bar (``None``: only on a terminal).
+    by : str, optional
+        Also count the hits per group of this column in the same pass: ``summary["counts"]`` is
+        then the table :func:`count_hits` returns (so the corpus is read once, not twice).
+    voice : str or list of str, optional
+        With ``by``: count only these voices (every hit is written whatever its voice).
     **load_kwargs
         Passed to :func:`framing.iter_corpus`.
 
@@ -636,7 +648,7 @@ def write_hits(
     -------
     dict
         ``path``, ``n_hits``, ``n_articles``, ``n_skipped`` and ``skipped`` (records and articles
-        loading dropped: ``doc_id, source_file, line, reason``).
+        loading dropped: ``doc_id, source_file, line, reason``), and ``counts`` (None without ``by``).
 
     Examples
     --------
@@ -651,15 +663,20 @@ def write_hits(
     import pyarrow.parquet as pq
 
     lex = load_lexicon(lexicon)
+    matcher = compile_lexicon(lex, engine)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     summary: dict = {}
+    partials, docs_per_group = [], {}
     writer = None
     n_hits = 0
     empty = None
     try:
         for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
             hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
+            if by is not None:
+                _add_group_sizes(chunk, by, docs_per_group)
+                partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice))
             if not len(hits):
                 empty = hits if empty is None else empty
                 continue
@@ -679,7 +696,12 @@ def write_hits(
         if writer is not None:
             writer.close()
         tmp.unlink(missing_ok=True)
-    return {"path": str(path), "n_hits": n_hits, **summary}
+    counts = None
+    if by is not None:
+        counts = _finish_counts(partials, matcher)
+        counts.attrs["n_docs"] = docs_per_group
+        counts.attrs.update(summary)
+    return {"path": str(path), "n_hits": n_hits, **summary, "counts": counts}
 
 
 def _per_doc_from_hits(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon) -> pd.DataFrame:

@@ -158,7 +158,11 @@ def test_write_hits_streams_every_hit_to_parquet(tmp_path, seed_corpus):
     expected = find_hits(seed_corpus, MINI)
     assert summary["n_hits"] == len(written) == len(expected) and summary["n_articles"] == 5
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
-    assert not list(tmp_path.glob(".*tmp"))
+    assert not list(tmp_path.glob(".*tmp")) and summary["counts"] is None
+    counted = write_hits(path, MINI, out, chunksize=2, id_col="doc_id", clean=False, by="outlet",
+                         voice="authorial")["counts"]
+    pd.testing.assert_frame_equal(counted, count_hits(seed_corpus, MINI, voice="authorial"))
+    assert counted.attrs["n_docs"] == count_hits(seed_corpus, MINI).attrs["n_docs"]
 
 
 def test_write_hits_with_no_hits_writes_an_empty_table(tmp_path):

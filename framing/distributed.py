@@ -461,7 +461,9 @@ def _progress_bar(total: int, label: str, progress: bool | None):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="file", desc=f"framing {label}", file=sys.stderr, dynamic_ncols=True)
+    from framing.progress import bar_width
+
+    return tqdm(total=total, unit="file", desc=f"framing {label}", file=sys.stderr, **bar_width())
 
 
 def _summary(results: list[_FileResult]) -> dict:

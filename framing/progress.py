@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["progress_chunks"]
+__all__ = ["progress_chunks", "bar_width"]
+
+
+def bar_width() -> dict:
+    """tqdm's size options: follow the terminal, or 100 x 24 where it reports a size of 0
+    (pseudo-terminals such as ``script``, some IDE consoles): tqdm would draw nothing there."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        return {"ncols": 100, "nrows": 24}
+    return {"dynamic_ncols": True} if size.columns > 0 and size.lines > 0 else {"ncols": 100, "nrows": 24}
 
 
 def _input_bytes(source) -> int | None:
@@ -38,7 +49,7 @@ def progress_chunks(chunks: Iterable[pd.DataFrame], source, progress: bool | Non
     n_articles = 0
     with tqdm(total=total / 1e6 if total else None, unit="MB", unit_scale=False, desc="framing",
               bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} MB [{elapsed}<{remaining}, {rate_fmt}] {postfix}",
-              file=sys.stderr, dynamic_ncols=True) as bar:
+              file=sys.stderr, **bar_width()) as bar:
         for chunk in chunks:
             n_articles += len(chunk)
             size = int(chunk["text"].str.len().sum()) if "text" in chunk else 0

@@ -450,3 +450,24 @@ def test_arrow_and_python_string_columns_give_the_same_hits(seed_corpus):
     pd.testing.assert_frame_equal(find_hits(sliced, MINI), find_hits(sliced.astype({"text": object}), MINI))
     doubled = pd.concat([seed_corpus, seed_corpus.rename(index=lambda d: d + "b")])  # two Arrow chunks
     pd.testing.assert_frame_equal(find_hits(doubled, MINI), find_hits(doubled.astype({"text": object}), MINI))
+
+
+def test_streaming_progress_bar_shows_megabytes_and_articles(tmp_path, seed_corpus, capsys):
+    path = tmp_path / "seed.parquet"
+    seed_corpus.reset_index().to_parquet(path)
+    count_hits(path, MINI, chunksize=2, id_col="doc_id", progress=True)
+    err = capsys.readouterr().err
+    assert "MB" in err and "5 articles" in err and "100%" in err
+    count_hits(path, MINI, chunksize=2, id_col="doc_id", progress=None)  # not a terminal: quiet
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_has_a_size_where_the_terminal_reports_none(monkeypatch):
+    import os
+
+    from framing.progress import bar_width
+
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((0, 0)))
+    assert bar_width() == {"ncols": 100, "nrows": 24}
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((120, 40)))
+    assert bar_width() == {"dynamic_ncols": True}

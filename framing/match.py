@@ -444,18 +444,25 @@ def _counts_from_raw(raw: _Raw, group_of_seg: np.ndarray, doc_of_seg: np.ndarray
     return frame.groupby(["group", "variant", "voice", "doc"], sort=False, dropna=False).size().rename("n").reset_index()
 
 
-def _reduce_counts(per_doc: pd.DataFrame, voice: str | Iterable[str] | None) -> pd.DataFrame:
+def _voice_codes(voice: str | Iterable[str] | None) -> list[int] | None:
+    """The VOICES indices of ``voice`` (None: every voice); an unknown voice is an error, before any work."""
+    if voice is None:
+        return None
+    voices = [voice] if isinstance(voice, str) else list(voice)
+    bad = [v for v in voices if v not in VOICES]
+    if bad:
+        raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+    return [VOICES.index(v) for v in voices]
+
+
+def _reduce_counts(per_doc: pd.DataFrame, voice_codes: list[int] | None) -> pd.DataFrame:
     """Per-document counts of one chunk -> ``group, variant, voice, n_hits, n_docs``.
 
     A document lies in one chunk only, so these partial counts (small: groups x variants x voices)
     simply add up across chunks, and memory does not grow with the corpus.
     """
-    if voice is not None:
-        voices = [voice] if isinstance(voice, str) else list(voice)
-        bad = [v for v in voices if v not in VOICES]
-        if bad:
-            raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
-        per_doc = per_doc[per_doc["voice"].isin([VOICES.index(v) for v in voices])]
+    if voice_codes is not None:
+        per_doc = per_doc[per_doc["voice"].isin(voice_codes)]
     if per_doc.empty:
         return pd.DataFrame(columns=["group", "variant", "voice", "n_hits", "n_docs"])
     return (per_doc.groupby(["group", "variant", "voice"], sort=False, dropna=False)
@@ -563,6 +570,7 @@ def count_hits(
     >>> streamed.equals(counts), streamed.attrs["n_articles"]
     (True, 5)
     """
+    voice_codes = _voice_codes(voice)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     fields = tuple(fields)
@@ -587,7 +595,7 @@ def count_hits(
             group_of_seg = chunk[by].to_numpy()[rows]
             doc_of_seg = chunk.index.to_numpy()[rows]
             per_doc = _counts_from_raw(raw, group_of_seg, doc_of_seg, matcher)
-        partials.append(_reduce_counts(per_doc, voice))
+        partials.append(_reduce_counts(per_doc, voice_codes))
     out = _finish_counts(partials, matcher)
     out.attrs["n_docs"] = docs_per_group
     out.attrs.update(summary)
@@ -662,6 +670,7 @@ def write_hits(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    voice_codes = _voice_codes(voice)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     path = Path(path)
@@ -676,9 +685,9 @@ def write_hits(
             hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
             if by is not None:
                 _add_group_sizes(chunk, by, docs_per_group)
-                partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice))
+                partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
             if not len(hits):
-                empty = hits if empty is None else empty
+                empty = hits  # its columns, should no chunk have a hit
                 continue
             table = pa.Table.from_pandas(hits, preserve_index=False)
             if writer is None:

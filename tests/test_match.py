@@ -471,3 +471,13 @@ def test_progress_bar_has_a_size_where_the_terminal_reports_none(monkeypatch):
     assert bar_width() == {"ncols": 100, "nrows": 24}
     monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((120, 40)))
     assert bar_width() == {"dynamic_ncols": True}
+
+
+def test_unknown_voice_fails_before_any_reading_or_writing(tmp_path):
+    from framing import FramingError, write_hits
+
+    with pytest.raises(FramingError, match="unknown voice 'loud'"):
+        count_hits(tmp_path / "not-read.csv", MINI, voice="loud")
+    with pytest.raises(FramingError, match="unknown voice"):
+        write_hits(tmp_path / "not-read.csv", MINI, tmp_path / "hits.parquet", by="outlet", voice=["quoted", "loud"])
+    assert not list(tmp_path.iterdir())

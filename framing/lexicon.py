@@ -22,9 +22,13 @@ _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available:
 
 __all__ = ["Lexicon", "Contrast", "Variant", "load_lexicon", "list_lexicons", "LexiconError"]
 
-_TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts"}
-_CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants"}
-_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes"}
+_TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts", "changelog"}
+_CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lean", "exploratory", "evidence"}
+_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence"}
+CONTRAST_KINDS = ("spelling", "naming", "label")
+"""What a contrast's variants differ in: ``spelling`` (transliterations and name spellings: Kyiv/Kiev),
+``naming`` (what a thing is called: invasion / special military operation) or ``label`` (an evaluative
+label put on people or acts: neo-Nazis, mercenaries, terrorist attack). Voice rules read it."""
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -40,6 +44,8 @@ class Variant:
     case_sensitive: bool = False
     label: str | None = None
     notes: str | None = None
+    lean: bool = True
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,15 @@ class Contrast:
     group: str | None = None
     notes: str | None = None
     sources: tuple[str, ...] = ()
+    kind: str | None = None
+    lean: bool = True
+    exploratory: bool = False
+    evidence: str | None = None
+
+    @property
+    def in_lean(self) -> bool:
+        """Whether the contrast enters the headline lean score (``lean: true`` and not exploratory)."""
+        return self.lean and not self.exploratory
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +113,7 @@ class Lexicon:
     description: str = ""
     path: Path | None = None
     sha256: str = ""
+    changelog: tuple[tuple[str, str], ...] = ()
 
     def __deepcopy__(self, memo):  # immutable: sklearn's clone and pandas attrs share it
         return self
@@ -161,6 +177,14 @@ class Lexicon:
                 key = sorted(unknown)[0]
                 fail(f"contrast '{cid}': unknown key {key!r}; allowed: {sorted(_CONTRAST_KEYS)}", *at, key)
             label = c.get("label") or cid.replace("_", " ").capitalize()
+            ckind = c.get("kind")
+            if ckind is not None and ckind not in CONTRAST_KINDS:
+                fail(f"contrast '{cid}': kind must be one of {list(CONTRAST_KINDS)}, not {ckind!r}", *at, "kind")
+            for flag in ("lean", "exploratory"):
+                if flag in c and not isinstance(c[flag], bool):
+                    fail(f"contrast '{cid}': {flag} must be true or false, not {c[flag]!r}", *at, flag)
+            if c.get("evidence") is not None and not isinstance(c["evidence"], str):
+                fail(f"contrast '{cid}': evidence must be text", *at, "evidence")
             csources = c.get("sources") or []
             if isinstance(csources, str):
                 csources = [csources]
@@ -188,6 +212,11 @@ class Lexicon:
                 if side is not None and side not in sides:
                     fail(f"contrast '{cid}', variant '{vid}': unknown side {side!r}; the lexicon's sides "
                          f"are {sorted(sides)}", *vat, "side")
+                if "lean" in v and not isinstance(v["lean"], bool):
+                    fail(f"contrast '{cid}', variant '{vid}': lean must be true or false, not {v['lean']!r}",
+                         *vat, "lean")
+                if v.get("evidence") is not None and not isinstance(v["evidence"], str):
+                    fail(f"contrast '{cid}', variant '{vid}': evidence must be text", *vat, "evidence")
                 case = v.get("case", "insensitive")
                 if case not in ("sensitive", "insensitive"):
                     fail(f"contrast '{cid}', variant '{vid}': case must be 'sensitive' or 'insensitive', "
@@ -217,10 +246,20 @@ class Lexicon:
                 variants[vid] = Variant(
                     id=vid, contrast=cid, patterns=tuple(p.strip() for p in patterns), side=side,
                     exceptions=tuple(e.strip() for e in exceptions), case_sensitive=case == "sensitive",
-                    label=v.get("label"), notes=v.get("notes"),
+                    label=v.get("label"), notes=v.get("notes"), lean=v.get("lean", True),
+                    evidence=v.get("evidence"),
                 )
             contrasts[cid] = Contrast(id=cid, label=str(label), variants=variants, group=c.get("group"),
-                                      notes=c.get("notes"), sources=tuple(str(s) for s in csources))
+                                      notes=c.get("notes"), sources=tuple(str(s) for s in csources),
+                                      kind=ckind, lean=c.get("lean", True), exploratory=c.get("exploratory", False),
+                                      evidence=c.get("evidence"))
+        changelog = data.get("changelog") or {}
+        if isinstance(changelog, dict):
+            changelog = [(str(k), str(v)) for k, v in changelog.items()]
+        elif isinstance(changelog, list) and all(isinstance(e, dict) and len(e) == 1 for e in changelog):
+            changelog = [(str(k), str(v)) for e in changelog for k, v in e.items()]
+        else:
+            fail("`changelog` must map each version to what changed in it", "changelog")
         if text is None:
             text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
         return cls(
@@ -228,7 +267,7 @@ class Lexicon:
             sources={str(k): str(v) for k, v in sources.items()}, version=str(data.get("version", "")),
             language=str(data.get("language", "en")), description=str(data.get("description", "")),
             path=Path(path) if path is not None else None,
-            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), changelog=tuple(changelog),
         )
 
     # ------------------------------------------------------------------ views

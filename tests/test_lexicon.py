@@ -46,6 +46,23 @@ def test_load_from_path_and_model(tmp_path):
     assert len(lex.sha256) == 64
 
 
+def test_kind_lean_exploratory_evidence_and_changelog(tmp_path):
+    text = GOOD.replace("name: tiny", 'name: tiny\nchangelog: {"2": "kiev out of the lean", "1": first}').replace(
+        "label: Capital", "label: Capital\n    kind: spelling\n    exploratory: true\n    evidence: style guides")
+    text = text.replace('kyiv: {side: ua, patterns: ["Kyiv"]}',
+                        'kyiv: {side: ua, patterns: ["Kyiv"], lean: false, evidence: "AP, 2019"}')
+    lex = load_lexicon(_write(tmp_path, text))
+    capital = lex.contrasts["capital"]
+    assert (capital.kind, capital.exploratory, capital.lean, capital.evidence) == ("spelling", True, True,
+                                                                                  "style guides")
+    assert not capital.in_lean  # exploratory contrasts stay out of the headline lean
+    assert capital.variants["kyiv"].lean is False and capital.variants["kyiv"].evidence == "AP, 2019"
+    assert capital.variants["kiev"].lean is True and capital.variants["kiev"].evidence is None
+    assert lex.changelog == (("2", "kiev out of the lean"), ("1", "first"))
+    plain = load_lexicon(_write(tmp_path, GOOD)).contrasts["capital"]
+    assert plain.kind is None and plain.in_lean
+
+
 def test_to_frame_one_row_per_pattern():
     frame = load_lexicon(MINI).to_frame()
     assert list(frame.columns) == ["contrast", "contrast_label", "group", "variant", "side", "pattern", "kind",
@@ -84,6 +101,13 @@ def test_repr_html_escapes():
         (GOOD.replace("name: tiny", "name: tiny\nauthor: me"), ["line 2", "unknown key 'author'"]),
         (GOOD.replace("      kyiv: {side: ua,", "      kyiv: {side: ua,,"), ["line 9", "YAML syntax error"]),
         (GOOD + "  broken: [\n", ["YAML syntax error"]),
+        (GOOD.replace("label: Capital", "label: Capital\n    kind: transliteration"),
+         ["line 7", "contrast 'capital'", "kind must be one of"]),
+        (GOOD.replace("label: Capital", "label: Capital\n    lean: no-thanks"),
+         ["line 7", "contrast 'capital'", "lean must be true or false"]),
+        (GOOD.replace('kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], lean: 0}'),
+         ["line 9", "variant 'kyiv'", "lean must be true or false"]),
+        (GOOD.replace("name: tiny", "name: tiny\nchangelog: [just text]"), ["`changelog` must map"]),
     ],
 )
 def test_validation_errors_name_file_line_contrast_variant(tmp_path, text, needles):

@@ -179,7 +179,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from framing import __version__
+
     parser = argparse.ArgumentParser(prog="framing", description="How news outlets word the same story.")
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("corpus", help="summarise a corpus: articles, words and dates per outlet")

@@ -248,3 +248,11 @@ def test_fingerprint_follows_matching_rules_only():
     assert prints(case="sensitive") != base
     # ... its description and side do not
     assert prints(evidence="AP", notes="n", side="ru", lean=False, label="L") == base
+
+
+def test_readme_lexicon_example_is_valid(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("name: my-lexicon")
+    lex = load_lexicon(_write(tmp_path, text[start:text.index("```", start)]))
+    assert lex.sources["AP19"].kind == "norm" and lex.sources["G19"].url is None
+    assert lex.contrasts["capital"].variants["kyiv"].evidence == "AP style (AP19)"

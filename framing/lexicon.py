@@ -339,7 +339,7 @@ class Lexicon:
                 fail(f"usage: `groups` must map the lexicon's sides {sorted(sides)} to group names in the "
                      f"usage file", "usage", "groups")
         if text is None:
-            text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=False)
+            text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
         return cls(
             name=name, contrasts=contrasts, sides={str(k): str(v) for k, v in sides.items()},
             sources=sources, version=str(data.get("version", "")),

@@ -21,7 +21,7 @@ report: $(STAMP)
 	$(BIN)/framing report data/seed --lexicon russia-ukraine --by outlet --out reports/seed
 
 test: $(STAMP)
-	$(BIN)/python -m ruff check framing tests benchmarks conftest.py
+	$(BIN)/python -m ruff check framing tests benchmarks tools conftest.py
 	$(BIN)/nbstripout --verify notebooks/*.ipynb
 	$(BIN)/python -m pytest -n 2
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -101,9 +100,7 @@ def test_errors_before_any_kernel_starts(args, needle, capsys, tmp_path, monkeyp
 
     monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("a kernel was started"))
     args = [a if a != "x" else str(tmp_path / "x") for a in args]
-    started = time.perf_counter()
-    assert main(args) == 2
-    assert time.perf_counter() - started < 1.0
+    assert main(args) == 2  # the patched papermill proves no kernel started (no timing in unit tests)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and needle in err
 

@@ -643,23 +643,52 @@ def distinctive_terms(
 
 
 # ------------------------------------------------------------------------------------- keyness
+def _fisher_one(a: int, b: int, c: int, d: int) -> tuple[float, float]:
+    """Conditional-MLE odds ratio and two-sided exact p of [[a, b], [c, d]], as R's fisher.test."""
+    from scipy.special import gammaln
+
+    m, n, k = a + c, b + d, a + b  # column totals (target, reference tokens) and the term's total
+    lo, hi = max(0, k - n), min(k, m)
+    x = np.arange(lo, hi + 1)
+    logw = (gammaln(m + 1) - gammaln(x + 1) - gammaln(m - x + 1)
+            + gammaln(n + 1) - gammaln(k - x + 1) - gammaln(n - k + x + 1))
+    logw -= logw.max()
+    pmf = np.exp(logw)
+    pmf /= pmf.sum()
+    p = float(pmf[pmf <= pmf[a - lo] * (1 + 1e-7)].sum())
+    if a == lo:
+        return (0.0 if lo < hi else np.nan), min(p, 1.0)
+    if a == hi:
+        return np.inf, min(p, 1.0)
+
+    def mean_var(t):
+        z = logw + t * x
+        z -= z.max()
+        w = np.exp(z)
+        w /= w.sum()
+        mu = (w * x).sum()
+        return mu, (w * (x - mu) ** 2).sum()
+
+    t = np.log((a + 0.5) * (d + 0.5) / ((b + 0.5) * (c + 0.5)))
+    for _ in range(100):  # Newton on log(odds ratio): E_t[X] = a is increasing in t
+        mu, var = mean_var(t)
+        step = (a - mu) / max(var, 1e-300)
+        t += float(np.clip(step, -5, 5))
+        if abs(step) < 1e-12:
+            break
+    return float(np.exp(t)), min(p, 1.0)
+
+
 def _fisher(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Conditional-MLE odds ratio and two-sided Fisher p of each 2x2 table [[a, b], [c, d]] (as R's
-    fisher.test and quanteda's measure="exact"); each distinct table is computed once (by scipy)."""
-    from scipy.stats import fisher_exact
-    from scipy.stats.contingency import odds_ratio
-
+    fisher.test and quanteda's measure="exact"); each distinct table is computed once."""
     odds, p = np.full(len(a), np.nan), np.ones(len(a))
     tables = np.stack([a, b, c, d], axis=1).astype(np.int64)
     seen = (a + b) > 0
     uniq, inverse = np.unique(tables[seen], axis=0, return_inverse=True)
-    o_u, p_u = np.empty(len(uniq)), np.empty(len(uniq))
-    for k, (ta, tb, tc, td) in enumerate(uniq):
-        table = [[int(ta), int(tb)], [int(tc), int(td)]]
-        o_u[k] = odds_ratio(table, kind="conditional").statistic
-        p_u[k] = fisher_exact(table).pvalue
-    odds[seen], p[seen] = o_u[inverse.ravel()], p_u[inverse.ravel()]
-    return odds, np.minimum(p, 1.0)
+    res = np.array([_fisher_one(*(int(v) for v in t)) for t in uniq]).reshape(-1, 2)
+    odds[seen], p[seen] = res[inverse.ravel(), 0], res[inverse.ravel(), 1]
+    return odds, p
 
 
 def keyness(

@@ -132,10 +132,10 @@ def model_shares(
     >>> m = model_shares(hits, corpus, "capital", "~ outlet + C(month)")
     >>> m[["group", "variant", "share", "raw_share"]].round(3)
       group variant  share  raw_share
-    0     A    kiev   0.75       0.75
-    1     A    kyiv   0.25       0.25
-    2     B    kiev   0.125      0.125
-    3     B    kyiv   0.875      0.875
+    0     A    kiev  0.750      0.750
+    1     A    kyiv  0.250      0.250
+    2     B    kiev  0.125      0.125
+    3     B    kyiv  0.875      0.875
     """
     import patsy
     import statsmodels.api as sm

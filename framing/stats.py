@@ -464,8 +464,8 @@ def lean_by_contrast(
     >>> from framing import load_corpus, find_hits, lean_by_contrast
     >>> corpus = load_corpus("data/seed")
     >>> parts = lean_by_contrast(find_hits(corpus), corpus, lexicon="russia-ukraine")
-    >>> round(parts.query("group == 'Reuters'")["contribution"].sum(), 6)  # the group's lean
-    -0.5
+    >>> round(float(parts.query("group == 'Reuters'")["contribution"].sum()), 6)  # the group's lean
+    -0.333333
     """
     level = _level(level)
     rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
@@ -545,8 +545,8 @@ def trend(
                group     period     value
     0   American Age 2022-01-01 -1.000000
     1             RT 2023-01-01  1.000000
-    2        Reuters 2022-01-01 -0.500000
-    3   The National 2022-01-01 -0.666667
+    2        Reuters 2022-01-01 -0.333333
+    3   The National 2022-01-01 -0.333333
     4  TheJournal.ie 2022-01-01 -1.000000
     """
     _check_inputs(hits, corpus, by)
@@ -671,7 +671,7 @@ def compare_groups(
     >>> d = compare_groups(find_hits(corpus), corpus, a="RT", b="Reuters", lexicon="russia-ukraine")
     >>> d[["group_a", "group_b", "difference"]]
       group_a  group_b  difference
-    0      RT  Reuters         1.5
+    0      RT  Reuters    1.333333
     """
     level = _level(level)
     if measure not in ("lean", "share"):

@@ -244,7 +244,7 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
     >>> from framing.plot import outlet_order
     >>> corpus = load_corpus("data/seed")
     >>> outlet_order(lean(find_hits(corpus), corpus, lexicon="russia-ukraine"))
-    ['American Age', 'TheJournal.ie', 'The National', 'Reuters', 'RT']
+    ['American Age', 'TheJournal.ie', 'Reuters', 'The National', 'RT']
     """
     if not isinstance(table, pd.DataFrame):
         raise FramingError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "

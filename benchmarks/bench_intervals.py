@@ -42,7 +42,7 @@ width; ``zero-w`` counts zero-width intervals. Target (issue 12): 93-97% for n_d
 true share, >= 95% below, and never a zero-width interval. At a true share of 0 every interval that
 starts at 0 when no hit uses the variant covers by construction (100%); only the width says anything.
 
-Run from the repository root (about 10 minutes on one core, mostly the bootstraps; ``--quick`` for a smoke run)::
+Run from the repository root (about 25 minutes on one busy core, mostly the two bootstraps; ``--methods kg-cp,cluster-jeffreys`` runs the analytic ones in seconds, ``--quick`` is a smoke run)::
 
     .venv/bin/python benchmarks/bench_intervals.py [--reps 2000] [--quick]
 """

@@ -680,10 +680,14 @@ def compare_groups(
     if measure == "lean":
         rows, _meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
         per_group = {g: rows[rows["group"] == g] for g in _sorted_groups(labels)}
+        units = {g: _units(r, r["doc_id"].to_numpy()) if r["n"].sum() else None for g, r in per_group.items()}
 
         def estimate(g, lv):
-            r = per_group[g]
-            return _lean_of(r, r["doc_id"].to_numpy(), level=lv, ci=CI_METHOD, n_boot=2000, rng=None)[:3]
+            if units[g] is None:
+                return np.nan, np.nan, np.nan
+            x, n, cap = units[g]
+            share, low, high, _ = cluster_interval(x, n, level=lv, cap=cap)
+            return 2 * share - 1, 2 * low - 1, 2 * high - 1
 
         n_docs = {g: r["doc_id"].nunique() for g, r in per_group.items()}
     else:

@@ -334,9 +334,9 @@ def main(argv=None) -> int:
     print("\nOn target: 93-97% at n_docs >= 10, >= 95% below (true shares 0.02, 0.5, 0.98; at 0 every "
           "method covers by construction). Too low: under 93% (n_docs >= 10) or under 95% (below 10); too "
           "high: over 97% at n_docs >= 10. E[x] is the expected number of hits of the rarer variant in the group: "
-          "below about 5 a 95% interval cannot avoid over-covering (the count is 0 or 1 most of the time, "
-          "and an interval from 0 holds the truth), so the cells at share 0.02 or 0.98 with few articles "
-          "are over target for every method that does not under-cover elsewhere.")
+          "below about 10 a 95% interval can hardly avoid over-covering (the count is 0 or 1 much of the "
+          "time, and an interval from 0 holds the truth), so the cells at share 0.02 or 0.98 with 10-100 "
+          "articles are over target for every method that does not under-cover elsewhere.")
     print(f"({time.perf_counter() - t0:.0f} s)")
     return 0
 

@@ -2,7 +2,7 @@
 
 Stages, in order: corpus -> clean -> lexicon -> voice -> match -> stats -> plot -> report, with
 distributed counting on Dask beside match. The statistics stage has several modules: intervals (the
-one interval method), stats (shares, lean, comparisons), similarity, design (coverage periods),
+one interval method), stats (shares, lean, trends), compare (differences between groups), similarity, design (coverage periods),
 models (regression with clustered errors) and distinctive (terms). Everything public is importable from here:
 ``from framing import load_corpus, find_hits, variant_shares, plot_lean, ...``. Names are imported on
 first use, so the command line starts fast and reports bad input before loading pandas or matplotlib.
@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
+    "framing.compare": ["compare_groups"],
     "framing.corpus": ["corpus_summary", "dropped_documents", "input_files", "iter_corpus", "load_corpus"],
     "framing.design": ["common_period", "coverage", "coverage_pairs", "coverage_warning"],
     "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
@@ -30,7 +31,7 @@ _EXPORTS = {
                      "plot_shares", "plot_shares_grid", "plot_trend", "plot_voice"],
     "framing.report": ["render_report", "save_table", "show_text_table"],
     "framing.similarity": ["outlet_map", "outlet_similarity"],
-    "framing.stats": ["compare_groups", "lean", "lean_by_contrast", "trend", "variant_shares"],
+    "framing.stats": ["lean", "lean_by_contrast", "trend", "variant_shares"],
     "framing.syndication": ["copied_spans", "shared_passages"],
     "framing.vectorize": ["FramingVectorizer"],
     "framing.voice": ["assign_voices", "voice_of", "voice_spans"],
@@ -55,6 +56,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerly
     from framing.clean import clean_text, cleaning_log, cleaning_summary
+    from framing.compare import compare_groups
     from framing.corpus import (
         corpus_summary,
         dropped_documents,
@@ -81,7 +83,7 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     )
     from framing.report import render_report, save_table, show_text_table
     from framing.similarity import outlet_map, outlet_similarity
-    from framing.stats import compare_groups, lean, lean_by_contrast, trend, variant_shares
+    from framing.stats import lean, lean_by_contrast, trend, variant_shares
     from framing.syndication import copied_spans, shared_passages
     from framing.vectorize import FramingVectorizer
     from framing.voice import assign_voices, voice_of, voice_spans

@@ -1,7 +1,9 @@
 """framing: how news outlets word the same story.
 
-Stages, in order (one module each): corpus -> clean -> lexicon -> voice -> match -> stats -> plot ->
-report, with distributed counting on Dask beside match. Everything public is importable from here:
+Stages, in order: corpus -> clean -> lexicon -> voice -> match -> stats -> plot -> report, with
+distributed counting on Dask beside match. The statistics stage has several modules: intervals (the
+one interval method), stats (shares, lean, trends), compare (differences between groups), similarity, design (coverage periods),
+models (regression with clustered errors) and distinctive (terms). Everything public is importable from here:
 ``from framing import load_corpus, find_hits, variant_shares, plot_lean, ...``. Names are imported on
 first use, so the command line starts fast and reports bad input before loading pandas or matplotlib.
 """
@@ -17,14 +19,19 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
+    "framing.compare": ["compare_groups"],
     "framing.corpus": ["corpus_summary", "dropped_documents", "input_files", "iter_corpus", "load_corpus"],
+    "framing.design": ["common_period", "coverage", "coverage_pairs", "coverage_warning"],
     "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
+    "framing.intervals": ["cluster_interval", "methods_text"],
     "framing.lexicon": ["Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons", "load_lexicon"],
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
+    "framing.models": ["model_shares"],
     "framing.plot": ["outlet_order", "plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
                      "plot_shares", "plot_shares_grid", "plot_trend", "plot_voice"],
     "framing.report": ["render_report", "save_table", "show_text_table"],
-    "framing.stats": ["lean", "outlet_map", "outlet_similarity", "trend", "variant_shares"],
+    "framing.similarity": ["outlet_map", "outlet_similarity"],
+    "framing.stats": ["lean", "lean_by_contrast", "trend", "variant_shares"],
     "framing.syndication": ["copied_spans", "shared_passages"],
     "framing.vectorize": ["FramingVectorizer"],
     "framing.voice": ["assign_voices", "voice_of", "voice_spans"],
@@ -49,6 +56,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerly
     from framing.clean import clean_text, cleaning_log, cleaning_summary
+    from framing.compare import compare_groups
     from framing.corpus import (
         corpus_summary,
         dropped_documents,
@@ -56,7 +64,9 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         iter_corpus,
         load_corpus,
     )
+    from framing.design import common_period, coverage, coverage_pairs, coverage_warning
     from framing.distinctive import distinctive_terms, keyness, log_odds, term_counts
+    from framing.intervals import cluster_interval, methods_text
     from framing.lexicon import (
         Contrast,
         Lexicon,
@@ -67,6 +77,7 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         load_lexicon,
     )
     from framing.match import count_hits, find_hits, kwic, write_hits
+    from framing.models import model_shares
     from framing.plot import (
         outlet_order,
         plot_distinctive_terms,
@@ -79,7 +90,8 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         plot_voice,
     )
     from framing.report import render_report, save_table, show_text_table
-    from framing.stats import lean, outlet_map, outlet_similarity, trend, variant_shares
+    from framing.similarity import outlet_map, outlet_similarity
+    from framing.stats import lean, lean_by_contrast, trend, variant_shares
     from framing.syndication import copied_spans, shared_passages
     from framing.vectorize import FramingVectorizer
     from framing.voice import assign_voices, voice_of, voice_spans

@@ -794,7 +794,8 @@ def corpus_summary(corpus: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
     -------
     DataFrame
         One row per group: ``n_articles``, ``n_words``, ``first``, ``last`` (publication dates),
-        ``n_removed_lines``; sorted by group.
+        ``n_removed_lines``; sorted by group. Articles with an empty ``by`` value form the group
+        ``"(missing)"``, so the rows add up to the corpus.
 
     Examples
     --------
@@ -812,8 +813,10 @@ def corpus_summary(corpus: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
     log = audit_of(corpus).cleaning if "framing_audit" in corpus.attrs else None
     removed = (log.groupby("doc_id").size() if log is not None and len(log) else pd.Series(dtype="int64"))
     per_doc = removed.reindex(corpus.index, fill_value=0)
+    from framing._groups import group_labels
+
     summary = (
-        corpus.assign(_removed=per_doc.to_numpy())
+        corpus.assign(_removed=per_doc.to_numpy(), **{by: group_labels(corpus[by])})  # empty: "(missing)"
         .groupby(by, sort=True, observed=True)
         .agg(n_articles=("text", "size"), n_words=("n_words", "sum"), first=("published", "min"),
              last=("published", "max"), n_removed_lines=("_removed", "sum"))

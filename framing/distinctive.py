@@ -18,12 +18,12 @@ from framing._errors import FramingError
 __all__ = ["term_counts", "log_odds", "distinctive_terms", "keyness"]
 
 LOG_ODDS_COLUMNS = ["term", "n_target", "n_reference", "delta", "var", "z"]
-KEYNESS_STAT = {"chi2": "chi2", "lr": "G2", "pmi": "pmi"}  # measure -> column, quanteda's names
+KEYNESS_STAT = {"chi2": "chi2", "lr": "G2", "pmi": "pmi", "exact": "or"}  # measure -> column, quanteda's names
 # What correction="default" means as quanteda.textstats' code computes it (src/keyness.cpp, and
 # keyness_lr() of quanteda's former R/textstat_keyness.R): Yates for chi2 AND for lr, none for pmi.
 # Its documentation says "Williams for lr", but the code applies Williams only when asked for.
-DEFAULT_CORRECTION = {"chi2": "yates", "lr": "yates", "pmi": "none"}
-_EPSILON = 1e-9  # quanteda adds this inside log() for G2 and pmi, so that zero cells give 0
+DEFAULT_CORRECTION = {"chi2": "yates", "lr": "yates", "pmi": "none", "exact": "none"}
+_EPSILON = 1e-9  # quanteda adds this inside log() for G2 and pmi (compat="quanteda" keeps it)
 _TOKEN = re.compile(r"\w+")
 _CHUNK_TOKENS = 2_000_000  # tokens held in memory at once while counting
 _SPACE = pa.scalar(" ", type=pa.large_string())
@@ -643,6 +643,54 @@ def distinctive_terms(
 
 
 # ------------------------------------------------------------------------------------- keyness
+def _fisher_one(a: int, b: int, c: int, d: int) -> tuple[float, float]:
+    """Conditional-MLE odds ratio and two-sided exact p of [[a, b], [c, d]], as R's fisher.test."""
+    from scipy.special import gammaln
+
+    m, n, k = a + c, b + d, a + b  # column totals (target, reference tokens) and the term's total
+    lo, hi = max(0, k - n), min(k, m)
+    x = np.arange(lo, hi + 1)
+    logw = (gammaln(m + 1) - gammaln(x + 1) - gammaln(m - x + 1)
+            + gammaln(n + 1) - gammaln(k - x + 1) - gammaln(n - k + x + 1))
+    logw -= logw.max()
+    pmf = np.exp(logw)
+    pmf /= pmf.sum()
+    p = float(pmf[pmf <= pmf[a - lo] * (1 + 1e-7)].sum())
+    if a == lo:
+        return (0.0 if lo < hi else np.nan), min(p, 1.0)
+    if a == hi:
+        return np.inf, min(p, 1.0)
+
+    def mean_var(t):
+        z = logw + t * x
+        z -= z.max()
+        w = np.exp(z)
+        w /= w.sum()
+        mu = (w * x).sum()
+        return mu, (w * (x - mu) ** 2).sum()
+
+    t = np.log((a + 0.5) * (d + 0.5) / ((b + 0.5) * (c + 0.5)))
+    for _ in range(100):  # Newton on log(odds ratio): E_t[X] = a is increasing in t
+        mu, var = mean_var(t)
+        step = (a - mu) / max(var, 1e-300)
+        t += float(np.clip(step, -5, 5))
+        if abs(step) < 1e-12:
+            break
+    return float(np.exp(t)), min(p, 1.0)
+
+
+def _fisher(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Conditional-MLE odds ratio and two-sided Fisher p of each 2x2 table [[a, b], [c, d]] (as R's
+    fisher.test and quanteda's measure="exact"); each distinct table is computed once."""
+    odds, p = np.full(len(a), np.nan), np.ones(len(a))
+    tables = np.stack([a, b, c, d], axis=1).astype(np.int64)
+    seen = (a + b) > 0
+    uniq, inverse = np.unique(tables[seen], axis=0, return_inverse=True)
+    res = np.array([_fisher_one(*(int(v) for v in t)) for t in uniq]).reshape(-1, 2)
+    odds[seen], p[seen] = res[inverse.ravel(), 0], res[inverse.ravel(), 1]
+    return odds, p
+
+
 def keyness(
     counts: pd.DataFrame,
     target: Hashable,
@@ -650,6 +698,7 @@ def keyness(
     measure: str = "chi2",
     *,
     correction: str = "default",
+    compat: str | None = None,
 ) -> pd.DataFrame:
     """Keyness of every term, target vs reference, with quanteda's ``textstat_keyness`` semantics.
 
@@ -660,15 +709,29 @@ def keyness(
 
     * ``"chi2"``: ``N (|ad - bc| - N y)^2 / ((a+b)(c+d)(a+c)(b+d))``, where the Yates term
       ``y = 0.5`` when ``|ad - bc| >= N/2`` and an expected cell count is below 5, else 0.
-    * ``"lr"``: ``G2 = 2 sum(O log(O/E + 1e-9))`` over the four cells; with Yates (same
-      condition) each cell is first moved 0.5 towards independence.
-    * ``"pmi"``: ``log(a/E + 1e-9)``.
+    * ``"lr"``: ``G2 = 2 sum(O log(O/E))`` over the four cells (``0 log 0 = 0``); with Yates
+      (same condition) each cell is first moved 0.5 towards independence.
+    * ``"pmi"``: ``log(a/E)`` (``-inf`` for a term the target never uses).
+    * ``"exact"``: Fisher's exact test, as quanteda: column ``or`` is the conditional maximum-
+      likelihood odds ratio (R's ``fisher.test`` estimate; ``> 1`` = over-used by the target,
+      ``inf`` when the reference never uses the term) and ``p`` its two-sided exact p-value.
     * Williams: chi2 or G2 is divided by ``q = 1 + (N/(a+b) + N/(c+d) - 1)(N/(a+c) + N/(b+d) -
       1) / (6N)`` (``q = 1`` when a cell is 0). (quanteda.textstats' C++ code multiplies chi2
       by q instead, an apparent slip; its earlier R code divided, as here.)
 
+    **Where Yates follows quanteda rather than R or scipy**: R's ``chisq.test(correct=TRUE)`` and
+    scipy's ``chi2_contingency(correction=True)`` correct every 2x2 table (``|O - E|`` reduced by
+    up to 0.5), while quanteda corrects only tables with an expected count below 5 and ``|ad - bc|
+    >= N/2``, by exactly 0.5, and applies the same correction to G2, which R and scipy never do.
+    ``correction="yates"`` here is quanteda's rule; for R's, call ``chi2_contingency`` per term.
+
     ``p`` is the upper tail of chi-squared with 1 degree of freedom at ``|statistic|``, as in
-    quanteda (also for pmi). quanteda's ``1e-9`` inside the logs is kept so that values match.
+    quanteda (also for pmi), and Fisher's exact p for ``"exact"``.
+
+    **Exact by default.** quanteda adds ``1e-9`` inside the logarithms of G2 and pmi, which adds
+    about ``2e-9 N`` to every G2 (at ``N = 10^9`` a term exactly at its expectation gets G2 = -2,
+    p = 0.16, instead of 0 and 1). framing computes the exact values; ``compat="quanteda"`` gives
+    quanteda's numbers, epsilon included.
 
     Parameters
     ----------
@@ -679,18 +742,21 @@ def keyness(
         The target group (column).
     reference : str or list of str, optional
         The group, or groups pooled, to compare with; default: all other columns pooled.
-    measure : {"chi2", "lr", "pmi"}, default="chi2"
-        Pearson's chi-squared, the likelihood ratio G2, or pointwise mutual information.
+    measure : {"chi2", "lr", "pmi", "exact"}, default="chi2"
+        Pearson's chi-squared, the likelihood ratio G2, pointwise mutual information, or Fisher's
+        exact test.
     correction : {"default", "yates", "williams", "none"}, default="default"
         ``"default"`` is what quanteda computes: Yates for ``"chi2"`` and for ``"lr"`` (quanteda's
         documentation says Williams for ``"lr"``, but its code applies Yates), none for
-        ``"pmi"``. pmi takes no correction.
+        ``"pmi"`` and ``"exact"``, which take no correction.
+    compat : {None, "quanteda"}, default=None
+        ``"quanteda"``: quanteda's numbers, with its ``1e-9`` inside the logarithms of G2 and pmi.
 
     Returns
     -------
     DataFrame
-        ``term``, the statistic (column ``chi2``, ``G2`` or ``pmi``, as quanteda names it),
-        ``p``, ``n_target``, ``n_reference``; sorted by the statistic (descending), then term.
+        ``term``, the statistic (column ``chi2``, ``G2``, ``pmi`` or ``or``, as quanteda names
+        it), ``p``, ``n_target``, ``n_reference``; sorted by the statistic (descending), then term.
         A term counted in neither group gets NaN (0/0) and comes last.
 
     Examples
@@ -709,14 +775,24 @@ def keyness(
     0  special operation  41.376  0.000        30            1
     1               said  -1.422  0.233        50           60
     2           invasion -25.163  0.000         2           25
+    >>> keyness(counts, "RT", measure="exact").round(3)
+                    term      or      p  n_target  n_reference
+    0  special operation  48.184  0.000        30            1
+    1               said   0.679  0.258        50           60
+    2           invasion   0.062  0.000         2           25
     """
     if measure not in KEYNESS_STAT:
-        raise _ArgumentError(f"measure={measure!r}: use 'chi2', 'lr' (likelihood ratio G2) or 'pmi'")
+        raise _ArgumentError(f"measure={measure!r}: use 'chi2', 'lr' (likelihood ratio G2), 'pmi' or 'exact' "
+                             f"(Fisher)")
+    if compat not in (None, "quanteda"):
+        raise _ArgumentError(f"compat={compat!r}: use None (exact values) or 'quanteda' (quanteda's 1e-9 "
+                             f"inside the logarithms)")
+    eps = _EPSILON if compat == "quanteda" else 0.0
     if correction not in ("default", "yates", "williams", "none"):
         raise _ArgumentError(f"correction={correction!r}: use 'default', 'yates', 'williams' or "
                              f"'none'")
-    if measure == "pmi" and correction not in ("default", "none"):
-        raise _ArgumentError(f"pmi takes no correction (quanteda ignores correction={correction!r} "
+    if measure in ("pmi", "exact") and correction not in ("default", "none"):
+        raise _ArgumentError(f"{measure} takes no correction (quanteda ignores correction={correction!r} "
                              f"with a warning); leave correction='default'")
     if correction == "default":
         correction = DEFAULT_CORRECTION[measure]
@@ -725,9 +801,12 @@ def keyness(
     n = a + b + c + d
     expected = (a + b) * (a + c) / n
     sign = np.where(a > expected, 1.0, -1.0)
+    p = None
     with np.errstate(divide="ignore", invalid="ignore"):
-        if measure == "pmi":
-            stat = np.log(a / expected + _EPSILON)
+        if measure == "exact":
+            stat, p = _fisher(a, b, c, d)
+        elif measure == "pmi":
+            stat = np.log(a / expected + eps)
         else:
             yates = np.zeros_like(a)
             if correction == "yates":
@@ -740,10 +819,12 @@ def keyness(
             else:
                 shift = np.where(a * d - b * c > 0, -yates, yates)  # towards independence
                 aa, bb, cc, dd = a + shift, b - shift, c - shift, d + shift
-                stat = 2 * (aa * np.log(aa / ((aa + bb) * (aa + cc) / n) + _EPSILON)
-                            + bb * np.log(bb / ((aa + bb) * (bb + dd) / n) + _EPSILON)
-                            + cc * np.log(cc / ((aa + cc) * (cc + dd) / n) + _EPSILON)
-                            + dd * np.log(dd / ((bb + dd) * (cc + dd) / n) + _EPSILON)) * sign
+                def cell(o, e):  # O log(O/E), with 0 log 0 = 0 (quanteda: log(O/E + 1e-9))
+                    return np.where(o > 0, o * np.log(np.where(o > 0, o, 1.0) / e + eps), 0.0) if eps == 0 \
+                        else o * np.log(o / e + eps)
+
+                stat = 2 * (cell(aa, (aa + bb) * (aa + cc) / n) + cell(bb, (aa + bb) * (bb + dd) / n)
+                            + cell(cc, (aa + cc) * (cc + dd) / n) + cell(dd, (bb + dd) * (cc + dd) / n)) * sign
             if correction == "williams":
                 q = 1 + (n / (a + b) + n / (c + d) - 1) * (n / (a + c) + n / (b + d) - 1) / (6 * n)
                 stat = stat / np.where(a * b * c * d == 0, 1.0, q)
@@ -751,7 +832,7 @@ def keyness(
     out = pd.DataFrame({
         "term": counts.index.array,
         name: stat,
-        "p": _chi2_dist.sf(np.abs(stat), 1),
+        "p": _chi2_dist.sf(np.abs(stat), 1) if p is None else p,
         "n_target": a.astype(np.int64),
         "n_reference": b.astype(np.int64),
     })

@@ -16,6 +16,7 @@ from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
 from framing._engines import CompiledLexicon, available_engines, pattern_regex
 from framing._errors import FramingError
+from framing._groups import group_labels
 from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
 from framing.voice import VOICES
@@ -551,7 +552,8 @@ def count_hits(
     -------
     DataFrame
         Columns ``group, contrast, variant, side, voice, n_hits, n_docs`` (``n_docs``: articles
-        with at least one such hit). Only combinations with hits appear; ordered by group, then
+        with at least one such hit). Articles with an empty ``by`` value are counted in the group
+        ``"(missing)"``. Only combinations with hits appear; ordered by group, then
         lexicon order, then voice. ``attrs["n_docs"]`` holds the number of articles per group;
         when streaming, ``attrs`` also holds ``n_articles``, ``n_skipped`` and ``skipped`` (the
         records and articles loading dropped: ``doc_id, source_file, line, reason``).
@@ -592,7 +594,7 @@ def count_hits(
             per_doc = _per_doc_from_hits(hits, chunk, by, matcher)
         else:
             raw, texts, rows, flds = _scan_corpus(chunk, matcher, fields, lex.language)
-            group_of_seg = chunk[by].to_numpy()[rows]
+            group_of_seg = group_labels(chunk[by].to_numpy())[rows]
             doc_of_seg = chunk.index.to_numpy()[rows]
             per_doc = _counts_from_raw(raw, group_of_seg, doc_of_seg, matcher)
         partials.append(_reduce_counts(per_doc, voice_codes))
@@ -608,7 +610,7 @@ def _add_group_sizes(chunk: pd.DataFrame, by: str, sizes: dict) -> None:
         from framing._errors import CorpusError
 
         raise CorpusError(f"no column '{by}' to group by; the columns are {list(chunk.columns)}")
-    for g, n in chunk[by].value_counts(dropna=False).items():
+    for g, n in pd.Series(group_labels(chunk[by].to_numpy())).value_counts(dropna=False).items():
         sizes[g] = sizes.get(g, 0) + int(n)
 
 
@@ -718,7 +720,7 @@ def _per_doc_from_hits(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher
     if hits.empty:
         return pd.DataFrame(columns=["group", "variant", "voice", "doc", "n"])
     frame = pd.DataFrame({
-        "group": chunk[by].reindex(hits["doc_id"]).to_numpy(),
+        "group": group_labels(chunk[by].reindex(hits["doc_id"]).to_numpy()),
         "variant": [v_index[(c, v)] for c, v in zip(hits["contrast"], hits["variant"], strict=True)],
         "voice": hits["voice"].map({v: i for i, v in enumerate(VOICES)}).to_numpy(),
         "doc": hits["doc_id"].to_numpy(),

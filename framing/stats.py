@@ -1,28 +1,36 @@
-"""Stage 5, stats: variant shares with article-level intervals, lean score, outlet similarity and map.
+"""Stage 5, stats: variant shares and the lean score with article-level intervals, group comparisons.
 
-The article is the unit of analysis: hits cluster in articles (one story says "Kiev" twenty times),
-so every interval resamples articles, never single hits. Functions take hits and the corpus as
-tidy DataFrames and return new tidy DataFrames; inputs are never modified.
+The article is the unit of analysis: hits cluster in articles (one story says "Kiev" twenty times), so
+every interval treats the article as the cluster (:mod:`framing.intervals`: a cluster-adjusted Jeffreys
+interval, chosen by ``benchmarks/bench_intervals.py``). Functions take hits and the corpus as tidy
+DataFrames and return new tidy DataFrames; inputs are never modified. Articles whose group value is
+empty form the group ``"(missing)"`` (never dropped). Similarity and the map are in
+:mod:`framing.similarity`, design checks (coverage periods) in :mod:`framing.design`, models in
+:mod:`framing.models`, differences between groups in :mod:`framing.compare`.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
-from scipy.spatial.distance import jensenshannon
 
 from framing._errors import FramingError
+from framing._groups import group_labels
+from framing.intervals import CI_METHOD, _level, cluster_interval, resample_articles, rng_for
+from framing.similarity import outlet_map, outlet_similarity  # noqa: F401  (their former home)
 from framing.voice import VOICES
 
-__all__ = ["variant_shares", "lean", "trend", "outlet_similarity", "outlet_map"]
+__all__ = ["variant_shares", "lean", "lean_by_contrast", "trend"]
 
 SHARE_COLUMNS = ["group", "contrast", "variant", "side", "n_hits", "n_docs", "n_contrast_hits",
-                 "n_contrast_docs", "share", "ci_low", "ci_high", "ci_method", "n_group_docs", "n_words",
-                 "per_1k_words"]
+                 "n_contrast_docs", "share", "ci_low", "ci_high", "ci_method", "n_eff", "n_group_docs",
+                 "n_words", "per_1k_words"]
+LEAN_COLUMNS = ["group", "n_docs", "n_a", "n_b", "lean", "ci_low", "ci_high", "ci_method", "n_eff",
+                "n_contrasts", "weight", "side_a", "side_b"]
+WEIGHTS = ("contrast", "hits")
+CIS = (CI_METHOD, "bootstrap")
 
 
 # ------------------------------------------------------------------------------------- helpers
@@ -49,37 +57,36 @@ def _check_inputs(hits: pd.DataFrame, corpus: pd.DataFrame, by: str) -> None:
                            f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
 
 
-def _rng(seed: int, *keys) -> np.random.Generator:
-    """A generator that depends only on the seed and the keys, not on the order of computation."""
-    key = zlib.crc32("\x1f".join(map(str, keys)).encode("utf-8"))
-    return np.random.default_rng([int(seed), key])
+def _check_ci(ci: str, n_boot, seed) -> None:
+    if ci not in CIS:
+        raise FramingError(f"ci must be one of {list(CIS)}, not {ci!r}")
+    if not isinstance(n_boot, int | np.integer) or isinstance(n_boot, bool) or n_boot < 100:
+        raise FramingError(f"n_boot must be a whole number of bootstrap resamples, at least 100 (fewer cannot "
+                           f"place the interval's ends), not {n_boot!r}")
+    if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
+        raise FramingError(f"seed must be a whole number, not {seed!r}")
 
 
-def _ratio_interval(num: np.ndarray, den: np.ndarray, *, n_boot: int, level: float, rng) -> tuple:
-    """Percentile interval of sum(num)/sum(den) resampling rows (articles) with replacement.
-
-    ``num`` is (n_docs, k): one column per share; returns arrays (low, high) of length k.
-    """
-    d = len(den)
-    draws = rng.integers(0, d, size=(n_boot, d)) + (np.arange(n_boot) * d)[:, None]
-    weights = np.bincount(draws.ravel(), minlength=n_boot * d).reshape(n_boot, d).astype(np.float64)
-    tot = weights @ den
-    with np.errstate(invalid="ignore", divide="ignore"):
-        boot = (weights @ num) / tot[:, None]
-    alpha = (1 - level) / 2
-    low = np.nanquantile(boot, alpha, axis=0)
-    high = np.nanquantile(boot, 1 - alpha, axis=0)
-    return low, high
+def _groups_of(corpus: pd.DataFrame, by: str) -> pd.Series:
+    """Each article's group, "(missing)" for empty values (the one rule, framing._groups)."""
+    return group_labels(corpus[by])
 
 
-def _jeffreys(x: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Jeffreys interval for binomial proportions x/n (hits treated as independent)."""
-    alpha = (1 - level) / 2
-    x = np.asarray(x, dtype=float)
-    n = np.asarray(n, dtype=float)
-    low = np.where(x > 0, sps.beta.ppf(alpha, x + 0.5, n - x + 0.5), 0.0)
-    high = np.where(x < n, sps.beta.ppf(1 - alpha, x + 0.5, n - x + 0.5), 1.0)
-    return low, high
+def _sorted_groups(labels: pd.Series) -> list:
+    return sorted(labels.unique(), key=str)
+
+
+def _interval(x, n, *, level, ci, n_boot, rng, cap=None):
+    """share, low, high, n_eff of each column of x (articles x k) -- the one place intervals are made."""
+    share, low, high, n_eff = cluster_interval(x, n, level=level, cap=cap)
+    if ci == "bootstrap" and np.isfinite(share).all():
+        x = np.asarray(x, dtype=float).reshape(len(n), -1)
+        w = resample_articles(len(n), n_boot, rng)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            boot = (w @ x) / (w @ np.asarray(n, dtype=float))[:, None]
+        a = (1 - level) / 2
+        low, high = np.nanquantile(boot, a, axis=0), np.nanquantile(boot, 1 - a, axis=0)
+    return share, low, high, n_eff
 
 
 def _variant_table(hits: pd.DataFrame, lexicon) -> pd.DataFrame:
@@ -104,12 +111,12 @@ def variant_shares(
     *,
     lexicon=None,
     level: float = 0.95,
+    ci: str = CI_METHOD,
     n_boot: int = 2000,
-    min_docs: int = 10,
     seed: int = 0,
     exclude_shared: bool | pd.DataFrame = False,
 ) -> pd.DataFrame:
-    """Each group's share of each variant among its contrast's hits, with a 95% interval.
+    """Each group's share of each variant among its contrast's hits, with a 95% article-level interval.
 
     Parameters
     ----------
@@ -119,7 +126,7 @@ def variant_shares(
         The corpus the hits were found in (it gives every group, with or without hits, and the
         word counts).
     by : str, default="outlet"
-        Any corpus column.
+        Any corpus column. Articles with an empty value form the group ``"(missing)"``.
     voice : str, list of str or None, default="authorial"
         Which hits count: the outlet's own words by default; ``None`` counts every voice.
     lexicon : str, Path or Lexicon, optional
@@ -127,11 +134,16 @@ def variant_shares(
         have hits.
     level : float, default=0.95
         Confidence level of the intervals.
+    ci : {"cluster-jeffreys", "bootstrap"}, default="cluster-jeffreys"
+        The interval (:mod:`framing.intervals`): the share is the group's hits of the variant over
+        its hits of the contrast (articles weigh by their hits), the interval a Jeffreys interval on
+        the effective sample size from the between-article (jackknife) variance, kept between the
+        Kish number of articles and the number of hits. It is valid from one article on, never of
+        zero width, and reaches 93-97% coverage from 10 articles in ``benchmarks/bench_intervals.py``.
+        ``"bootstrap"``: the percentile bootstrap of articles, for comparison only (it under-covers
+        below about 30 articles and gives zero-width intervals when every hit is one variant).
     n_boot : int, default=2000
-        Bootstrap resamples of articles.
-    min_docs : int, default=10
-        Groups whose contrast hits come from fewer articles get a Jeffreys interval instead of the
-        bootstrap (``ci_method`` says which).
+        Bootstrap resamples (``ci="bootstrap"`` only; at least 100).
     seed : int, default=0
         Seed of the bootstrap; the same seed gives the same intervals whatever the order of groups.
     exclude_shared : bool or DataFrame, default=False
@@ -143,36 +155,37 @@ def variant_shares(
         One row per group x contrast x variant: ``group, contrast, variant, side, n_hits,
         n_docs`` (articles with this variant), ``n_contrast_hits``, ``n_contrast_docs``,
         ``share`` (NaN when the group has no hits in the contrast), ``ci_low, ci_high``,
-        ``ci_method`` (``bootstrap``: articles resampled with replacement, percentile interval;
-        ``jeffreys``: Beta(x+1/2, n-x+1/2) on hits, used when fewer than ``min_docs`` articles;
-        empty when there is no share), ``n_group_docs``, ``n_words`` and ``per_1k_words`` (hits
-        per 1,000 words of the group's articles).
+        ``ci_method`` (empty when there is no share; :func:`framing.methods_text` describes it),
+        ``n_eff`` (the effective number of independent hits the interval rests on),
+        ``n_group_docs``, ``n_words`` and ``per_1k_words`` (hits per 1,000 words of the group's
+        articles). ``attrs["level"]`` holds the level.
 
     Examples
     --------
     >>> from framing import load_corpus, find_hits, variant_shares
     >>> corpus = load_corpus("data/seed")
     >>> shares = variant_shares(find_hits(corpus), corpus)
-    >>> shares.query("contrast == 'capital' and n_hits > 0")[["group", "variant", "n_hits", "share", "ci_method"]]
-       group variant  n_hits  share ci_method
-    ...   RT    kiev       9    1.0  jeffreys
+    >>> shares.query("contrast == 'capital' and n_hits > 0")[["group", "variant", "n_hits", "share", "ci_low"]]
+       group variant  n_hits  share  ci_low
+    ...   RT    kiev       9    1.0  0.14...
     ...
     """
     _check_inputs(hits, corpus, by)
-    if not 0 < level < 1:
-        raise FramingError(f"level must be between 0 and 1, not {level}")
+    level = _level(level)
+    _check_ci(ci, n_boot, seed)
     if exclude_shared is not False:
         from framing.match import _drop_shared
 
         hits = _drop_shared(hits, corpus, exclude_shared)
     voices = _voices(voice)
     h = hits[hits["voice"].isin(voices)]
-    group_of = corpus[by]
+    group_of = _groups_of(corpus, by)
     h = h.assign(group=group_of.reindex(h["doc_id"]).to_numpy())
     variants = _variant_table(hits, lexicon)
-    groups = pd.Index(sorted(group_of.dropna().unique(), key=str))
+    groups = _sorted_groups(group_of)
     docs_per_group = group_of.value_counts()
-    words_per_group = corpus.groupby(by)["n_words"].sum() if "n_words" in corpus.columns else None
+    words_per_group = (corpus["n_words"].groupby(group_of.to_numpy()).sum()
+                       if "n_words" in corpus.columns else None)
 
     rows = []
     for contrast, vt in variants.groupby("contrast", sort=False):
@@ -180,54 +193,158 @@ def variant_shares(
         hc = h[h["contrast"] == contrast]
         per_doc = (hc.groupby(["group", "doc_id", "variant"]).size().unstack("variant", fill_value=0)
                    .reindex(columns=var_ids, fill_value=0)) if len(hc) else None
+        present = set(per_doc.index.get_level_values(0)) if per_doc is not None else set()
         for g in groups:
-            if per_doc is not None and g in per_doc.index.get_level_values(0):
-                mat = per_doc.xs(g, level="group").to_numpy(dtype=np.float64)
-            else:
-                mat = np.zeros((0, len(var_ids)))
-            n_hits = mat.sum(axis=0)
-            n_docs = (mat > 0).sum(axis=0)
-            total = mat.sum()
-            d = mat.shape[0]
+            mat = (per_doc.xs(g, level="group").to_numpy(dtype=np.float64) if g in present
+                   else np.zeros((0, len(var_ids))))
+            n_hits, n_docs, total, d = mat.sum(axis=0), (mat > 0).sum(axis=0), mat.sum(), mat.shape[0]
             if total == 0:
-                share = np.full(len(var_ids), np.nan)
-                low = high = share
+                share = low = high = n_eff = np.full(len(var_ids), np.nan)
                 method = ""
             else:
-                share = n_hits / total
-                if d >= min_docs:
-                    low, high = _ratio_interval(mat, mat.sum(axis=1), n_boot=n_boot, level=level,
-                                                rng=_rng(seed, g, contrast))
-                    method = "bootstrap"
-                else:
-                    low, high = _jeffreys(n_hits, np.full(len(var_ids), total), level)
-                    method = "jeffreys"
+                share, low, high, n_eff = _interval(mat, mat.sum(axis=1), level=level, ci=ci, n_boot=n_boot,
+                                                    rng=rng_for(seed, g, contrast))
+                method = ci
             words = float(words_per_group.get(g, np.nan)) if words_per_group is not None else np.nan
             for i, (vid, side) in enumerate(zip(var_ids, vt["side"], strict=True)):
                 rows.append((g, contrast, vid, side, int(n_hits[i]), int(n_docs[i]), int(total), d, share[i],
-                             low[i], high[i], method, int(docs_per_group.get(g, 0)), words,
+                             low[i], high[i], method, n_eff[i], int(docs_per_group.get(g, 0)), words,
                              n_hits[i] / words * 1000 if words else np.nan))
     out = pd.DataFrame(rows, columns=SHARE_COLUMNS)
     out["n_words"] = out["n_words"].astype("float64")
+    out.attrs["level"] = level
     return out
 
 
 # ----------------------------------------------------------------------------------- lean score
+def _lean_sides(hits: pd.DataFrame, lex, sides) -> list:
+    if sides is not None:
+        sides = list(sides)
+        if len(sides) != 2 or sides[0] == sides[1]:
+            raise FramingError(f"lean needs two different sides, got {sides}; pass sides=('side_a', 'side_b')")
+        return sides
+    if lex is not None:
+        if len(lex.sides) < 2:
+            raise FramingError(f"lexicon {lex.name!r} has {len(lex.sides)} side(s); a lean needs two")
+        return list(lex.sides)[:2]
+    found = sorted(s for s in hits["side"].dropna().unique()) if "side" in hits.columns else []
+    return (found + [None, None])[:2]  # one side only: it is side A, side B has no hits
+
+
+def _lean_selection(hits: pd.DataFrame, lex, contrasts, exclude) -> tuple[list, pd.DataFrame, set]:
+    """The contrasts that enter the lean, the ones left out (with why) and the variants left out."""
+    known = list(lex.contrasts) if lex is not None else list(dict.fromkeys(hits["contrast"]))
+    left = []
+    for name, given in (("contrasts", contrasts), ("exclude", exclude)):
+        if given is not None:
+            given = [given] if isinstance(given, str) else list(given)
+            bad = [c for c in given if c not in known] if lex is not None else []
+            if bad:
+                raise FramingError(f"{name}=: no contrast {bad[0]!r} in lexicon {lex.name!r}; its contrasts are "
+                                   f"{known}")
+        if name == "contrasts":
+            contrasts = given
+        else:
+            exclude = given or []
+    if contrasts is not None:
+        used = list(contrasts)
+        left += [(c, None, "not in contrasts=") for c in known if c not in used]
+    else:
+        used = []
+        for c in known:
+            con = lex.contrasts[c] if lex is not None else None
+            if con is not None and con.exploratory:
+                left.append((c, None, "exploratory"))
+            elif con is not None and not con.lean:
+                left.append((c, None, "lean: false"))
+            else:
+                used.append(c)
+    left += [(c, None, "exclude=") for c in exclude if c in used]
+    used = [c for c in used if c not in set(exclude)]
+    off_variants = set()
+    if lex is not None:
+        for c in used:
+            for v in lex.contrasts[c].variants.values():
+                if not v.lean:
+                    off_variants.add((c, v.id))
+                    left.append((c, v.id, "variant lean: false"))
+                elif v.side is None:
+                    left.append((c, v.id, "variant without a side"))
+    return used, pd.DataFrame(left, columns=["contrast", "variant", "reason"]), off_variants
+
+
+def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight):
+    """Per article x contrast side counts a, b of the contrasts in the lean, with the lean weight w."""
+    _check_inputs(hits, corpus, by)
+    if weight not in WEIGHTS:
+        raise FramingError(f"weight must be one of {list(WEIGHTS)}, not {weight!r}")
+    from framing.lexicon import load_lexicon
+
+    lex = load_lexicon(lexicon) if lexicon is not None else None
+    sides = _lean_sides(hits, lex, sides)
+    used, left_out, off = _lean_selection(hits, lex, contrasts, exclude)
+    voices = _voices(voice)
+    a, b = sides
+    keep = hits["voice"].isin(voices) & hits["side"].isin([s for s in sides if s is not None])
+    keep &= hits["contrast"].isin(used)
+    if off:
+        keep &= ~pd.Series(list(zip(hits["contrast"], hits["variant"], strict=True)), index=hits.index).isin(off)
+    h = hits[keep]
+    rows = (h.assign(a=(h["side"] == a).astype(int), b=(h["side"] == b).astype(int))
+            .groupby(["doc_id", "contrast"], sort=False)[["a", "b"]].sum().reset_index())
+    rows["n"] = rows["a"] + rows["b"]
+    if weight == "hits":
+        rows["w"] = 1.0
+    else:  # every contrast of an article weighs 1 / (its contrasts), whatever its number of hits
+        k = rows.groupby("doc_id")["contrast"].transform("size")
+        rows["w"] = 1.0 / (k * rows["n"])
+    rows["group"] = _groups_of(corpus, by).reindex(rows["doc_id"]).to_numpy()
+    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight}
+    return rows, meta
+
+
+def _units(rows: pd.DataFrame, key) -> tuple[np.ndarray, np.ndarray, float]:
+    """Cluster units (x, n) and the effective number of hits (cap) of weighted side counts."""
+    wa, wn = rows["w"] * rows["a"], rows["w"] * rows["n"]
+    grouped = pd.DataFrame({"k": key, "x": wa, "n": wn}).groupby("k", sort=False)[["x", "n"]].sum()
+    cap = float(wn.sum() ** 2 / (rows["w"] ** 2 * rows["n"]).sum())
+    return grouped["x"].to_numpy(), grouped["n"].to_numpy(), cap
+
+
+def _lean_of(rows, key, *, level, ci, n_boot, rng) -> tuple[float, float, float, float]:
+    """Lean, its interval and n_eff from side counts clustered by ``key``: lean = 2 share(A) - 1."""
+    if rows.empty or rows["n"].sum() == 0:
+        return np.nan, np.nan, np.nan, np.nan
+    x, n, cap = _units(rows, key)
+    share, low, high, n_eff = _interval(x[:, None], n, level=level, ci=ci, n_boot=n_boot, rng=rng, cap=cap)
+    return 2 * share[0] - 1, 2 * low[0] - 1, 2 * high[0] - 1, n_eff[0]
+
+
+def _finish_lean(out: pd.DataFrame, meta: dict, level: float) -> pd.DataFrame:
+    out["side_a"], out["side_b"] = meta["sides"]
+    out.attrs.update(level=level, weight=meta["weight"], contrasts=meta["contrasts"],
+                     left_out=meta["left_out"], sides=meta["sides"])
+    return out
+
+
 def lean(
     hits: pd.DataFrame,
     corpus: pd.DataFrame,
     by: str = "outlet",
     voice: str | Iterable[str] | None = "authorial",
     *,
+    weight: str = "contrast",
     sides: Sequence[str] | None = None,
     lexicon=None,
+    contrasts: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
     unit: str = "group",
     level: float = 0.95,
+    ci: str = CI_METHOD,
     n_boot: int = 2000,
-    min_docs: int = 10,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """Lean score: (hits on side A - hits on side B) / side-tagged hits, per group or per article.
+    """Lean score between two sides' wording, per group or per article, with its interval.
 
     +1 means every side-tagged term the outlet used in the chosen voices is side A's, -1 side
     B's. By default only the outlet's own words count, so quoting the other side's term does
@@ -237,84 +354,144 @@ def lean(
     ----------
     hits, corpus, by, voice
         As for :func:`variant_shares`.
+    weight : {"contrast", "hits"}, default="contrast"
+        What the score weighs. ``"contrast"`` (the default): in each article, each contrast with
+        side-tagged hits gives its side balance ``(a - b) / (a + b)``; the article's score is the
+        mean over its contrasts and the group's lean the mean over its articles. Every framing
+        choice an article makes counts once however often it repeats the term, and every article
+        counts once, so a frequent spelling (Kiev/Kyiv) does not outweigh the rarer naming
+        choices. ``"hits"``: ``(hits of A - hits of B) / side-tagged hits`` pooled over the group,
+        so contrasts and articles weigh by their hits (the score of framing before issue 12).
     sides : (str, str), optional
         Side A and side B by name. Default: the lexicon's first two sides when ``lexicon`` is
         given, else the two sides in the hits in alphabetical order (for ``russia-ukraine``:
-        ``ru_state`` then ``ua_western``, so positive = Russian state usage).
+        ``ru_state`` then ``ua_western``, so positive = Russian state usage). When the hits hold
+        one side only and neither is given, that side is side A.
     lexicon : str, Path or Lexicon, optional
-        Gives the default sides.
+        Gives the default sides and the lean flags: contrasts with ``lean: false`` or
+        ``exploratory: true`` and variants with ``lean: false`` are left out of the score unless
+        ``contrasts=`` names them. Variants without a side never enter.
+    contrasts : list of str, optional
+        The contrasts that enter (default: every contrast the lexicon lets in, else every contrast
+        in the hits).
+    exclude : list of str, optional
+        Contrasts to leave out.
     unit : {"group", "article"}, default="group"
-        One row per group (with an article-bootstrap interval), or one row per article (with a
-        Jeffreys interval on its hits).
-    level, n_boot, min_docs, seed
-        As for :func:`variant_shares`.
+        One row per group, or one row per article with side-tagged hits.
+    level, ci, n_boot, seed
+        As for :func:`variant_shares`. At group level the articles are the clusters; at article
+        level the article's contrasts are (repeating a term within an article is one choice, not
+        many), so an article with one contrast gets a wide interval.
 
     Returns
     -------
     DataFrame
         ``group`` (and ``doc_id`` for articles), ``n_docs`` (articles with side-tagged hits),
-        ``n_a``, ``n_b``, ``lean``, ``ci_low``, ``ci_high``, ``ci_method``, ``side_a``, ``side_b``.
-        Groups without side-tagged hits have NaN lean. Sort outlets with
-        ``lean(...).sort_values("lean")``.
+        ``n_a``, ``n_b`` (hits), ``lean``, ``ci_low``, ``ci_high``, ``ci_method``, ``n_eff``,
+        ``n_contrasts`` (contrasts with side-tagged hits), ``weight``, ``side_a``, ``side_b``.
+        Groups without side-tagged hits have NaN lean. ``attrs["contrasts"]`` lists the contrasts
+        that entered, ``attrs["left_out"]`` the contrasts and variants left out and why. Sort
+        outlets with ``lean(...).sort_values("lean")``.
 
     Examples
     --------
     >>> from framing import load_corpus, find_hits, lean
     >>> corpus = load_corpus("data/seed")
-    >>> lean(find_hits(corpus), corpus, lexicon="russia-ukraine").sort_values("lean")[["group", "lean"]].tail(1)
-      group  lean
-    1    RT   1.0
+    >>> table = lean(find_hits(corpus), corpus, lexicon="russia-ukraine")
+    >>> table.sort_values("lean")[["group", "n_docs", "lean", "ci_low"]].tail(1)
+      group  n_docs  lean  ci_low
+    1    RT       1   1.0  -0.70...
     """
-    _check_inputs(hits, corpus, by)
     if unit not in ("group", "article"):
         raise FramingError(f"unit must be 'group' or 'article', not {unit!r}")
-    if sides is None:
-        if lexicon is not None:
-            from framing.lexicon import load_lexicon
-
-            sides = list(load_lexicon(lexicon).sides)[:2]
-        else:
-            sides = sorted(s for s in hits["side"].dropna().unique())[:2]
-    sides = list(sides)
-    if len(sides) != 2:
-        raise FramingError(f"lean needs two sides, got {sides}; pass sides=('side_a', 'side_b')")
-    a, b = sides
-    voices = _voices(voice)
-    h = hits[hits["voice"].isin(voices) & hits["side"].isin(sides)]
-    per_doc = (h.assign(is_a=(h["side"] == a).astype(int), is_b=(h["side"] == b).astype(int))
-               .groupby("doc_id")[["is_a", "is_b"]].sum())
-    per_doc["group"] = corpus[by].reindex(per_doc.index).to_numpy()
+    level = _level(level)
+    _check_ci(ci, n_boot, seed)
+    rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
+    opts = {"level": level, "ci": ci, "n_boot": n_boot}
     if unit == "article":
-        n = (per_doc["is_a"] + per_doc["is_b"]).to_numpy()
-        low, high = _jeffreys(per_doc["is_a"].to_numpy(), n, level)
-        out = pd.DataFrame({
-            "doc_id": per_doc.index, "group": per_doc["group"].to_numpy(), "n_docs": 1,
-            "n_a": per_doc["is_a"].to_numpy(), "n_b": per_doc["is_b"].to_numpy(),
-            "lean": (per_doc["is_a"] - per_doc["is_b"]).to_numpy() / n,
-            "ci_low": 2 * low - 1, "ci_high": 2 * high - 1, "ci_method": "jeffreys",
-        })
+        out_rows = []
+        for doc, r in rows.groupby("doc_id", sort=False):
+            value, lo, hi, n_eff = _lean_of(r, r["contrast"].to_numpy(), rng=rng_for(seed, doc, "lean"), **opts)
+            out_rows.append((doc, r["group"].iloc[0], 1, int(r["a"].sum()), int(r["b"].sum()), value, lo, hi,
+                             ci, n_eff, len(r), weight))
+        out = pd.DataFrame(out_rows, columns=["doc_id", *LEAN_COLUMNS[:-2]])
         order = {d: i for i, d in enumerate(corpus.index)}
         out = out.iloc[np.argsort([order[d] for d in out["doc_id"]], kind="stable")].reset_index(drop=True)
     else:
-        rows = []
-        for g in sorted(corpus[by].dropna().unique(), key=str):
-            sub = per_doc[per_doc["group"] == g]
-            na, nb, d = int(sub["is_a"].sum()), int(sub["is_b"].sum()), len(sub)
-            if na + nb == 0:
-                rows.append((g, d, na, nb, np.nan, np.nan, np.nan, ""))
-                continue
-            value = (na - nb) / (na + nb)
-            if d >= min_docs:
-                diff = (sub["is_a"] - sub["is_b"]).to_numpy(dtype=float)[:, None]
-                lo, hi = _ratio_interval(diff, (sub["is_a"] + sub["is_b"]).to_numpy(dtype=float), n_boot=n_boot,
-                                         level=level, rng=_rng(seed, g, "lean"))
-                rows.append((g, d, na, nb, value, lo[0], hi[0], "bootstrap"))
-            else:
-                lo, hi = _jeffreys(np.array([na]), np.array([na + nb]), level)
-                rows.append((g, d, na, nb, value, 2 * lo[0] - 1, 2 * hi[0] - 1, "jeffreys"))
-        out = pd.DataFrame(rows, columns=["group", "n_docs", "n_a", "n_b", "lean", "ci_low", "ci_high", "ci_method"])
-    out["side_a"], out["side_b"] = a, b
-    return out
+        out_rows = []
+        for g in _sorted_groups(_groups_of(corpus, by)):
+            r = rows[rows["group"] == g]
+            value, lo, hi, n_eff = _lean_of(r, r["doc_id"].to_numpy(), rng=rng_for(seed, g, "lean"), **opts)
+            out_rows.append((g, r["doc_id"].nunique(), int(r["a"].sum()), int(r["b"].sum()), value, lo, hi,
+                             ci if np.isfinite(value) else "", n_eff, r["contrast"].nunique(), weight))
+        out = pd.DataFrame(out_rows, columns=LEAN_COLUMNS[:-2])
+    return _finish_lean(out, meta, level)
+
+
+def lean_by_contrast(
+    hits: pd.DataFrame,
+    corpus: pd.DataFrame,
+    by: str = "outlet",
+    voice: str | Iterable[str] | None = "authorial",
+    *,
+    weight: str = "contrast",
+    sides: Sequence[str] | None = None,
+    lexicon=None,
+    contrasts: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Which contrasts move each group's lean: one row per group x contrast, adding up to the lean.
+
+    Parameters
+    ----------
+    hits, corpus, by, voice, weight, sides, lexicon, contrasts, exclude, level
+        As for :func:`lean`.
+
+    Returns
+    -------
+    DataFrame
+        ``group, contrast, kind`` (the lexicon's ``kind`` of the contrast, if any), ``n_docs, n_a,
+        n_b``, ``lean`` (the contrast's own side balance in the group, weighted as in the headline:
+        pooled hits for ``weight="hits"``, articles weighted by 1 / their contrasts for
+        ``"contrast"``), ``ci_low, ci_high, ci_method, n_eff``, ``weight_share`` (the contrast's
+        share of the group's headline weight; they add up to 1 per group) and ``contribution``
+        (``weight_share * lean``; they add up to the group's :func:`lean`). Only the contrasts with
+        side-tagged hits in the group appear.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, lean_by_contrast
+    >>> corpus = load_corpus("data/seed")
+    >>> parts = lean_by_contrast(find_hits(corpus), corpus, lexicon="russia-ukraine")
+    >>> round(float(parts.query("group == 'Reuters'")["contribution"].sum()), 6)  # the group's lean
+    -1.0
+    """
+    level = _level(level)
+    rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
+    kinds = {}
+    if lexicon is not None:
+        from framing.lexicon import load_lexicon
+
+        kinds = {c.id: c.kind for c in load_lexicon(lexicon).contrasts.values()}
+    # the headline's weight of each (article, contrast): w * n, normalised per group
+    rows["weight"] = rows["w"] * rows["n"]
+    out_rows = []
+    for (g, c), r in rows.groupby(["group", "contrast"], sort=False):
+        value, lo, hi, n_eff = _lean_of(r, r["doc_id"].to_numpy(), level=level, ci=CI_METHOD, n_boot=2000,
+                                        rng=None)
+        out_rows.append((g, c, kinds.get(c), r["doc_id"].nunique(), int(r["a"].sum()), int(r["b"].sum()), value,
+                         lo, hi, CI_METHOD, n_eff, r["weight"].sum()))
+    out = pd.DataFrame(out_rows, columns=["group", "contrast", "kind", "n_docs", "n_a", "n_b", "lean", "ci_low",
+                                          "ci_high", "ci_method", "n_eff", "weight_share"])
+    out["weight_share"] = out["weight_share"] / out.groupby("group")["weight_share"].transform("sum")
+    out["contribution"] = out["weight_share"] * out["lean"]
+    out["weight"] = weight
+    order = {g: i for i, g in enumerate(_sorted_groups(_groups_of(corpus, by)))}
+    c_order = {c: i for i, c in enumerate(meta["contrasts"])}
+    out = out.sort_values(["group", "contrast"], key=lambda s: s.map(order if s.name == "group" else c_order),
+                          kind="stable").reset_index(drop=True)
+    return _finish_lean(out, meta, level)
 
 
 # ------------------------------------------------------------------------------------- trends
@@ -327,11 +504,14 @@ def trend(
     variant: str | None = None,
     contrast: str | None = None,
     freq: str = "M",
+    weight: str = "contrast",
     sides: Sequence[str] | None = None,
     lexicon=None,
+    contrasts: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
     level: float = 0.95,
+    ci: str = CI_METHOD,
     n_boot: int = 1000,
-    min_docs: int = 10,
     seed: int = 0,
 ) -> pd.DataFrame:
     """A variant's share (or the lean score) per group and period of publication.
@@ -346,42 +526,45 @@ def trend(
         variant id exists in several contrasts. Without ``variant``, the lean score is followed.
     freq : str, default="M"
         Period length, a pandas period alias: ``"W"``, ``"M"``, ``"Q"``, ``"Y"``.
-    sides, lexicon
+    weight, sides, lexicon, contrasts, exclude
         For the lean score, as in :func:`lean`.
-    level, n_boot, min_docs, seed
+    level, ci, n_boot, seed
         As for :func:`variant_shares`.
 
     Returns
     -------
     DataFrame
         ``group, period`` (period start, a Timestamp), ``measure`` (``share`` or ``lean``),
-        ``value, ci_low, ci_high, ci_method, n_hits, n_docs``; periods without hits are absent.
+        ``value, ci_low, ci_high, ci_method, n_eff, n_hits, n_docs``; periods without hits are absent.
 
     Examples
     --------
     >>> from framing import load_corpus, find_hits, trend
     >>> corpus = load_corpus("data/seed")
     >>> trend(find_hits(corpus), corpus, lexicon="russia-ukraine", freq="Y")[["group", "period", "value"]]
-               group     period     value
-    0   American Age 2022-01-01 -1.000000
-    1             RT 2023-01-01  1.000000
-    2        Reuters 2022-01-01 -1.000000
-    3   The National 2022-01-01 -0.777778
-    4  TheJournal.ie 2022-01-01 -1.000000
+               group     period  value
+    0   American Age 2022-01-01   -1.0
+    1             RT 2023-01-01    1.0
+    2        Reuters 2022-01-01   -1.0
+    3   The National 2022-01-01   -0.5
+    4  TheJournal.ie 2022-01-01   -1.0
     """
     _check_inputs(hits, corpus, by)
     if "published" not in corpus.columns:
         raise FramingError("the corpus has no `published` column; trends need publication dates")
     dated = corpus["published"].notna()
-    periods = corpus.loc[dated, "published"].dt.to_period(freq).dt.start_time
+    try:
+        periods = corpus.loc[dated, "published"].dt.to_period(freq).dt.start_time
+    except (ValueError, TypeError) as exc:
+        raise FramingError(f"freq={freq!r} is not a period length; use 'W', 'M', 'Q' or 'Y' ({exc})") from None
     rows = []
     for period in sorted(periods.unique()):
         docs = periods.index[periods == period]
         sub_corpus = corpus.loc[docs]
         sub_hits = hits[hits["doc_id"].isin(docs)]
         if variant is not None:
-            table = variant_shares(sub_hits, sub_corpus, by, voice, lexicon=lexicon, level=level, n_boot=n_boot,
-                                   min_docs=min_docs, seed=seed)
+            table = variant_shares(sub_hits, sub_corpus, by, voice, lexicon=lexicon, level=level, ci=ci,
+                                   n_boot=n_boot, seed=seed)
             table = table[table["variant"] == variant]
             if contrast is not None:
                 table = table[table["contrast"] == contrast]
@@ -390,156 +573,19 @@ def trend(
                                    f"pass contrast=")
             for r in table.itertuples():
                 if r.n_contrast_hits:
-                    rows.append((r.group, period, "share", r.share, r.ci_low, r.ci_high, r.ci_method, r.n_hits,
-                                 r.n_contrast_docs))
+                    rows.append((r.group, period, "share", r.share, r.ci_low, r.ci_high, r.ci_method, r.n_eff,
+                                 r.n_hits, r.n_contrast_docs))
         else:
-            table = lean(sub_hits, sub_corpus, by, voice, sides=sides, lexicon=lexicon, level=level, n_boot=n_boot,
-                         min_docs=min_docs, seed=seed)
+            table = lean(sub_hits, sub_corpus, by, voice, weight=weight, sides=sides, lexicon=lexicon,
+                         contrasts=contrasts, exclude=exclude, level=level, ci=ci, n_boot=n_boot, seed=seed)
             for r in table.itertuples():
                 if r.n_a + r.n_b:
-                    rows.append((r.group, period, "lean", r.lean, r.ci_low, r.ci_high, r.ci_method, r.n_a + r.n_b,
-                                 r.n_docs))
+                    rows.append((r.group, period, "lean", r.lean, r.ci_low, r.ci_high, r.ci_method, r.n_eff,
+                                 r.n_a + r.n_b, r.n_docs))
     out = pd.DataFrame(rows, columns=["group", "period", "measure", "value", "ci_low", "ci_high", "ci_method",
-                                      "n_hits", "n_docs"])
+                                      "n_eff", "n_hits", "n_docs"])
     out = out.sort_values(["group", "period"], key=lambda s: s.astype(str) if s.name == "group" else s,
                           kind="stable").reset_index(drop=True)
     out.attrs["n_undated"] = int((~dated).sum())
-    return out
-
-
-# --------------------------------------------------------------------- similarity and the map
-def _profiles(shares: pd.DataFrame) -> pd.DataFrame:
-    need = {"group", "contrast", "variant", "share"}
-    if not need <= set(shares.columns):
-        raise FramingError("expected the table returned by framing.variant_shares")
-    order = list(dict.fromkeys(zip(shares["contrast"], shares["variant"], strict=True)))
-    wide = shares.pivot(index="group", columns=["contrast", "variant"], values="share")
-    return wide.reindex(columns=pd.MultiIndex.from_tuples(order, names=["contrast", "variant"]))
-
-
-def outlet_similarity(shares: pd.DataFrame, metric: str = "jensenshannon", *, min_contrasts: int = 1) -> pd.DataFrame:
-    """Distance between groups' wording profiles (their variant shares), pair by pair.
-
-    Parameters
-    ----------
-    shares : DataFrame
-        From :func:`variant_shares`.
-    metric : {"jensenshannon", "cosine"}, default="jensenshannon"
-        ``jensenshannon``: the mean, over the contrasts both groups used, of the Jensen–Shannon
-        distance (base 2, between 0 and 1) of their variant distributions. ``cosine``: cosine
-        distance of the concatenated share vectors over those contrasts.
-    min_contrasts : int, default=1
-        Pairs sharing fewer contrasts get NaN.
-
-    Returns
-    -------
-    DataFrame
-        ``group_a, group_b, distance, n_contrasts`` for every ordered pair (the diagonal is 0),
-        so ``.pivot(index="group_a", columns="group_b", values="distance")`` gives the matrix.
-
-    Examples
-    --------
-    >>> from framing import load_corpus, find_hits, variant_shares, outlet_similarity
-    >>> corpus = load_corpus("data/seed")
-    >>> sim = outlet_similarity(variant_shares(find_hits(corpus), corpus))
-    >>> sim.query("group_a == 'RT' and group_b == 'Reuters'")["distance"].round(2).item() > 0
-    True
-    """
-    if metric not in ("jensenshannon", "cosine"):
-        raise FramingError(f"metric must be 'jensenshannon' or 'cosine', not {metric!r}")
-    prof = _profiles(shares)
-    contrasts = list(dict.fromkeys(prof.columns.get_level_values(0)))
-    groups = list(prof.index)
-    blocks = {c: prof.xs(c, axis=1, level=0).to_numpy(dtype=float) for c in contrasts}
-    rows = []
-    for i, ga in enumerate(groups):
-        for j, gb in enumerate(groups):
-            used = [c for c in contrasts if not np.isnan(blocks[c][i]).any() and not np.isnan(blocks[c][j]).any()]
-            if len(used) < min_contrasts:
-                rows.append((ga, gb, np.nan, len(used)))
-                continue
-            if metric == "jensenshannon":
-                dist = float(np.mean([jensenshannon(blocks[c][i], blocks[c][j], base=2) for c in used]))
-            else:
-                u = np.concatenate([blocks[c][i] for c in used])
-                v = np.concatenate([blocks[c][j] for c in used])
-                dist = float(1 - u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
-            rows.append((ga, gb, 0.0 if i == j else max(dist, 0.0), len(used)))
-    return pd.DataFrame(rows, columns=["group_a", "group_b", "distance", "n_contrasts"])
-
-
-def outlet_map(shares: pd.DataFrame, method: str = "ca", *, n_components: int = 2) -> pd.DataFrame:
-    """Two-dimensional map of groups (and variants) by how they word things.
-
-    Parameters
-    ----------
-    shares : DataFrame
-        From :func:`variant_shares`.
-    method : {"ca", "pca"}, default="ca"
-        ``ca``: correspondence analysis of the group x variant table of hits (symmetric map:
-        groups and variants in principal coordinates, so a group lies towards the variants it
-        uses more than the others do). ``pca``: principal components of the groups' variant
-        shares (contrasts a group never used are filled with the mean of the other groups),
-        variants placed by their loadings.
-    n_components : int, default=2
-
-    Returns
-    -------
-    DataFrame
-        ``kind`` (``group`` or ``variant``), ``label``, ``contrast`` (variants only), ``side``,
-        ``n_hits``, ``dim1``, ``dim2``; ``attrs["explained"]`` holds the share of inertia
-        (variance) of each dimension, also in the columns ``explained_dim1``, ``explained_dim2``.
-
-    Examples
-    --------
-    >>> from framing import load_corpus, find_hits, variant_shares, outlet_map
-    >>> corpus = load_corpus("data/seed")
-    >>> m = outlet_map(variant_shares(find_hits(corpus), corpus))
-    >>> sorted(m.query("kind == 'group'")["label"])
-    ['American Age', 'RT', 'Reuters', 'The National', 'TheJournal.ie']
-    """
-    if method not in ("ca", "pca"):
-        raise FramingError(f"method must be 'ca' or 'pca', not {method!r}")
-    order = list(dict.fromkeys(zip(shares["contrast"], shares["variant"], strict=True)))
-    table = (shares.pivot(index="group", columns=["contrast", "variant"], values="n_hits").fillna(0)
-             .reindex(columns=pd.MultiIndex.from_tuples(order, names=["contrast", "variant"])))
-    table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
-    if table.shape[0] < 2 or table.shape[1] < 2:
-        raise FramingError(f"a map needs at least two groups and two variants with hits; got {table.shape[0]} "
-                           f"groups and {table.shape[1]} variants")
-    k = min(n_components, min(table.shape) - 1)
-    if method == "ca":
-        N = table.to_numpy(dtype=float)
-        P = N / N.sum()
-        r, c = P.sum(axis=1), P.sum(axis=0)
-        S = (P - np.outer(r, c)) / np.sqrt(np.outer(r, c))
-        U, sv, Vt = np.linalg.svd(S, full_matrices=False)
-        inertia = sv**2
-        rows_xy = (U[:, :k] * sv[:k]) / np.sqrt(r)[:, None]
-        cols_xy = (Vt.T[:, :k] * sv[:k]) / np.sqrt(c)[:, None]
-    else:
-        prof = _profiles(shares).reindex(index=table.index, columns=table.columns)
-        X = prof.to_numpy(dtype=float)
-        X = np.where(np.isnan(X), np.nanmean(X, axis=0, keepdims=True), X)
-        X = np.nan_to_num(X - X.mean(axis=0))
-        U, sv, Vt = np.linalg.svd(X, full_matrices=False)
-        inertia = sv**2
-        rows_xy = U[:, :k] * sv[:k]
-        cols_xy = Vt.T[:, :k] * sv[:k] / max(np.sqrt(len(X) - 1), 1)
-    explained = (inertia[:k] / inertia.sum()) if inertia.sum() > 0 else np.zeros(k)
-    sides = shares.drop_duplicates(["contrast", "variant"]).set_index(["contrast", "variant"])["side"]
-    group_rows = pd.DataFrame({"kind": "group", "label": table.index.astype(str), "contrast": None, "side": None,
-                               "n_hits": table.sum(axis=1).to_numpy()})
-    var_rows = pd.DataFrame({"kind": "variant", "label": table.columns.get_level_values(1),
-                             "contrast": table.columns.get_level_values(0),
-                             "side": [sides.get(cv) for cv in table.columns],
-                             "n_hits": table.sum(axis=0).to_numpy()})
-    for d in range(2):
-        group_rows[f"dim{d + 1}"] = rows_xy[:, d] if d < k else 0.0
-        var_rows[f"dim{d + 1}"] = cols_xy[:, d] if d < k else 0.0
-    out = pd.concat([group_rows, var_rows], ignore_index=True)
-    for d in range(2):
-        out[f"explained_dim{d + 1}"] = float(explained[d]) if d < k else 0.0
-    out.attrs["explained"] = [float(e) for e in explained]
-    out.attrs["method"] = method
+    out.attrs["level"] = level
     return out

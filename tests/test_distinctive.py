@@ -207,19 +207,56 @@ def test_chi2_williams_divides_by_q(kcounts):
 
 def test_g2_without_correction_is_the_likelihood_ratio(kcounts):
     got = by_term(keyness(kcounts, "T", measure="lr", correction="none"))
+    compat = by_term(keyness(kcounts, "T", measure="lr", correction="none", compat="quanteda"))
     assert list(got.columns) == ["G2", "p", "n_target", "n_reference"]
     tot_t, tot_r = kcounts.sum()
+    for term in ("common", "rest", "absent", "rare"):
+        a, b = kcounts.loc[term]
+        ref, _, _, _ = chi2_contingency(table_2x2(a, b, tot_t, tot_r), correction=False,
+                                        lambda_="log-likelihood")
+        assert abs(got.loc[term, "G2"]) == pytest.approx(ref, rel=1e-12)  # exact by default
     for term in ("common", "rest"):
         a, b = kcounts.loc[term]
         ref, _, _, _ = chi2_contingency(table_2x2(a, b, tot_t, tot_r), correction=False,
                                         lambda_="log-likelihood")
         # quanteda's 1e-9 inside each log adds about 2e-9 * N
         n = tot_t + tot_r
-        assert abs(got.loc[term, "G2"]) == pytest.approx(ref + 2e-9 * n * np.sign(ref), rel=1e-10)
+        assert abs(compat.loc[term, "G2"]) == pytest.approx(ref + 2e-9 * n * np.sign(ref), rel=1e-10)
+
+
+def test_g2_has_no_epsilon_bias_at_a_billion_tokens():
+    # a term exactly at its expectation: G2 is 0 and p is 1; quanteda's 1e-9 gives about -2, p = 0.16
+    counts = pd.DataFrame({"T": [250_000_000] * 2, "R": [250_000_000] * 2},  # N = 10^9
+                          index=pd.Index(["even", "rest"], name="term"))
+    exact = by_term(keyness(counts, "T", measure="lr", correction="none"))
+    assert exact.loc["even", "G2"] == pytest.approx(0, abs=1e-6) and exact.loc["even", "p"] == pytest.approx(1)
+    quanteda = by_term(keyness(counts, "T", measure="lr", correction="none", compat="quanteda"))
+    assert abs(quanteda.loc["even", "G2"]) == pytest.approx(2.0, rel=1e-3)
+    assert quanteda.loc["even", "p"] == pytest.approx(0.157, abs=1e-3)
+
+
+def test_exact_is_fisher_with_the_conditional_mle_odds_ratio(kcounts):
+    from scipy.stats import fisher_exact
+    from scipy.stats.contingency import odds_ratio
+
+    got = by_term(keyness(kcounts, "T", measure="exact"))
+    assert list(got.columns) == ["or", "p", "n_target", "n_reference"]
+    tot_t, tot_r = kcounts.sum()
+    for term in ("rare", "common", "absent", "even"):
+        a, b = (int(v) for v in kcounts.loc[term])
+        table = [[a, b], [int(tot_t) - a, int(tot_r) - b]]
+        assert got.loc[term, "p"] == pytest.approx(fisher_exact(table).pvalue, rel=1e-9)
+        assert got.loc[term, "or"] == pytest.approx(odds_ratio(table, kind="conditional").statistic, rel=1e-9)
+    assert got.loc["rare", "or"] == np.inf and got.loc["absent", "or"] == 0  # one cell of zero
+    # the conditional MLE is not the sample odds ratio ad / bc (R's fisher.test estimate, as quanteda)
+    a, b = kcounts.loc["common"]
+    sample = a * (tot_r - b) / (b * (tot_t - a))
+    assert got.loc["common", "or"] != pytest.approx(sample, rel=1e-6)
+    assert 1 < got.loc["common", "or"] < sample * 1.2
 
 
 def test_g2_williams_per_quanteda(kcounts):
-    got = by_term(keyness(kcounts, "T", measure="lr", correction="williams"))
+    got = by_term(keyness(kcounts, "T", measure="lr", correction="williams", compat="quanteda"))
     a, b = 60.0, 40.0
     c, d = kcounts["T"].sum() - a, kcounts["R"].sum() - b
     n = a + b + c + d
@@ -231,8 +268,9 @@ def test_g2_williams_per_quanteda(kcounts):
 
 
 def test_g2_default_is_yates_as_quanteda_computes_it(kcounts):
-    default = keyness(kcounts, "T", measure="lr")
-    pd.testing.assert_frame_equal(default, keyness(kcounts, "T", measure="lr", correction="yates"))
+    default = keyness(kcounts, "T", measure="lr", compat="quanteda")
+    pd.testing.assert_frame_equal(default, keyness(kcounts, "T", measure="lr", correction="yates",
+                                                   compat="quanteda"))
     got = by_term(default)
     a, b = 3.0, 0.0  # ad - bc > 0: a and d move down by 0.5, b and c up
     c, d = kcounts["T"].sum() - a, kcounts["R"].sum() - b
@@ -243,11 +281,12 @@ def test_g2_default_is_yates_as_quanteda_computes_it(kcounts):
         (c, (a + c) * (c + d) / n), (d, (b + d) * (c + d) / n)))
     assert got.loc["rare", "G2"] == pytest.approx(g2, rel=1e-12)
     assert got.loc["common", "G2"] == pytest.approx(  # no Yates: expected counts are large
-        by_term(keyness(kcounts, "T", measure="lr", correction="none")).loc["common", "G2"])
+        by_term(keyness(kcounts, "T", measure="lr", correction="none", compat="quanteda")).loc["common", "G2"])
 
 
 def test_pmi_is_log_observed_over_expected(kcounts):
-    got = by_term(keyness(kcounts, "T", measure="pmi"))
+    got = by_term(keyness(kcounts, "T", measure="pmi", compat="quanteda"))
+    assert by_term(keyness(kcounts, "T", measure="pmi")).loc["absent", "pmi"] == -np.inf  # exact: log 0
     a, b = kcounts.loc["common"]
     tot_t, n = kcounts["T"].sum(), kcounts.to_numpy().sum()
     assert got.loc["common", "pmi"] == pytest.approx(math.log(a / ((a + b) * tot_t / n)),
@@ -421,7 +460,9 @@ def test_no_input_is_modified(docs, counts, kcounts):
     (lambda c: log_odds(c, "A", prior=pd.Series({"alien": 1.0}), prior_floor=0),
      r"prior count of 0"),
     (lambda c: log_odds(c, "A", prior=pd.Series({"zzz": 1.0})), r"shares no term"),
-    (lambda c: keyness(c, "A", measure="exact"), r"measure='exact'"),
+    (lambda c: keyness(c, "A", measure="fisher"), r"measure='fisher'"),
+    (lambda c: keyness(c, "A", compat="R"), r"compat='R'"),
+    (lambda c: keyness(c, "A", measure="exact", correction="yates"), r"exact takes no correction"),
     (lambda c: keyness(c, "A", correction="bonferroni"), r"correction='bonferroni'"),
     (lambda c: keyness(c, "A", measure="pmi", correction="yates"), r"pmi takes no correction"),
     (lambda c: keyness(c, "Q"), r"target 'Q' is not a group"),

@@ -51,7 +51,7 @@ def shares(hits, seed_corpus):
 
 @pytest.fixture(scope="module")
 def lean_table(hits, seed_corpus):
-    return lean(hits, seed_corpus, lexicon=LEX)
+    return lean(hits, seed_corpus, lexicon=LEX, weight="hits")  # the order of the shares' side-tagged hits
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
-    "framing.corpus": ["corpus_summary", "dropped_documents", "input_files", "iter_corpus", "load_corpus"],
+    "framing.corpus": ["corpus_summary", "dropped_documents", "extraction_log", "input_files", "input_summary",
+                       "iter_corpus", "load_corpus"],
     "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
     "framing.lexicon": ["Contrast", "Lexicon", "Variant", "list_lexicons", "load_lexicon"],
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
@@ -52,7 +53,9 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     from framing.corpus import (
         corpus_summary,
         dropped_documents,
+        extraction_log,
         input_files,
+        input_summary,
         iter_corpus,
         load_corpus,
     )

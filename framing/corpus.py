@@ -950,8 +950,9 @@ def _read_pages(unit: _Unit, name_of, opts: _Options, chunksize: int | None, sou
             files.append(names[k])
             sha_col.append(shas[k])
             enc_col.append(encs[k])
+            note = f"metadata row {int(meta_lines[row])}" if row is not None else res.get("note")
             exts.append(("page", f"{extractor_version()} ({res['settings']})", res["page_words"],
-                         res["extracted_words"], None if row is None else f"metadata row {int(meta_lines[row])}"))
+                         res["extracted_words"], note))
         frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(
             columns=["outlet", "title", "published", "url", "text"])
         frame = frame.astype(object).where(frame.notna(), None)

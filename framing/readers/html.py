@@ -21,6 +21,7 @@ SETTINGS = {"favor_precision": True, "include_comments": False, "include_tables"
 FALLBACK_WORDS = 100
 FALLBACK_RATIO = 2.0
 MIN_WORDS = 10  # fewer words than this is not an article (a 404 page, a menu, an index of links)
+UNKNOWN_OUTLET = "(unknown site)"  # a page naming no site and carrying no URL: say so, never guess
 _WORDS = re.compile(r"\w+")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 _INVISIBLE = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
@@ -66,7 +67,8 @@ def _domain(url: str | None) -> str | None:
 def extract_html(html: str, url: str | None = None) -> dict:
     """Extract one page: a dict of ``text`` (None when no article was found: fewer than
     :data:`MIN_WORDS` words), ``title``, ``published``,
-    ``outlet`` (site name, else the URL's domain), ``url`` (canonical, else ``url``), ``page_words``,
+    ``outlet`` (site name, else the URL's domain, else
+    :data:`UNKNOWN_OUTLET`, with a ``note`` saying so), ``url`` (canonical, else ``url``), ``page_words``,
     ``extracted_words`` and ``settings`` (which settings gave the text).
 
     Examples
@@ -88,7 +90,7 @@ def extract_html(html: str, url: str | None = None) -> dict:
     tree = trafilatura.load_html(html)
     if tree is None:
         return {"text": None, "title": None, "published": None, "outlet": _domain(url), "url": url,
-                "page_words": 0, "extracted_words": 0, "settings": None}
+                "page_words": 0, "extracted_words": 0, "settings": None, "note": None}
     page_words = sum(len(_WORDS.findall(t)) for t in tree.xpath(_INVISIBLE))
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, **SETTINGS)
     settings = "favor_precision"
@@ -103,9 +105,13 @@ def extract_html(html: str, url: str | None = None) -> dict:
     meta = doc if doc is not None else trafilatura.bare_extraction(tree, url=url, with_metadata=True,
                                                                     only_with_metadata=False, favor_recall=True)
     canonical = getattr(meta, "url", None) or url
-    outlet = (getattr(meta, "sitename", None) or "").strip() or _domain(canonical) or _domain(url)
+    outlet = ((getattr(meta, "sitename", None) or "").strip() or _domain(canonical) or _domain(url)
+              or (getattr(meta, "hostname", None) or "").strip())
+    note = None
+    if not outlet:
+        outlet, note = UNKNOWN_OUTLET, "the page names no site and has no URL: give its outlet in metadata.csv"
     if not text or n < MIN_WORDS:
         text = None
     return {"text": text, "title": getattr(meta, "title", None) or None, "published": getattr(meta, "date", None),
-            "outlet": outlet or None, "url": canonical, "page_words": page_words, "extracted_words": n,
-            "settings": settings if text else None}
+            "outlet": outlet, "url": canonical, "page_words": page_words, "extracted_words": n,
+            "settings": settings if text else None, "note": note}

@@ -57,6 +57,7 @@ DATE_COLUMNS = ("published", "date", "pubdate", "publish_date", "publication_dat
 ID_COLUMNS = ("doc_id", "id", "stories_id")
 OUTLET_ALIASES = ("media_name",)  # Media Cloud exports
 MEDIA_CLOUD_COLUMNS = {"stories_id", "media_name", "media_url", "publish_date"}
+SKIPPED_FILE = "file skipped: "  # dropped_documents reason of an input left out whole (skip_bad)
 ROLE_KIND = {"articles": "table", "article": "text", "metadata": "text", "page": "page", "archive": "archive",
              "export": "export", "ignored": "ignored", "skipped": "skipped"}
 
@@ -1097,7 +1098,7 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
     seen = seen if seen is not None else _SeenIds()
     pending_sources = [(f, None, why, "ignored") for f, why in plan_ignored]
     pending_sources += [(f, None, why, "skipped") for f, why in plan_skipped]
-    pending_dropped = [(None, f, None, f"file or folder skipped: {why}") for f, why in plan_skipped]
+    pending_dropped = [(None, f, None, f"{SKIPPED_FILE}{why}") for f, why in plan_skipped]
     external = None
     if opts.metadata is not None:
         mpath = Path(opts.metadata)
@@ -1151,7 +1152,7 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
                 raise err from None
             where = display(unit.path)
             pending_sources.append((where, None, str(err), "skipped"))
-            pending_dropped.append((None, where, None, f"file skipped: {err}"))
+            pending_dropped.append((None, where, None, f"{SKIPPED_FILE}{err}"))
             continue
         pending_dropped += dropped[reported_dropped:]
         pending_sources += sources[reported_sources:]

@@ -495,10 +495,8 @@ def _finish_counts(partials: list[pd.DataFrame], matcher: CompiledLexicon) -> pd
 
 def _stream(source, chunksize: int, progress: bool | None, summary: dict, load_kwargs: dict):
     """Chunks of a source, adding up articles and dropped records in ``summary`` as they pass."""
-    from framing.corpus import dropped_documents, iter_corpus
+    from framing.corpus import SKIPPED_FILE, dropped_documents, iter_corpus
     from framing.progress import progress_chunks
-
-    from framing.corpus import SKIPPED_FILE
 
     summary.update(n_articles=0, n_skipped=0, skipped=[], n_skipped_files=0, skipped_files=[])
     for chunk in progress_chunks(iter_corpus(source, chunksize=chunksize, **load_kwargs), source, progress):

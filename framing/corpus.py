@@ -630,7 +630,7 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
         doc_ids = [f"{prefix}-{r:06d}" for r in raw.rows]
     outlet = _strings(frame[cols.outlet], name, cols.outlet, bad, True)
     for i, v in enumerate(outlet):
-        if v is None or not v.strip():
+        if v is None or (isinstance(v, str) and not v.strip()):
             bad.add(i, f"no '{cols.outlet}' (fill in the outlet of every article)")
     titles = (_strings(frame[cols.title], name, cols.title, bad, False) if cols.title in frame.columns
               else np.full(n, None, dtype=object))
@@ -668,8 +668,8 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
                 if exc.index is None or not opts.skip_bad:
                     at = f"{raw.where(exc.index, name)}: " if exc.index is not None else f"{name}: "
                     hint = "" if exc.index is None else (
-                        "; use ISO dates (2022-12-02), leave it empty, pass date_col= (--date-col) another "
-                        "column, or pass skip_bad=True (--skip-bad) to skip and list such records")
+                        "; use ISO dates (2022-12-02), pass date_col= (--date-col) another column, or pass "
+                        "skip_bad=True (--skip-bad) to skip and list such records")
                     raise CorpusError(f"{at}{exc}{hint}") from None
                 bad.add(exc.index, str(exc))
                 values = values.copy()
@@ -888,7 +888,8 @@ def _standard_names(meta: pd.DataFrame) -> pd.DataFrame:
 
 def _read_pages(unit: _Unit, name_of, opts: _Options, chunksize: int | None, sources: list, dropped: list,
                 meta: pd.DataFrame | None = None, meta_lines=None, meta_where: str | None = None,
-                file_col: str = "file", pages_only: bool = True) -> Iterator[tuple[Raw, str]]:
+                file_col: str = "file", pages_only: bool = True,
+                used_rows: set | None = None) -> Iterator[tuple[Raw, str]]:
     """Web pages in chunks: extracted (in n_jobs processes), joined to metadata rows by file or url."""
     from framing.readers._io import decode_bytes, read_all, sha256_of
     from framing.readers.html import declared_charset, extractor_version
@@ -908,7 +909,7 @@ def _read_pages(unit: _Unit, name_of, opts: _Options, chunksize: int | None, sou
                     by_url.setdefault(key, k)
     if meta is not None:
         meta = _standard_names(meta)
-    used_rows: set[int] = set()
+    used_rows = used_rows if used_rows is not None else set()
     for start in range(0, len(members), step):
         part = members[start:start + step]
         htmls, shas, encs, names = [], [], [], []
@@ -1077,9 +1078,9 @@ def _read_unit(unit: _Unit, opts: _Options, chunksize: int | None, sources: list
         return
     if unit.kind == "pages":
         if external is not None:
-            meta, lines, meta_where = external
+            meta, lines, meta_where, used = external
             yield from _read_pages(unit, display, opts, chunksize, sources, dropped, meta, lines, meta_where,
-                                   opts.file_col, pages_only=False)
+                                   opts.file_col, pages_only=False, used_rows=used)
         else:
             yield from _read_pages(unit, display, opts, chunksize, sources, dropped)
         return
@@ -1106,8 +1107,8 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
             raise CorpusError(f"{opts.metadata}: no such metadata file (metadata=, --metadata)")
         mwhere = display(mpath)
         meta, lines, msha, menc = _metadata_table(mpath, opts, mwhere)
-        external = (meta, lines, mwhere)
         pending_sources.append((mwhere, msha, menc, "metadata"))
+        external = (meta, lines, mwhere, set())
         if not any(u.kind == "pages" for u in units):
             raise CorpusError(f"{mwhere}: metadata= joins rows to saved web pages by url or file name, but the "
                               f"corpus has no web pages (.html/.htm/.xhtml)")
@@ -1136,7 +1137,9 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
                                               out["source_row"].to_numpy(), word, raw.line_of, opts.skip_bad)
                     if not keep.all():
                         for k, (file, place) in firsts.items():
-                            dropped.append((out.index[k], out["source_file"].iloc[k], int(out["source_row"].iloc[k]),
+                            row = int(out["source_row"].iloc[k])
+                            line = raw.line_of(row) if raw.line_of is not None and raw.unit == "line" else row
+                            dropped.append((out.index[k], out["source_file"].iloc[k], line,
                                             f"duplicate doc_id: the first is in {file}{', ' + place if place else ''}"))
                         out = out[keep]
                 audit = CorpusAudit(logs, pending_dropped + dropped[reported_dropped:],
@@ -1156,6 +1159,12 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
             continue
         pending_dropped += dropped[reported_dropped:]
         pending_sources += sources[reported_sources:]
+    if external is not None:  # rows of metadata= that describe no page read: listed, not lost
+        meta, lines, mwhere, used = external
+        for k in range(len(meta)):
+            if k not in used:
+                what = f"url {meta['url'].iloc[k]}" if "url" in meta.columns else f"file {meta.get(opts.file_col)}"
+                pending_dropped.append((None, mwhere, int(lines[k]), f"metadata row for {what}: no page read has it"))
     if pending_dropped or pending_sources or not yielded:
         empty = _empty_corpus()
         yield empty, CorpusAudit([], pending_dropped, pending_sources, [])

@@ -83,14 +83,18 @@ def _numbers(values: pd.Series, reading: DateReading, col: str) -> pd.Series:
         return pd.Series(pd.to_datetime(nums.astype(np.int64).astype(str), format="%Y%m%d"), index=values.index)
     unit = reading.epoch_unit if reading.epoch_unit not in (None, "yyyymmdd") else _epoch_unit(nums)
     reading.epoch_unit = unit
-    scale = {"s": 1e9, "ms": 1e6, "us": 1e3, "ns": 1.0}[unit]
-    ns = nums * scale
-    bad = (ns < _MIN.value) | (ns > _MAX.value)
+    scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[unit]
+    bad = (nums * scale < _MIN.value) | (nums * scale > _MAX.value)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise DateError(f"column '{col}' holds {values.iloc[i]!r}, read as a Unix time in {unit}, which is "
                         f"outside 1677-2262", i)
-    return pd.Series(pd.to_datetime(np.round(ns).astype(np.int64), unit="ns"), index=values.index)
+    if np.all(np.mod(nums, 1) == 0):  # whole numbers: exact integer arithmetic (floats lose nanoseconds)
+        ints = pd.to_numeric(values, errors="coerce").astype("int64").to_numpy()
+        ns = ints * np.int64(scale)
+    else:
+        ns = np.round(nums * scale).astype(np.int64)
+    return pd.Series(pd.to_datetime(ns, unit="ns"), index=values.index)
 
 
 def _decide_dayfirst(matches: list[tuple[int, re.Match]], col: str, reading: DateReading) -> bool:

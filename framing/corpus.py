@@ -463,7 +463,7 @@ def _word_chars() -> np.ndarray:
     return table
 
 
-def _n_words(texts, batch_chars: int = 4_000_000) -> np.ndarray:
+def _n_words(texts, batch_chars: int = 1_000_000) -> np.ndarray:
     """Words per text: the number of matches of ``_WORD`` (``\\w+`` runs, joined by one ' ’ or -).
 
     Counted on code-point arrays with numpy, in batches of about ``batch_chars`` characters: word
@@ -573,11 +573,14 @@ class _Bad:
 
 def _strings(values: pd.Series, name: str, col: str, bad: _Bad, required: bool) -> np.ndarray:
     """Values as Python str or None; non-text values (bytes, lists, numbers) are bad records."""
-    arr = values.to_numpy(dtype=object)
+    arr = values.to_numpy(dtype=object, na_value=None) if isinstance(values.dtype, pd.StringDtype) else \
+        values.to_numpy(dtype=object)
+    if not arr.flags.writeable:
+        arr = arr.copy()  # references only
     for i, v in enumerate(arr):
         if v is None or isinstance(v, str):
             continue
-        if isinstance(v, float) and v != v:
+        if (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
             arr[i] = None
             continue
         kind = type(v).__name__
@@ -615,7 +618,7 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
         ids_raw = frame[cols.id].to_numpy(dtype=object)
         doc_ids = []
         for i, v in enumerate(ids_raw):
-            if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
                 bad.add(i, f"no '{cols.id}' (every article needs an id)")
                 doc_ids.append(None)
             elif isinstance(v, (list, dict, bytes, np.ndarray)):
@@ -638,6 +641,9 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
             else np.full(n, None, dtype=object))
     texts_in = (_strings(frame[cols.text], name, cols.text, bad, False) if cols.text in frame.columns
                 else np.full(n, None, dtype=object))
+    if cols.text in frame.columns:  # the raw text now lives in texts_in: free the reader's copy
+        raw.frame = frame = frame.drop(columns=[cols.text])
+        _release_arrow_memory()
     row_extraction: dict[int, list] = {}
     if cols.html is not None:
         from framing.readers.html import extract_html, extractor_version
@@ -691,7 +697,9 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
         if not keep[i]:
             texts.append("")
             continue
+        had_text = bool(texts_in[i])
         text = _normalise_newlines(texts_in[i] or "")
+        texts_in[i] = had_text  # one copy of each text at a time (memory)
         if opts.clean:
             title = titles[i]
             text, removed = _clean_lines(text, title if isinstance(title, str) else None)
@@ -699,7 +707,8 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
             logs.extend((doc_id, ln, t, r) for ln, t, r in removed)
         texts.append(text)
     texts_arr = np.asarray(texts, dtype=object)
-    empty = np.array([not t.strip() for t in texts], dtype=bool) & keep
+    del texts
+    empty = np.array([not t.strip() for t in texts_arr], dtype=bool) & keep
     has_title = np.array([isinstance(t, str) and bool(t.strip()) for t in titles], dtype=bool)
     src = _per_row(raw.source_file if raw.source_file is not None else name, n)
     for i in np.flatnonzero(empty & has_title):  # a headline without a body: kept, flagged
@@ -725,8 +734,10 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
     out["published"] = published.to_numpy()[idx]
     out["url"] = urls[idx]
     kept_texts = texts_arr[idx].tolist()
-    out["text"] = pd.array(kept_texts, dtype="str")
-    out["n_words"] = _n_words(kept_texts)
+    del texts_arr
+    n_words = _n_words(kept_texts)
+    out["text"] = _text_array(kept_texts)
+    out["n_words"] = n_words
     used = {cols.outlet, cols.text, cols.html, cols.title, cols.url, cols.date, cols.id}
     if offsets is not None:
         out["published_utc_offset"] = offsets.to_numpy()[idx]
@@ -747,6 +758,34 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
             k, ext_kind, extractor, page_words, extracted, note = position[i], *ext
             extraction.append((doc_ids[i], src[i], ext_kind, extractor, page_words, extracted, int(words[k]), note))
     return out, logs
+
+
+def _release_arrow_memory() -> None:
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
+
+
+def _text_array(texts: list) -> pd.api.extensions.ExtensionArray:
+    """The texts as pandas' string array, built in slices that free each slice's Python strings as they
+    are copied (CPython caches a UTF-8 copy in every non-ASCII string it converts: peak memory would
+    otherwise hold the texts three times)."""
+    step = 2_000
+    if len(texts) <= step:
+        return pd.array(texts, dtype="str")
+    import pyarrow as pa
+
+    parts = []
+    pool = pa.system_memory_pool()  # malloc: it reuses the memory each freed slice of Python strings leaves
+    for start in range(0, len(texts), step):
+        parts.append(pa.array(texts[start:start + step], type=pa.string(), memory_pool=pool))
+        texts[start:start + step] = [None] * len(parts[-1])
+    arr = pa.chunked_array(parts, type=pa.string())
+    del parts
+    return pd.arrays.ArrowStringArray(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _extract_many(pages: list[tuple[str, str | None]], n_jobs: int) -> list[dict]:

@@ -227,25 +227,25 @@ def _read_csv(path: Path, where: str, info: Probe, *, sep: str | None, chunksize
         yield from _slow_csv(io.StringIO(text, newline=""), where, sep, kind, skip_bad, dropped, chunksize, 0,
                              line_encodings, encoding)
         return
-    kwargs = dict(sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""],
-                  on_bad_lines="error", engine="c")
     lines = _Lines(path, encoding, sep)
     offset = 0
     try:
-        with _no_field_limit():
-            frames = [pd.read_csv(path, **kwargs)] if chunksize is None else pd.read_csv(path, chunksize=chunksize,
-                                                                                          **kwargs)
-            for frame in frames:
-                frame = frame.astype(object).where(frame.notna(), None)
-                rows = np.arange(offset + 1, offset + len(frame) + 1)
-                yield Raw(frame, rows, "line", None, line_of=lines, encoding=encoding)
-                offset += len(frame)
+        frames = _arrow_csv(path, header, sep, encoding, chunksize)
+        while True:
+            try:
+                frame = next(frames)
+            except StopIteration:
+                break
+            n = len(frame)
+            raw = Raw(frame, np.arange(offset + 1, offset + n + 1), "line", None, line_of=lines, encoding=encoding)
+            del frame  # the consumer may drop columns it has copied: hold no second reference
+            yield raw
+            del raw
+            offset += n
         return
-    except pd.errors.EmptyDataError:
-        raise CorpusError(f"{where}: the file is empty; it needs a header row and one row per article") from None
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        if isinstance(exc, UnicodeDecodeError):
-            raise CorpusError(f"{where}: not valid {encoding} ({exc.reason}); pass the right encoding= "
+    except (ValueError, UnicodeDecodeError) as exc:  # pyarrow.ArrowInvalid is a ValueError
+        if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc) or "decode" in str(exc).lower():
+            raise CorpusError(f"{where}: not valid {encoding} ({exc}); pass the right encoding= "
                               f"(--encoding)") from None
         error = exc
     except _READ_ERRORS as exc:
@@ -260,6 +260,51 @@ def _read_csv(path: Path, where: str, info: Probe, *, sep: str | None, chunksize
     for part in parts:
         part.rows = part.rows  # record numbers as the csv module counted them
         yield part
+
+
+def _arrow_csv(path: Path, header: list, sep: str, encoding: str, chunksize: int | None) -> Iterator[pd.DataFrame]:
+    """The fast path: pyarrow's CSV reader, every column as text (empty fields are missing), in chunks of
+    ``chunksize`` rows. Raises ValueError (pyarrow.ArrowInvalid) on a malformed record."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    codec = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    read = pcsv.ReadOptions(block_size=1 << 24, encoding=codec, use_threads=True)
+    parse = pcsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=True)
+    convert = pcsv.ConvertOptions(column_types={name: pa.string() for name in header}, strings_can_be_null=True,
+                                  quoted_strings_can_be_null=True, check_utf8=False)
+    try:
+        stream = pa.input_stream(str(path), compression="detect")
+    except (pa.ArrowInvalid, ValueError):
+        stream = pa.input_stream(str(path))
+    with stream, _no_field_limit():
+        if chunksize is None:
+            table = pcsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
+            holder = [table.to_pandas(types_mapper=_str_dtype, self_destruct=True, split_blocks=True)]
+            del table
+            pa.default_memory_pool().release_unused()
+            yield holder.pop()  # no reference left here while the consumer works on it
+            return
+        reader = pcsv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
+        pending: list = []
+        size = 0
+        for batch in reader:
+            pending.append(batch)
+            size += batch.num_rows
+            while size >= chunksize:
+                table = pa.Table.from_batches(pending)
+                head, rest = table.slice(0, chunksize), table.slice(chunksize)
+                yield head.to_pandas(types_mapper=_str_dtype)
+                pending, size = rest.to_batches(), rest.num_rows
+        if size:
+            yield pa.Table.from_batches(pending).to_pandas(types_mapper=_str_dtype)
+
+
+def _str_dtype(arrow_type):
+    import pyarrow as pa
+
+    return pd.StringDtype("pyarrow") if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) \
+        else None
 
 
 def _check_json_record(record, lineno: int, line: str):

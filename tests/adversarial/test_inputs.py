@@ -21,7 +21,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framing import CorpusError, count_hits, dropped_documents, input_files, iter_corpus, load_corpus
+from framing import (
+    CorpusError,
+    count_hits,
+    dropped_documents,
+    input_files,
+    iter_corpus,
+    load_corpus,
+)
 from framing.cli import main
 
 ARTICLE = "Kremlin spokesman Dmitry Peskov said talks with Kyiv were possible. The war went on."

@@ -7,7 +7,9 @@ precision and recall, F1 from the averages). Prints, for cleaning on and off:
 
 - articles returned (target: 181), F1 / precision / recall (target F1 >= 0.95; trafilatura alone
   scores 0.958 in the benchmark's published table), pages with recall under 5% (target: none);
-- loading speed in pages/s with ``n_jobs=1`` and ``n_jobs=2``, and the ratio of the two.
+- loading speed in pages/s with ``n_jobs=1`` and ``n_jobs=2``, the ratio of the two, and the CPU time
+  (pages per CPU-second, and how many cores the run got: on a shared machine the ratio is only as good
+  as the free cores).
 
 Run from the repository root::
 
@@ -33,6 +35,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 BENCH = ROOT.parent / "shared" / "corpora" / "article-extraction-benchmark"
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the n_jobs worker processes)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="n_jobs values to time")
@@ -52,10 +60,13 @@ def main() -> int:
     timings = {}
     corpora = {}
     for jobs in args.jobs:
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), _cpu()
         corpora[jobs] = load_corpus(BENCH / "html", n_jobs=jobs)
         timings[jobs] = time.perf_counter() - started
-        print(f"load_corpus(clean=True, n_jobs={jobs}): {timings[jobs]:.1f} s, {n_pages / timings[jobs]:.1f} pages/s")
+        cpu = _cpu() - cpu0
+        print(f"load_corpus(clean=True, n_jobs={jobs}): {timings[jobs]:.1f} s, {n_pages / timings[jobs]:.1f} pages/s; "
+              f"{cpu:.1f} CPU-s ({n_pages / cpu:.1f} pages per CPU-second), {cpu / timings[jobs]:.2f} cores busy "
+              f"(under {jobs} when other jobs hold the cores)")
     if len(timings) > 1:
         base = args.jobs[0]
         for jobs in args.jobs[1:]:

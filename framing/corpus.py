@@ -646,7 +646,7 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
         _release_arrow_memory()
     row_extraction: dict[int, list] = {}
     if cols.html is not None:
-        from framing.readers.html import extract_html, extractor_version
+        from framing.readers.html import extractor_version
 
         htmls = _strings(frame[cols.html], name, cols.html, bad, False)
         results = _extract_many([(h or "", u) for h, u in zip(htmls, urls, strict=True)], opts.n_jobs)
@@ -657,7 +657,6 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
                 titles[i] = res["title"]
             row_extraction[i] = ["html", f"{extractor_version()} ({res['settings'] or 'no article'})",
                                  res["page_words"], res["extracted_words"], None]
-        _ = extract_html
     for i, ext in enumerate(raw.extraction):
         if ext is not None:
             row_extraction[i] = list(ext)

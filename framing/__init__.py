@@ -20,7 +20,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
     "framing.compare": ["compare_groups"],
-    "framing.corpus": ["corpus_summary", "dropped_documents", "input_files", "iter_corpus", "load_corpus"],
+    "framing.corpus": ["corpus_summary", "dropped_documents", "extraction_log", "input_files", "input_summary",
+                       "iter_corpus", "load_corpus"],
     "framing.design": ["common_period", "coverage", "coverage_pairs", "coverage_warning"],
     "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
     "framing.intervals": ["cluster_interval", "methods_text"],
@@ -60,7 +61,9 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     from framing.corpus import (
         corpus_summary,
         dropped_documents,
+        extraction_log,
         input_files,
+        input_summary,
         iter_corpus,
         load_corpus,
     )

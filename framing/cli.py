@@ -18,22 +18,45 @@ def _corpus_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--title-col", default="title")
     g.add_argument("--date-col", default=None, help="publication date column (default: published/date)")
     g.add_argument("--id-col", default=None, help="column of unique article ids")
+    g.add_argument("--url-col", default="url", help="column holding the article URL")
+    g.add_argument("--file-col", default="file", help="column of metadata.csv naming each article's file")
+    g.add_argument("--html-col", default=None, help="column of raw HTML pages to extract the articles from")
+    g.add_argument("--metadata", default=None,
+                   help="a table (e.g. a Media Cloud export) describing saved web pages, joined by url or file")
+    g.add_argument("--sep", default=None, help="CSV separator (default: sniffed: comma, semicolon, tab or |)")
+    g.add_argument("--encoding", default=None, help="force this encoding (default: UTF-8, else detected)")
+    g.add_argument("--dayfirst", action=argparse.BooleanOptionalAction, default=None,
+                   help="read numeric dates such as 01/03/2022 day-first (--no-dayfirst: month-first); "
+                        "default: decided from the column")
+    g.add_argument("--jobs", type=int, default=1, help="processes for extracting web pages (-1: one per core)")
     g.add_argument("--no-clean", action="store_true", help="keep the raw text (no boilerplate removal)")
-    g.add_argument("--drop-empty", action="store_true", help="drop (and log) articles empty after cleaning")
-    g.add_argument("--skip-bad", action="store_true", help="skip (and count) malformed CSV/JSONL records")
+    g.add_argument("--drop-empty", action="store_true",
+                   help="drop (and log) articles with neither text after cleaning nor title")
+    g.add_argument("--skip-bad", action="store_true",
+                   help="skip (and list) malformed records, duplicate ids after the first, unreadable files")
 
 
 def _load_kwargs(args: argparse.Namespace) -> dict:
+    sep = {"\\t": "\t", "tab": "\t", "TAB": "\t"}.get(args.sep, args.sep)
     return dict(text_col=args.text_col, outlet_col=args.outlet_col, title_col=args.title_col,
-                date_col=args.date_col, id_col=args.id_col, clean=not args.no_clean,
-                drop_empty=args.drop_empty, skip_bad=args.skip_bad)
+                date_col=args.date_col, id_col=args.id_col, url_col=args.url_col, file_col=args.file_col,
+                html_col=args.html_col, metadata=args.metadata, sep=sep, encoding=args.encoding,
+                dayfirst=args.dayfirst, n_jobs=args.jobs, clean=not args.no_clean, drop_empty=args.drop_empty,
+                skip_bad=args.skip_bad)
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from framing.clean import cleaning_log
-    from framing.corpus import corpus_summary, dropped_documents, load_corpus
+    from framing.corpus import (
+        corpus_summary,
+        dropped_documents,
+        extraction_log,
+        input_files,
+        input_summary,
+        load_corpus,
+    )
 
     corpus = load_corpus(args.path, **_load_kwargs(args))
     summary = corpus_summary(corpus, by=args.by)
@@ -43,6 +66,19 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         print(summary.to_string(index=False))
         log = cleaning_log(corpus)
         dropped = dropped_documents(corpus)
+        print("\nInputs, per kind (files read; articles; of which extracted from pages/archives/exports; "
+              "records dropped):")
+        print(input_summary(corpus).to_string(index=False))
+        files = input_files(corpus)
+        left_out = files[files["role"].isin(["ignored", "skipped"])]
+        for row in left_out.head(20).itertuples():
+            print(f"  {row.role}: {row.file}: {row.encoding}")
+        if len(left_out) > 20:
+            print(f"  ... and {len(left_out) - 20} more files not read (framing.input_files lists them)")
+        notes = extraction_log(corpus)
+        notes = notes[notes["note"].notna() & ~notes["note"].astype(str).str.startswith("metadata row")]
+        for note, group in notes.groupby("note", sort=True):
+            print(f"  {len(group)} articles: {note} (e.g. {group['doc_id'].iloc[0]})")
         print(f"\n{len(corpus)} articles, {int(corpus['n_words'].sum()):,} words; "
               f"{len(log)} boilerplate lines removed; {len(dropped)} records dropped")
         if args.log:
@@ -304,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("corpus", help="summarise a corpus: articles, words and dates per outlet")
-    p.add_argument("path", help="folder of .txt + metadata.csv, or a CSV/TSV/JSONL/Parquet file or folder")
+    p.add_argument("path", help="a file or folder: tables (CSV/TSV/JSONL/Parquet), web pages (.html), web "
+                                "archives (.warc), Nexis exports (.docx/.txt), .txt articles with metadata.csv")
     p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
     p.add_argument("--log", action="store_true", help="also list every removed boilerplate line")
     _corpus_options(p)
@@ -323,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_kwic)
 
     p = sub.add_parser("count", help="count hits per group, streaming (bounded memory) or on a Dask cluster")
-    p.add_argument("source", help="a CSV/TSV(.gz)/JSONL/Parquet file, a folder of them, or a .txt folder")
+    p.add_argument("source", help="anything `framing corpus` reads (a file or a folder)")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
     p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],

@@ -1,25 +1,40 @@
-"""Stage 1, corpus: read article files into the corpus table (one row per article) and validate it."""
+"""Stage 1, corpus: read article files into the corpus table (one row per article) and validate it.
+
+What a path holds (one rule, used by :func:`load_corpus`, :func:`iter_corpus`, streaming counts and
+the Dask path alike; :func:`corpus_files` lists it):
+
+- A file is read by its kind, told from its name (see :mod:`framing.readers`): a table (CSV/TSV,
+  JSONL/JSON, Parquet), a web page (HTML), a web archive (WARC), a Nexis export (``.docx``, or a
+  ``.txt`` export), optionally compressed (``.gz``, ``.bz2``, ``.xz``).
+- A folder is walked depth-first, a folder's files before its subfolders, names in order; symlinked
+  folders are followed, each real folder once (a link back into the walk is listed, not followed).
+  Names starting with ``.`` or ``_`` (hidden and system files) and files of no readable kind are not
+  read; :func:`input_files` lists them with role ``ignored``.
+- ``metadata.csv`` in a folder describes the ``.txt`` articles (required: one row each, column
+  ``file``) and the web pages (optional: by ``file``, or by ``url``) of that folder; every other
+  file there is read by its own kind.
+- A file or folder that cannot be read is an error naming it; with ``skip_bad=True`` it is skipped
+  and listed by :func:`dropped_documents`.
+"""
 
 from __future__ import annotations
 
-import codecs
-import csv
-import gzip
-import hashlib
-import io
-import json
+import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from framing._dates import DateError, DateReading, parse_dates
 from framing._errors import CorpusError
-from framing._formats import TABLE_SUFFIXES
 from framing.clean import CLEANING_LOG_COLUMNS, _clean_lines
+from framing.readers import kind_of, strip_suffixes
+from framing.readers._base import EXTRACTION_COLUMNS, Raw
+from framing.readers._io import _READ_ERRORS, display, read_error
 
 __all__ = [
     "corpus_files",
@@ -27,17 +42,27 @@ __all__ = [
     "iter_corpus",
     "corpus_summary",
     "dropped_documents",
+    "extraction_log",
     "input_files",
+    "input_summary",
     "CorpusError",
 ]
 
 STANDARD_COLUMNS = ["outlet", "title", "published", "url", "text", "n_words"]
 PROVENANCE_COLUMNS = ["source_file", "source_row", "source_sha256", "encoding"]
+RESERVED_COLUMNS = ("n_words", "source_file", "source_row", "source_sha256", "encoding", "published_utc_offset")
 DROPPED_COLUMNS = ["doc_id", "source_file", "line", "reason"]
 SOURCE_COLUMNS = ["file", "sha256", "encoding", "role"]
+DATE_COLUMNS = ("published", "date", "pubdate", "publish_date", "publication_date")
+ID_COLUMNS = ("doc_id", "id", "stories_id")
+OUTLET_ALIASES = ("media_name",)  # Media Cloud exports
+MEDIA_CLOUD_COLUMNS = {"stories_id", "media_name", "media_url", "publish_date"}
+SKIPPED_FILE = "file skipped: "  # dropped_documents reason of an input left out whole (skip_bad)
+ROLE_KIND = {"articles": "table", "article": "text", "metadata": "text", "page": "page", "archive": "archive",
+             "export": "export", "ignored": "ignored", "skipped": "skipped"}
 
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*")
-_ENCODINGS = ("utf-8", "cp1252")
+_NEXIS = re.compile(rb"^\s*\d+\s+of\s+\d+\s+DOCUMENTS\s*$", re.M | re.I)
 
 
 def _plain(value):
@@ -54,17 +79,18 @@ def _plain(value):
 
 
 class CorpusAudit(dict):
-    """What loading did besides producing rows: removed lines, dropped records, input files.
+    """What loading did besides producing rows: removed lines, dropped records, input files, extraction.
 
     Stored in ``corpus.attrs["framing_audit"]`` as plain lists, so it survives ``to_parquet`` /
     ``read_parquet`` (pandas keeps ``attrs`` in the Parquet metadata); pandas operations share it
     instead of copying it. Read it through :func:`framing.cleaning_log`,
-    :func:`framing.dropped_documents` and :func:`framing.input_files`.
+    :func:`framing.dropped_documents`, :func:`framing.input_files` and :func:`framing.extraction_log`.
     """
 
-    def __init__(self, cleaning=None, dropped=None, sources=None):
+    def __init__(self, cleaning=None, dropped=None, sources=None, extraction=None):
         super().__init__(
-            cleaning=self._rows(cleaning), dropped=self._rows(dropped), sources=self._rows(sources))
+            cleaning=self._rows(cleaning), dropped=self._rows(dropped), sources=self._rows(sources),
+            extraction=self._rows(extraction))
 
     @staticmethod
     def _rows(table) -> list[list]:
@@ -86,6 +112,10 @@ class CorpusAudit(dict):
     def sources(self) -> pd.DataFrame:
         return pd.DataFrame(self["sources"], columns=SOURCE_COLUMNS)
 
+    @property
+    def extraction(self) -> pd.DataFrame:
+        return pd.DataFrame(self.get("extraction", []), columns=EXTRACTION_COLUMNS)
+
     def __deepcopy__(self, memo):  # pandas deep-copies attrs on every operation: share instead
         return self
 
@@ -100,12 +130,13 @@ def audit_of(corpus: pd.DataFrame) -> CorpusAudit:
             "of two corpora); load the files with framing.load_corpus"
         )
     if not isinstance(audit, CorpusAudit):  # read back from Parquet metadata as a plain dict
-        audit = CorpusAudit(audit.get("cleaning"), audit.get("dropped"), audit.get("sources"))
+        audit = CorpusAudit(audit.get("cleaning"), audit.get("dropped"), audit.get("sources"),
+                            audit.get("extraction"))
     return audit
 
 
 def dropped_documents(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Documents and records that loading dropped, with the reason.
+    """Documents, records and files that loading dropped, with the reason.
 
     Parameters
     ----------
@@ -115,9 +146,12 @@ def dropped_documents(corpus: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``doc_id, source_file, line, reason``. ``line`` is the line of a malformed record
-        in its file (skipped with ``skip_bad=True``) or the data row of an article that was empty
-        after cleaning (dropped with ``drop_empty=True``). Empty when nothing was dropped.
+        Columns ``doc_id, source_file, line, reason``. Rows are: malformed or unusable records
+        (skipped with ``skip_bad=True``; ``line`` is where the record starts in its file);
+        articles empty after cleaning (dropped with ``drop_empty=True``); duplicate ``doc_id``\\ s
+        after the first (``skip_bad=True``); web pages where no article was found; web-archive
+        responses that are not HTML pages or not status 200; files and folders that could not be
+        read (``skip_bad=True``; ``doc_id`` and ``line`` empty). Empty when nothing was dropped.
 
     Examples
     --------
@@ -129,242 +163,296 @@ def dropped_documents(corpus: pd.DataFrame) -> pd.DataFrame:
 
 
 def input_files(corpus: pd.DataFrame) -> pd.DataFrame:
-    """The files a corpus was read from, with their sha256 and detected encoding.
+    """The files a corpus was read from, with their sha256 and encoding, and the files left out.
+
+    ``role`` is ``articles`` (a table), ``article`` (a ``.txt`` file), ``metadata``, ``page``,
+    ``archive``, ``export``, or ``ignored`` (hidden, or of no readable kind: not read) and
+    ``skipped`` (unreadable, left out with ``skip_bad=True``; the reason is in ``encoding``).
 
     Examples
     --------
     >>> from framing import load_corpus, input_files
-    >>> input_files(load_corpus("data/seed"))[["file", "role"]].tail(2)
+    >>> input_files(load_corpus("data/seed"))[["file", "role"]]
                                    file     role
-    4  data/seed/004_3291864899c34feb.txt  article
-    5             data/seed/metadata.csv metadata
+    0                 data/seed/README.md  ignored
+    1  data/seed/000_cee673ca099f3711.txt  article
+    2  data/seed/001_3f0004297d112331.txt  article
+    3  data/seed/002_3bcc3b5630e43c4d.txt  article
+    4  data/seed/003_a08c4a9378959592.txt  article
+    5  data/seed/004_3291864899c34feb.txt  article
+    6             data/seed/metadata.csv metadata
     """
     return audit_of(corpus).sources.copy()
 
 
-# --------------------------------------------------------------------------------------- reading
-def _open_binary(path: Path):
-    return gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+def extraction_log(corpus: pd.DataFrame) -> pd.DataFrame:
+    """How the text of each extracted or flagged article was obtained.
+
+    One row per article whose text was extracted from a web page (or a page in a web archive, or an
+    HTML column), or read from a Nexis export, and per article that loading flagged (a title and no
+    body text: kept, so its title hits count). Columns ``doc_id, source_file, kind, extractor``
+    (e.g. ``trafilatura 2.3.1 (favor_precision)``), ``page_words`` (words on the whole page),
+    ``extracted_words`` (words the extractor kept), ``kept_words`` (after cleaning: ``n_words``)
+    and ``note``.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, extraction_log
+    >>> len(extraction_log(load_corpus("data/seed")))  # plain text: nothing extracted or flagged
+    0
+    """
+    log = audit_of(corpus).extraction
+    return log[log["doc_id"].isin(corpus.index)].reset_index(drop=True)
 
 
-def _sha256(path: Path) -> str:
-    """sha256 of the bytes on disk, read in 1 MiB blocks (memory stays flat for any file size)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def input_summary(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Per input kind: files read, articles, articles extracted, records dropped, files left out.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, input_summary
+    >>> input_summary(load_corpus("data/seed"))[["kind", "files", "articles", "dropped"]]
+          kind  files  articles  dropped
+    0     text      6         5        0
+    1  ignored      1         0        0
+    """
+    audit = audit_of(corpus)
+    sources = audit.sources
+    kind_of_file = {f: ROLE_KIND.get(r, r) for f, r in zip(sources["file"], sources["role"], strict=True)}
+    rows = []
+    kinds = [k for k in dict.fromkeys(kind_of_file.values()) if k not in ("ignored", "skipped")]
+    articles = corpus["source_file"].map(kind_of_file).value_counts() if len(corpus) else pd.Series(dtype=int)
+    extracted = extraction_log(corpus)
+    extracted = extracted[extracted["extractor"].notna()]
+    dropped = audit.dropped
+    dropped_kind = dropped["source_file"].map(kind_of_file)
+    for k in kinds:
+        rows.append({"kind": k, "files": sum(1 for v in kind_of_file.values() if v == k),
+                     "articles": int(articles.get(k, 0)),
+                     "extracted": int(extracted["kind"].eq(k).sum()),
+                     "dropped": int(dropped_kind.eq(k).sum())})
+    for k in ("skipped", "ignored"):
+        n = sum(1 for v in kind_of_file.values() if v == k)
+        if n:
+            rows.append({"kind": k, "files": n, "articles": 0, "extracted": 0,
+                         "dropped": int(dropped_kind.eq(k).sum())})
+    return pd.DataFrame(rows, columns=["kind", "files", "articles", "extracted", "dropped"])
 
 
-def _probe(path: Path) -> tuple[str, str]:
-    """The file's sha256 and its encoding (decoded in blocks: memory stays flat)."""
-    sha = _sha256(path)
-    for encoding in _ENCODINGS:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        first = True
-        try:
-            with _open_binary(path) as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    if first and encoding == "utf-8" and block.startswith(codecs.BOM_UTF8):
-                        encoding = "utf-8-sig"
-                    first = False
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
-            return sha, encoding
-        except UnicodeDecodeError:
-            continue
-        except (OSError, EOFError) as exc:
-            raise CorpusError(f"{path}: cannot read the file ({exc}); check that it is not truncated") from None
-    raise CorpusError(
-        f"{path}: the file is neither UTF-8 nor Windows-1252 text; re-export it as UTF-8"
-    )
+# ------------------------------------------------------------------------------------ the plan
+@dataclass
+class _Unit:
+    """One input: a table, an archive or an export file; a folder's pages; a metadata.csv and its files."""
 
+    kind: str  # table | archive | export | pages | metadata
+    path: Path  # the file; pages: their folder; metadata: the metadata.csv
+    prefix: str = ""  # default ids "<prefix>-<row>" (tables, archives, exports)
+    members: list = field(default_factory=list)  # pages / metadata: the files (Paths)
+    ids: list = field(default_factory=list)  # the default id of each member
 
-def _decode_text_file(path: Path) -> tuple[str, str, str]:
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", data)]
-    else:
-        candidates = [(enc, data) for enc in _ENCODINGS]
-    for encoding, raw in candidates:
-        try:
-            return raw.decode(encoding), encoding, sha
-        except UnicodeDecodeError:
-            continue
-    raise CorpusError(f"{path}: the file is neither UTF-8 nor Windows-1252 text; re-export it as UTF-8")
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _csv_records(path: Path, encoding: str, sep: str):
-    """Parse with the csv module, tracking lines: (header, good rows, their lines, bad [(line, why)])."""
-    good: list[list[str]] = []
-    lines: list[int] = []  # record number (data row, header not counted) of each good row
-    bad: list[tuple[int, str]] = []  # (physical line, why)
-    with _open_binary(path) as fb, io.TextIOWrapper(fb, encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=sep, strict=True)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return [], good, lines, bad
-        except csv.Error as exc:
-            return [], good, lines, [(1, f"header cannot be parsed ({exc})")]
-        record = 0
-        while True:
-            start = reader.line_num + 1
+    def size(self) -> int:
+        files = self.members if self.kind in ("pages", "metadata") else []
+        paths = [self.path] if self.kind != "pages" else []
+        total = 0
+        for p in [*paths, *files]:
             try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                bad.append((start, f"cannot be parsed ({exc}); the rest of the file cannot be read"))
-                break
-            if not row:
-                continue
-            record += 1
-            if len(row) != len(header):
-                bad.append((start, f"has {len(row)} fields where the header has {len(header)}"))
-            else:
-                good.append(row)
-                lines.append(record)
-    return header, good, lines, bad
+                total += p.stat().st_size
+            except OSError:
+                pass
+        return total
 
 
-def _read_csv_chunks(path: Path, encoding: str, chunksize: int | None, skip_bad: bool,
-                     dropped: list[tuple]) -> Iterator[tuple[pd.DataFrame, int]]:
-    sep = "\t" if ".tsv" in path.name.lower() else ","
-    kind = "TSV" if sep == "\t" else "CSV"
-    kwargs = dict(sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""],
-                  on_bad_lines="error")
-    offset = 0
-    try:  # fast path: pandas' C parser, in chunks
-        frames = [pd.read_csv(path, **kwargs)] if chunksize is None else pd.read_csv(path, chunksize=chunksize, **kwargs)
-        for frame in frames:
-            yield frame, offset
-            offset += len(frame)
-        return
-    except pd.errors.EmptyDataError:
-        raise CorpusError(f"{path}: the file is empty; it needs a header row and one row per article") from None
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        error = exc
-    # slow path: the csv module finds the malformed records and their lines
-    header, good, lines, bad = _csv_records(path, encoding, sep)
-    if not bad:
-        raise CorpusError(f"{path}: cannot be parsed as {kind} ({error})") from None
-    fatal = [b for b in bad if "rest of the file" in b[1]]
-    if not skip_bad or fatal:
-        line, why = (fatal or bad)[0]
-        more = f" (and {len(bad) - 1} more malformed records)" if len(bad) > 1 else ""
-        hint = ("fix the quoting" if fatal else
-                "fix the quoting or the number of fields, or pass skip_bad=True (--skip-bad) to skip "
-                "and count such records")
-        raise CorpusError(f"{path}, line {line}: the record {why}{more}; {hint}") from None
-    if offset:  # chunks before the bad record were already yielded: continue after them
-        good, lines = good[offset:], lines[offset:]
-    for line, why in bad:
-        dropped.append((None, str(path), line, f"malformed record: {why}"))
-    frame = pd.DataFrame(good, columns=header, dtype=object).replace("", None)
-    step = chunksize or max(len(frame), 1)
-    for start in range(0, max(len(frame), 1), step):
-        part = frame.iloc[start:start + step]
-        part.attrs["rows"] = lines[start:start + step]
-        yield part, offset + start
+@dataclass
+class _Plan:
+    units: list
+    ignored: list  # (file, reason)
+    skipped: list  # (file, reason): unreadable, left out with skip_bad
 
 
-def _read_jsonl_chunks(path: Path, encoding: str, chunksize: int | None, skip_bad: bool,
-                       dropped: list[tuple]) -> Iterator[tuple[pd.DataFrame, int]]:
-    records: list[dict] = []
-    lines: list[int] = []
-    offset = 0
-    with _open_binary(path) as fb, io.TextIOWrapper(fb, encoding=encoding) as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError(f"expected a JSON object, found {type(record).__name__}")
-            except ValueError as exc:
-                if not skip_bad:
-                    raise CorpusError(
-                        f"{path}, line {lineno}: not a valid JSON object ({exc}); fix the line or pass "
-                        f"skip_bad=True (--skip-bad) to skip and count such records"
-                    ) from None
-                dropped.append((None, str(path), lineno, f"malformed record: {exc}"))
-                continue
-            records.append(record)
-            lines.append(lineno)
-            if chunksize is not None and len(records) >= chunksize:
-                yield _records_frame(records, lines), offset
-                offset += len(records)
-                records, lines = [], []
-    if records or offset == 0:
-        yield _records_frame(records, lines), offset
-
-
-def _records_frame(records: list[dict], lines: list[int]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records)
-    frame = frame.astype(object).where(frame.notna(), None)
-    frame.attrs["rows"] = lines
-    return frame
-
-
-def _read_parquet_chunks(path: Path, chunksize: int | None) -> Iterator[tuple[pd.DataFrame, int]]:
-    import pyarrow.parquet as pq
+def _is_nexis_text(path: Path, where: str) -> bool:
+    from framing.readers._io import open_binary
 
     try:
-        pf = pq.ParquetFile(path)
-        if chunksize is None:
-            yield pf.read().to_pandas(), 0
+        with open_binary(path) as fh:
+            head = fh.read(1 << 16)
+    except _READ_ERRORS as exc:
+        raise read_error(exc, where) from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    return bool(_NEXIS.search(head))
+
+
+def _walk(folder: Path, visited: set, ignored: list, skipped: list, skip_bad: bool) -> Iterator[tuple[Path, list]]:
+    """(folder, its files) depth-first, files before subfolders, names in order; links followed once."""
+    where = display(folder)
+    try:
+        st = folder.stat()
+        key = (st.st_dev, st.st_ino)
+        if key in visited:
+            ignored.append((where, "a link to a folder that is already read (a loop or a second link): not read again"))
             return
-        offset = 0
-        for batch in pf.iter_batches(batch_size=chunksize):
-            frame = batch.to_pandas()
-            yield frame, offset
-            offset += len(frame)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, CorpusError):
-            raise
-        raise CorpusError(f"{path}: not a readable Parquet file ({exc}); re-export it") from None
+        visited.add(key)
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        err = CorpusError(f"{where}: cannot list this folder ({exc.strerror or exc}); check its permissions, or pass "
+                          f"skip_bad=True (--skip-bad) to skip it and list it")
+        if not skip_bad:
+            raise err from None
+        skipped.append((where, str(err)))
+        return
+    files, subfolders = [], []
+    for e in entries:
+        path = folder / e.name
+        if e.name.startswith((".", "_")):
+            ignored.append((display(path), "hidden or system name (starts with '.' or '_'): not read"))
+            continue
+        try:
+            if e.is_dir():
+                subfolders.append(path)
+            elif e.is_file():
+                files.append(path)
+            else:
+                ignored.append((display(path), "a broken link or a special file: not read"))
+        except OSError as exc:
+            ignored.append((display(path), f"cannot be examined ({exc.strerror or exc}): not read"))
+    yield folder, files
+    for sub in subfolders:
+        yield from _walk(sub, visited, ignored, skipped, skip_bad)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _plan(source: Path, skip_bad: bool = False, page_batch: int | None = None) -> _Plan:
+    """The inputs of ``source`` in reading order (the folder rule in the module docstring)."""
+    ignored: list = []
+    skipped: list = []
+    entries: list[tuple[str, Path, Path | None]] = []  # (kind, path, metadata.csv of its folder or None)
+    if source.is_file():
+        root = source.parent
+        folders = [(root, [source])]
+    else:
+        root = source
+        folders = list(_walk(source, set(), ignored, skipped, skip_bad))
+    for _folder, files in folders:
+        meta = next((f for f in files if f.name.lower() == "metadata.csv"), None) if source.is_dir() else None
+        if meta is not None:
+            entries.append(("metadata", meta, None))
+        for f in files:
+            if f is meta:
+                continue
+            kind = kind_of(f.name)
+            if kind is None:
+                ignored.append((display(f), "not a kind framing reads (see 'Load your own corpus'): not read"))
+                continue
+            if kind == "text" and meta is None:
+                try:
+                    is_export = _is_nexis_text(f, display(f))
+                except CorpusError as exc:
+                    if not skip_bad:
+                        raise
+                    skipped.append((display(f), str(exc)))
+                    continue
+                if is_export:
+                    kind = "export"
+                else:
+                    err = CorpusError(
+                        f"{display(f)}: a .txt article needs a row in a metadata.csv beside it (columns file, "
+                        f"outlet, ...), and this folder has none; add one, move the file out, or pass "
+                        f"skip_bad=True (--skip-bad) to skip and list it")
+                    if not skip_bad:
+                        raise err
+                    skipped.append((display(f), str(err)))
+                    continue
+            entries.append((kind, f, meta if kind in ("text", "page") else None))
+    # default ids: the path relative to the root without suffixes, or with them where two collide
+    bases = [strip_suffixes(_relative(p, root)) for k, p, _ in entries if k != "metadata"]
+    counts: dict[str, int] = {}
+    for b in bases:
+        counts[b] = counts.get(b, 0) + 1
+
+    def ident(p: Path) -> str:
+        rel = _relative(p, root)
+        base = strip_suffixes(rel)
+        return rel if counts.get(base, 0) > 1 else base
+
+    units: list[_Unit] = []
+    by_meta: dict[Path, _Unit] = {}
+    for kind, path, meta in entries:
+        if kind == "metadata":
+            unit = _Unit("metadata", path)
+            by_meta[path] = unit
+            units.append(unit)
+        elif meta is not None:
+            by_meta[meta].members.append(path)
+            by_meta[meta].ids.append(ident(path))
+        elif kind == "page":
+            last = units[-1] if units else None
+            if last is None or last.kind != "pages" or last.path != path.parent or \
+                    (page_batch and len(last.members) >= page_batch):
+                last = _Unit("pages", path.parent)
+                units.append(last)
+            last.members.append(path)
+            last.ids.append(ident(path))
+        else:
+            units.append(_Unit(kind, path, ident(path)))
+    return _Plan(units, ignored, skipped)
+
+
+def corpus_files(path: str | Path) -> list[Path]:
+    """The files :func:`load_corpus` reads for ``path``, in the order it reads them.
+
+    See the module docstring for the rule (the same for loading, streaming and the Dask path).
+    Files that are not read (hidden, or of no readable kind) are left out; :func:`input_files`
+    of the loaded corpus lists them with role ``ignored``.
+
+    Examples
+    --------
+    >>> from framing.corpus import corpus_files
+    >>> [p.name for p in corpus_files("data/seed")][:2]
+    ['metadata.csv', '000_cee673ca099f3711.txt']
+    >>> len(corpus_files("data/seed"))
+    6
+    """
+    source = Path(path)
+    if not source.exists():
+        raise CorpusError(f"{path}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
+    plan = _plan(source)
+    out: list[Path] = []
+    for unit in plan.units:
+        if unit.kind == "pages":
+            out.extend(unit.members)
+        elif unit.kind == "metadata":
+            out.append(unit.path)
+            out.extend(unit.members)
+        else:
+            out.append(unit.path)
+    return out
 
 
 # ----------------------------------------------------------------------------------- normalising
 @dataclass
 class _Options:
-    text_col: str
-    outlet_col: str
-    title_col: str
-    date_col: str | None
-    url_col: str
-    id_col: str | None
-    clean: bool
-    drop_empty: bool
-
-
-def _pick_date_col(columns, date_col: str | None) -> str | None:
-    if date_col is not None:
-        return date_col
-    for name in ("published", "date", "pubdate", "publish_date"):
-        if name in columns:
-            return name
-    return None
-
-
-def _parse_dates(values: pd.Series, where: str, col: str, rows: np.ndarray) -> pd.Series:
-    raw = values.astype(object)
-    present = raw.notna() & (raw.astype(str).str.strip() != "")
-    parsed = pd.to_datetime(raw.where(present), errors="coerce", utc=True, format="mixed")
-    bad = present & parsed.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise CorpusError(
-            f"{where}, row {rows[i]}: column '{col}' holds {raw.iloc[i]!r}, which is not a date; "
-            f"use ISO dates (2022-12-02), leave it empty, or pass date_col= another column"
-        )
-    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+    text_col: str = "text"
+    outlet_col: str = "outlet"
+    title_col: str = "title"
+    date_col: str | None = None
+    url_col: str = "url"
+    id_col: str | None = None
+    file_col: str = "file"
+    html_col: str | None = None
+    sep: str | None = None
+    encoding: str | None = None
+    dayfirst: bool | None = None
+    clean: bool = True
+    drop_empty: bool = False
+    skip_bad: bool = False
+    n_jobs: int = 1
+    metadata: str | Path | None = None
 
 
 @lru_cache(maxsize=1)
@@ -375,7 +463,7 @@ def _word_chars() -> np.ndarray:
     return table
 
 
-def _n_words(texts, batch_chars: int = 4_000_000) -> np.ndarray:
+def _n_words(texts, batch_chars: int = 1_000_000) -> np.ndarray:
     """Words per text: the number of matches of ``_WORD`` (``\\w+`` runs, joined by one ' ’ or -).
 
     Counted on code-point arrays with numpy, in batches of about ``batch_chars`` characters: word
@@ -406,235 +494,765 @@ def _n_words(texts, batch_chars: int = 4_000_000) -> np.ndarray:
     return out
 
 
-def _build(frame: pd.DataFrame, *, where: str, opts: _Options, doc_ids: list[str], rows: np.ndarray,
-           source_file, source_sha, encoding, dropped: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Turn a raw table (one row per article) into the corpus table; return it and its cleaning log."""
-    cols = list(frame.columns)
-    for required in (opts.outlet_col, opts.text_col):
-        if required not in frame.columns:
-            kind = "outlet" if required == opts.outlet_col else "text"
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+@dataclass
+class _Columns:
+    """Which input column gives each standard column (decided once per file)."""
+
+    outlet: str
+    text: str | None
+    html: str | None
+    title: str
+    url: str
+    date: str | None
+    id: str | None
+
+
+def _looks_like_media_cloud(columns) -> bool:
+    return len(MEDIA_CLOUD_COLUMNS & set(columns)) >= 2
+
+
+def _resolve(columns: list, opts: _Options, where: str, has_ids: bool) -> _Columns:
+    cols = list(columns)
+    outlet = opts.outlet_col
+    if outlet not in cols and opts.outlet_col == "outlet":
+        outlet = next((a for a in OUTLET_ALIASES if a in cols), outlet)
+    if outlet not in cols:
+        raise CorpusError(f"{where}: no column '{opts.outlet_col}' (the outlet column); the columns are {cols}; "
+                          f"pass outlet_col= (command line: --outlet-col) to name the right one")
+    html = opts.html_col
+    text = opts.text_col if opts.text_col in cols else None
+    if html is not None and html not in cols:
+        raise CorpusError(f"{where}: no column '{html}' (html_col, --html-col); the columns are {cols}")
+    if text is None and html is None:
+        if _looks_like_media_cloud(cols):
             raise CorpusError(
-                f"{where}: no column '{required}' (the {kind} column); the columns are {cols}; "
-                f"pass {kind}_col= to name the right one"
-            )
-    date_col = _pick_date_col(frame.columns, opts.date_col)
-    if date_col is not None and date_col not in frame.columns:
-        raise CorpusError(f"{where}: no column '{date_col}' (date_col); the columns are {cols}")
-
-    outlet = frame[opts.outlet_col]
-    missing = outlet.isna() | (outlet.astype(str).str.strip() == "")
-    if missing.any():
-        bad_rows = rows[missing.to_numpy()][:10].tolist()
+                f"{where}: this is a Media Cloud export without article text (columns {cols}); save the pages "
+                f"its 'url' column names (e.g. into pages/) and load them with the export as metadata: "
+                f"load_corpus('pages/', metadata='{Path(where).name}') (command line: framing corpus pages/ "
+                f"--metadata {Path(where).name}), which joins the rows on url")
+        raise CorpusError(f"{where}: no column '{opts.text_col}' (the text column); the columns are {cols}; "
+                          f"pass text_col= (--text-col) to name the right one, or html_col= (--html-col) for a "
+                          f"column of HTML pages")
+    if opts.date_col is not None:
+        if opts.date_col not in cols:
+            raise CorpusError(f"{where}: no column '{opts.date_col}' (date_col, --date-col); the columns are {cols}")
+        date = opts.date_col
+    else:
+        date = next((c for c in DATE_COLUMNS if c in cols), None)
+    if opts.id_col is not None:
+        if opts.id_col not in cols:
+            raise CorpusError(f"{where}: no column '{opts.id_col}' (id_col, --id-col); the columns are {cols}")
+        ident = opts.id_col
+    else:
+        ident = None if has_ids else next((c for c in ID_COLUMNS if c in cols), None)
+    used = {outlet, text, html, opts.title_col, opts.url_col, date, ident}
+    reserved = [c for c in cols if c in RESERVED_COLUMNS and c not in used]
+    saved = set(RESERVED_COLUMNS[:5]) <= set(cols)  # a corpus table saved from load_corpus: recomputed
+    if reserved and not saved:
+        c = reserved[0]
         raise CorpusError(
-            f"{where}: {int(missing.sum())} rows have no '{opts.outlet_col}' (rows {bad_rows}); "
-            f"fill in the outlet of every article"
-        )
+            f"{where}: the input has a column '{c}', a name load_corpus computes itself ({', '.join(RESERVED_COLUMNS)}); "
+            f"rename it in the file (e.g. to '{c}_input'), or, for a corpus table saved from load_corpus, read it "
+            f"back with pandas.read_parquet instead")
+    return _Columns(outlet, text, html, opts.title_col, opts.url_col, date, ident)
 
-    raw_text = frame[opts.text_col].astype(object).where(frame[opts.text_col].notna(), "")
-    titles = (frame[opts.title_col].astype(object).where(frame[opts.title_col].notna(), None)
-              if opts.title_col in frame.columns else pd.Series([None] * len(frame), dtype=object))
+
+class _Bad:
+    """Records of a chunk that cannot be used: an error for the first, or skipped and listed (skip_bad)."""
+
+    def __init__(self):
+        self.reasons: dict[int, str] = {}
+
+    def add(self, i: int, why: str) -> None:
+        self.reasons.setdefault(int(i), why)
+
+
+def _strings(values: pd.Series, name: str, col: str, bad: _Bad, required: bool) -> np.ndarray:
+    """Values as Python str or None; non-text values (bytes, lists, numbers) are bad records."""
+    arr = values.to_numpy(dtype=object, na_value=None) if isinstance(values.dtype, pd.StringDtype) else \
+        values.to_numpy(dtype=object)
+    if not arr.flags.writeable:
+        arr = arr.copy()  # references only
+    for i, v in enumerate(arr):
+        if v is None or isinstance(v, str):
+            continue
+        if (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
+            arr[i] = None
+            continue
+        kind = type(v).__name__
+        hint = ("a binary column: store text as strings (UTF-8)" if isinstance(v, (bytes, bytearray)) else
+                "a list or object, not text" if isinstance(v, (list, dict, tuple, np.ndarray)) else
+                f"a {kind}, not text")
+        bad.add(i, f"column '{col}' holds {v!r:.60} ({hint})")
+    return arr
+
+
+def _line_of(raw: Raw, i: int) -> int | None:
+    if raw.lines is not None:
+        return int(raw.lines[i])
+    if raw.unit == "line" and raw.line_of is not None:
+        return raw.line_of(int(raw.rows[i]))
+    return int(raw.rows[i])
+
+
+def _per_row(value, n: int) -> np.ndarray:
+    if isinstance(value, (list, np.ndarray)):
+        return np.asarray(value, dtype=object)
+    return np.full(n, value, dtype=object)
+
+
+def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha, dropped: list,
+           extraction: list, kind: str) -> tuple[pd.DataFrame, list]:
+    """Turn a chunk of raw records into the corpus table; return it and its cleaning log."""
+    frame = raw.frame
+    n = len(frame)
+    cols = state.get("columns")
+    if cols is None:
+        cols = state["columns"] = _resolve(list(frame.columns), opts, name, raw.ids is not None)
+    bad = _Bad()
+    if cols.id is not None and cols.id in frame.columns:
+        ids_raw = frame[cols.id].to_numpy(dtype=object)
+        doc_ids = []
+        for i, v in enumerate(ids_raw):
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+                bad.add(i, f"no '{cols.id}' (every article needs an id)")
+                doc_ids.append(None)
+            elif isinstance(v, (list, dict, bytes, np.ndarray)):
+                bad.add(i, f"column '{cols.id}' holds {v!r:.40}, not an id")
+                doc_ids.append(None)
+            else:
+                doc_ids.append(str(int(v)) if isinstance(v, (float, np.floating)) and float(v).is_integer()
+                               else str(v).strip())
+    elif raw.ids is not None:
+        doc_ids = list(raw.ids)
+    else:
+        doc_ids = [f"{prefix}-{r:06d}" for r in raw.rows]
+    outlet = _strings(frame[cols.outlet], name, cols.outlet, bad, True)
+    for i, v in enumerate(outlet):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            bad.add(i, f"no '{cols.outlet}' (fill in the outlet of every article)")
+    titles = (_strings(frame[cols.title], name, cols.title, bad, False) if cols.title in frame.columns
+              else np.full(n, None, dtype=object))
+    urls = (_strings(frame[cols.url], name, cols.url, bad, False) if cols.url in frame.columns
+            else np.full(n, None, dtype=object))
+    texts_in = (_strings(frame[cols.text], name, cols.text, bad, False) if cols.text in frame.columns
+                else np.full(n, None, dtype=object))
+    if cols.text in frame.columns:  # the raw text now lives in texts_in: free the reader's copy
+        raw.frame = frame = frame.drop(columns=[cols.text])
+        _release_arrow_memory()
+    row_extraction: dict[int, list] = {}
+    if cols.html is not None:
+        from framing.readers.html import extractor_version
+
+        htmls = _strings(frame[cols.html], name, cols.html, bad, False)
+        results = _extract_many([(h or "", u) for h, u in zip(htmls, urls, strict=True)], opts.n_jobs)
+        for i, res in enumerate(results):
+            if texts_in[i] is None or not str(texts_in[i]).strip():
+                texts_in[i] = res["text"]
+            if titles[i] is None:
+                titles[i] = res["title"]
+            row_extraction[i] = ["html", f"{extractor_version()} ({res['settings'] or 'no article'})",
+                                 res["page_words"], res["extracted_words"], None]
+    for i, ext in enumerate(raw.extraction):
+        if ext is not None:
+            row_extraction[i] = list(ext)
+    published = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    offsets = None
+    if cols.date is not None and cols.date in frame.columns:
+        reading = state.setdefault("dates", DateReading(dayfirst=opts.dayfirst))
+        values = frame[cols.date].reset_index(drop=True)
+        while True:
+            try:
+                published, offsets = parse_dates(values, cols.date, reading)
+                break
+            except DateError as exc:
+                if exc.index is None or not opts.skip_bad:
+                    at = f"{raw.where(exc.index, name)}: " if exc.index is not None else f"{name}: "
+                    hint = "" if exc.index is None else (
+                        "; use ISO dates (2022-12-02), pass date_col= (--date-col) another column, or pass "
+                        "skip_bad=True (--skip-bad) to skip and list such records")
+                    raise CorpusError(f"{at}{exc}{hint}") from None
+                bad.add(exc.index, str(exc))
+                values = values.copy()
+                values.iloc[exc.index] = None
+    if bad.reasons:
+        order = sorted(bad.reasons)
+        if not opts.skip_bad:
+            i = order[0]
+            more = f" (and {len(order) - 1} more such records)" if len(order) > 1 else ""
+            raise CorpusError(f"{raw.where(i, name)}: {bad.reasons[i]}{more}; fix the input, or pass skip_bad=True "
+                              f"(--skip-bad) to skip and list such records")
+        src = _per_row(raw.source_file if raw.source_file is not None else name, n)
+        for i in order:
+            dropped.append((doc_ids[i], src[i], _line_of(raw, i), f"unusable record: {bad.reasons[i]}"))
+    keep = np.ones(n, dtype=bool)
+    keep[list(bad.reasons)] = False
     texts, logs = [], []
-    for doc_id, text, title in zip(doc_ids, raw_text, titles, strict=True):
-        text = _normalise_newlines(str(text))
+    for i in range(n):
+        if not keep[i]:
+            texts.append("")
+            continue
+        had_text = bool(texts_in[i])
+        text = _normalise_newlines(texts_in[i] or "")
+        texts_in[i] = had_text  # one copy of each text at a time (memory)
         if opts.clean:
+            title = titles[i]
             text, removed = _clean_lines(text, title if isinstance(title, str) else None)
+            doc_id = doc_ids[i]
             logs.extend((doc_id, ln, t, r) for ln, t, r in removed)
         texts.append(text)
-
-    out = pd.DataFrame(index=pd.Index(doc_ids, name="doc_id", dtype="str"))
-    out["outlet"] = pd.array(outlet.astype(str).str.strip().to_numpy(), dtype="str")
-    out["title"] = titles.to_numpy(dtype=object)
-    if date_col is not None:
-        out["published"] = _parse_dates(frame[date_col], where, date_col, rows).to_numpy()
-    else:
-        out["published"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
-    url = frame[opts.url_col] if opts.url_col in frame.columns else None
-    out["url"] = (url.astype(object).where(url.notna(), None).to_numpy() if url is not None
-                  else np.full(len(frame), None, dtype=object))
-    out["text"] = pd.array(texts, dtype="str")
-    out["n_words"] = _n_words(texts)
-    used = {opts.outlet_col, opts.text_col, opts.title_col, opts.url_col, date_col, opts.id_col}
-    for col in frame.columns:
-        if col not in used and col not in out.columns and col not in PROVENANCE_COLUMNS:
-            out[col] = frame[col].to_numpy()
-    out["source_file"] = source_file
-    out["source_row"] = rows
-    out["source_sha256"] = source_sha
-    out["encoding"] = encoding
-
-    log = pd.DataFrame(logs, columns=CLEANING_LOG_COLUMNS)
-    empty = out["text"].str.strip() == ""
-    if empty.any():
-        ids = out.index[empty].tolist()
+    texts_arr = np.asarray(texts, dtype=object)
+    del texts
+    empty = np.array([not t.strip() for t in texts_arr], dtype=bool) & keep
+    has_title = np.array([isinstance(t, str) and bool(t.strip()) for t in titles], dtype=bool)
+    src = _per_row(raw.source_file if raw.source_file is not None else name, n)
+    for i in np.flatnonzero(empty & has_title):  # a headline without a body: kept, flagged
+        ext = row_extraction.setdefault(int(i), [kind, None, None, None, None])
+        ext[4] = "title only: no body text" + (" after cleaning" if opts.clean and texts_in[i] else "")
+    lost = empty & ~has_title
+    if lost.any():
+        ids = [doc_ids[i] for i in np.flatnonzero(lost)]
         if not opts.drop_empty:
+            i0 = int(np.flatnonzero(lost)[0])
             raise CorpusError(
-                f"{where}: {len(ids)} articles have no text{' after cleaning' if opts.clean else ''}: "
-                f"{ids[:10]}{' ...' if len(ids) > 10 else ''}; fix them, or pass drop_empty=True "
-                f"(--drop-empty) to drop them (they are listed by framing.dropped_documents)"
-            )
-        for doc_id, src, row in zip(out.index[empty], out["source_file"][empty], out["source_row"][empty],
-                                    strict=True):
-            dropped.append((doc_id, src, int(row), "empty after cleaning" if opts.clean else "empty text"))
-        out = out[~empty]
-    return out, log
+                f"{raw.where(i0, name)}: {len(ids)} articles have no text{' after cleaning' if opts.clean else ''} "
+                f"and no title: {ids[:10]}{' ...' if len(ids) > 10 else ''}; fix them, or pass drop_empty=True "
+                f"(--drop-empty) to drop them (they are listed by framing.dropped_documents)")
+        for i in np.flatnonzero(lost):
+            dropped.append((doc_ids[i], src[i], _line_of(raw, i),
+                            "empty after cleaning" if opts.clean else "empty text"))
+        keep &= ~lost
+    idx = np.flatnonzero(keep)
+    out = pd.DataFrame(index=pd.Index([doc_ids[i] for i in idx], name="doc_id", dtype="str"))
+    out["outlet"] = pd.array([outlet[i].strip() for i in idx], dtype="str")
+    out["title"] = titles[idx]
+    out["published"] = published.to_numpy()[idx]
+    out["url"] = urls[idx]
+    kept_texts = texts_arr[idx].tolist()
+    del texts_arr
+    n_words = _n_words(kept_texts)
+    out["text"] = _text_array(kept_texts)
+    out["n_words"] = n_words
+    used = {cols.outlet, cols.text, cols.html, cols.title, cols.url, cols.date, cols.id}
+    if offsets is not None:
+        out["published_utc_offset"] = offsets.to_numpy()[idx]
+    for col in frame.columns:
+        if col not in used and col not in out.columns and col not in RESERVED_COLUMNS:
+            out[col] = frame[col].to_numpy()[idx]
+    out["source_file"] = src[idx] if isinstance(raw.source_file, (list, np.ndarray)) else (
+        raw.source_file if raw.source_file is not None else name)
+    out["source_row"] = np.asarray(raw.rows)[idx]
+    shas = sha if raw.sha256 is None else raw.sha256
+    out["source_sha256"] = _per_row(shas, n)[idx] if isinstance(shas, (list, np.ndarray)) else shas
+    enc = raw.encoding
+    out["encoding"] = _per_row(enc, n)[idx] if isinstance(enc, (list, np.ndarray)) else enc
+    words = out["n_words"].to_numpy()
+    position = {int(i): k for k, i in enumerate(idx)}
+    for i, ext in sorted(row_extraction.items()):
+        if i in position:
+            k, ext_kind, extractor, page_words, extracted, note = position[i], *ext
+            extraction.append((doc_ids[i], src[i], ext_kind, extractor, page_words, extracted, int(words[k]), note))
+    return out, logs
 
 
-def _check_unique(index: pd.Index, where: str) -> None:
-    dup = index[index.duplicated()].unique().tolist()
-    if dup:
-        raise CorpusError(
-            f"{where}: duplicate doc_id {dup[:10]}{' ...' if len(dup) > 10 else ''}; every article "
-            f"needs a unique id (pass id_col= a unique column, or remove the duplicates)"
-        )
-
-
-def _display(path: Path) -> str:
+def _release_arrow_memory() -> None:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
 
 
-def _iter_txt_folder(folder: Path, opts: _Options, file_col: str) -> Iterator[tuple[pd.DataFrame, CorpusAudit]]:
-    meta_path = folder / "metadata.csv"
-    sources = []
-    meta_sha, meta_enc = _probe(meta_path)
-    try:
-        meta = pd.read_csv(meta_path, dtype=str, keep_default_na=False, na_values=[""], encoding=meta_enc)
-    except (pd.errors.ParserError, ValueError) as exc:
-        bad = _csv_records(meta_path, meta_enc, ",")[3]
-        line = f", line {bad[0][0]}" if bad else ""
-        raise CorpusError(f"{_display(meta_path)}{line}: cannot be parsed ({exc}); fix the CSV") from None
-    where = _display(meta_path)
-    if file_col not in meta.columns:
-        raise CorpusError(f"{where}: no column '{file_col}' naming each article's file; the columns "
-                          f"are {list(meta.columns)}")
-    no_file = meta[file_col].isna() | (meta[file_col].str.strip() == "")
-    if no_file.any():
-        rows = (np.flatnonzero(no_file.to_numpy()) + 2).tolist()
-        raise CorpusError(f"{where}: lines {rows} have no file name in column '{file_col}'; fill them "
+def _text_array(texts: list) -> pd.api.extensions.ExtensionArray:
+    """The texts as pandas' string array, built in slices that free each slice's Python strings as they
+    are copied (CPython caches a UTF-8 copy in every non-ASCII string it converts: peak memory would
+    otherwise hold the texts three times)."""
+    step = 2_000
+    if len(texts) <= step:
+        return pd.array(texts, dtype="str")
+    import pyarrow as pa
+
+    parts = []
+    pool = pa.system_memory_pool()  # malloc: it reuses the memory each freed slice of Python strings leaves
+    for start in range(0, len(texts), step):
+        parts.append(pa.array(texts[start:start + step], type=pa.string(), memory_pool=pool))
+        texts[start:start + step] = [None] * len(parts[-1])
+    arr = pa.chunked_array(parts, type=pa.string())
+    del parts
+    return pd.arrays.ArrowStringArray(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _extract_many(pages: list[tuple[str, str | None]], n_jobs: int) -> list[dict]:
+    """Extract HTML pages, in ``n_jobs`` processes when there are enough of them."""
+    from framing.readers.html import extract_html
+
+    if n_jobs == 1 or len(pages) < 8:
+        return [extract_html(h, u) for h, u in pages]
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = os.cpu_count() if n_jobs in (-1, 0, None) else n_jobs
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_extract_one, pages, chunksize=max(1, len(pages) // (4 * workers))))
+
+
+def _extract_one(item: tuple[str, str | None]) -> dict:
+    from framing.readers.html import extract_html
+
+    return extract_html(*item)
+
+
+# ------------------------------------------------------------------------------------ ids
+class _SeenIds:
+    """Every doc_id read so far, as 8-byte hashes in a sorted array, with the file and row of each.
+
+    16 bytes per article (streaming stays flat); 64-bit hashes make a false duplicate among ten
+    million ids about a one-in-300,000 event.
+    """
+
+    def __init__(self):
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.loc = np.empty(0, dtype=np.int64)  # file index << 40 | row
+        self.files: list[tuple[str, str]] = []  # (file, unit word)
+        self.line_of: list = []  # per file: record number -> physical line (or None)
+        self.index: dict[tuple[str, str], int] = {}
+
+    def _place(self, loc: int) -> tuple[str, str]:
+        i = loc >> 40
+        file, unit = self.files[i]
+        row = loc & ((1 << 40) - 1)
+        if unit in ("page", "text"):
+            return file, ""
+        line = self.line_of[i](row) if unit == "line" and self.line_of[i] is not None else None
+        return file, f"line {line}" if line is not None else f"{'record' if unit == 'line' else unit} {row}"
+
+    def check(self, ids: pd.Index, files: np.ndarray, rows: np.ndarray, unit: str, line_of,
+              skip_bad: bool) -> tuple[np.ndarray, dict]:
+        """(mask of the ids to keep, {position: first place} of the duplicates dropped with skip_bad)."""
+        values = ids.to_numpy(dtype=object)
+        keep = np.ones(len(values), dtype=bool)
+        firsts: dict[int, tuple[str, str]] = {}
+        if not len(values):
+            return keep, firsts
+        h = pd.util.hash_array(values, categorize=False).astype(np.uint64)
+        in_chunk = pd.Index(values).duplicated(keep="first")
+        pos = np.minimum(np.searchsorted(self.hashes, h), max(len(self.hashes) - 1, 0))
+        found = (self.hashes[pos] == h) if len(self.hashes) else np.zeros(len(h), dtype=bool)
+        locs = np.asarray([self._loc(f, unit, r, line_of) for f, r in zip(files, rows, strict=True)], dtype=np.int64)
+        for k in np.flatnonzero(found | in_chunk):
+            if found[k]:
+                first = self._place(int(self.loc[pos[k]]))
+            else:
+                j = int(np.flatnonzero(values == values[k])[0])
+                first = self._place(int(locs[j]))
+            if not skip_bad:
+                here = self._place(int(locs[k]))
+                a = f"{first[0]}, {first[1]}" if first[1] else first[0]
+                b = f"{here[0]}, {here[1]}" if here[1] else here[0]
+                raise CorpusError(
+                    f"duplicate doc_id {values[k]!r}: {a} and {b}; every article needs a unique id: remove the "
+                    f"copy, pass id_col= (--id-col) a unique column, or pass skip_bad=True (--skip-bad) to keep "
+                    f"the first and list the others")
+            keep[k] = False
+            firsts[int(k)] = first
+        hk, lk = h[keep], locs[keep]
+        order = np.argsort(hk, kind="stable")
+        hk, lk = hk[order], lk[order]
+        at = np.searchsorted(self.hashes, hk)
+        self.hashes = np.insert(self.hashes, at, hk)
+        self.loc = np.insert(self.loc, at, lk)
+        return keep, firsts
+
+    def _loc(self, file, unit: str, row, line_of) -> int:
+        key = (str(file), unit)
+        i = self.index.get(key)
+        if i is None:
+            i = self.index[key] = len(self.files)
+            self.files.append(key)
+            self.line_of.append(line_of)
+        return (i << 40) | int(row)
+
+
+# ----------------------------------------------------------------------------------- reading units
+def _metadata_table(path: Path, opts: _Options, where: str) -> tuple[pd.DataFrame, np.ndarray, str, str]:
+    """A metadata table read whole: (frame, its lines, sha256, encoding)."""
+    from framing.readers.tables import read_table
+
+    dropped: list = []
+    sha, enc, chunks = read_table(path, where, chunksize=None, skip_bad=False, dropped=dropped, sep=opts.sep,
+                                  encoding=opts.encoding)
+    parts = list(chunks)
+    frame = parts[0].frame if len(parts) == 1 else pd.concat([p.frame for p in parts])
+    lines = []
+    for part in parts:
+        if part.lines is not None:
+            lines.extend(int(x) for x in part.lines)
+        elif part.line_of is not None:
+            lines.extend(part.line_of(int(r)) or int(r) + 1 for r in part.rows)
+        else:
+            lines.extend(int(r) for r in part.rows)
+    lines = np.asarray(lines, dtype=np.int64)
+    return frame.reset_index(drop=True), lines, sha, enc or "mixed"
+
+
+def _url_key(url) -> str | None:
+    if not isinstance(url, str) or not url.strip():
+        return None
+    u = url.strip().split("#", 1)[0]
+    u = re.sub(r"^[a-z][a-z0-9+.\-]*://", "", u, flags=re.I)
+    u = re.sub(r"^www\.", "", u, flags=re.I)
+    host, _, rest = u.partition("/")
+    return f"{host.lower()}/{rest.rstrip('/')}"
+
+
+def _standard_names(meta: pd.DataFrame) -> pd.DataFrame:
+    """Metadata columns under the names of the corpus table (Media Cloud's media_name -> outlet, a date
+    column -> published), so that they win over what the page says."""
+    renames = {}
+    if "outlet" not in meta.columns:
+        alias = next((a for a in OUTLET_ALIASES if a in meta.columns), None)
+        if alias:
+            renames[alias] = "outlet"
+    if "published" not in meta.columns:
+        date = next((c for c in DATE_COLUMNS if c in meta.columns), None)
+        if date:
+            renames[date] = "published"
+    return meta.rename(columns=renames) if renames else meta
+
+
+def _read_pages(unit: _Unit, name_of, opts: _Options, chunksize: int | None, sources: list, dropped: list,
+                meta: pd.DataFrame | None = None, meta_lines=None, meta_where: str | None = None,
+                file_col: str = "file", pages_only: bool = True,
+                used_rows: set | None = None) -> Iterator[tuple[Raw, str]]:
+    """Web pages in chunks: extracted (in n_jobs processes), joined to metadata rows by file or url."""
+    from framing.readers._io import decode_bytes, read_all, sha256_of
+    from framing.readers.html import declared_charset, extractor_version
+
+    members = [(p, i) for p, i in zip(unit.members, unit.ids, strict=True) if kind_of(p.name) == "page"]
+    step = chunksize or max(len(members), 1)
+    by_file, by_url = {}, {}
+    if meta is not None:
+        if file_col in meta.columns:
+            for k, f in enumerate(meta[file_col]):
+                if isinstance(f, str) and f.strip():
+                    by_file[f.strip()] = k
+        if "url" in meta.columns:
+            for k, u in enumerate(meta["url"]):
+                key = _url_key(u)
+                if key:
+                    by_url.setdefault(key, k)
+    if meta is not None:
+        meta = _standard_names(meta)
+    used_rows = used_rows if used_rows is not None else set()
+    for start in range(0, len(members), step):
+        part = members[start:start + step]
+        htmls, shas, encs, names = [], [], [], []
+        for path, _ in part:
+            where = name_of(path)
+            data = read_all(path, where)
+            text, enc = decode_bytes(data, where, opts.encoding, declared_charset(data))
+            htmls.append(text)
+            encs.append(enc)
+            shas.append(sha256_of(path, where))
+            names.append(where)
+        rows_meta = [by_file.get(p.name, by_file.get(_relative(p, unit.path.parent), None)) if by_file else None
+                     for p, _ in part]
+        results = _extract_many([(h, None) for h in htmls], opts.n_jobs)
+        records, rows, ids, files, sha_col, enc_col, exts = [], [], [], [], [], [], []
+        for k, ((_path, doc_id), res) in enumerate(zip(part, results, strict=True)):
+            sources.append((names[k], shas[k], encs[k], "page"))
+            row = rows_meta[k]
+            if row is None and by_url:
+                row = by_url.get(_url_key(res["url"]))
+            if res["text"] is None:
+                dropped.append((doc_id, names[k], None,
+                                f"no article found on the page ({res['page_words']} words on the page, "
+                                f"{res['extracted_words']} in the main text)"))
+                if row is not None:
+                    used_rows.add(row)
+                continue
+            rec = {"outlet": res["outlet"], "title": res["title"], "published": res["published"],
+                   "url": res["url"], "text": res["text"]}
+            if row is not None:
+                used_rows.add(row)
+                for col, v in meta.iloc[row].items():
+                    if col == file_col:
+                        continue
+                    if v is not None and not (isinstance(v, float) and v != v) and str(v).strip() != "":
+                        rec[col] = v
+            records.append(rec)
+            rows.append(1)
+            ids.append(doc_id)
+            files.append(names[k])
+            sha_col.append(shas[k])
+            enc_col.append(encs[k])
+            note = f"metadata row {int(meta_lines[row])}" if row is not None else res.get("note")
+            exts.append(("page", f"{extractor_version()} ({res['settings']})", res["page_words"],
+                         res["extracted_words"], note))
+        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(
+            columns=["outlet", "title", "published", "url", "text"])
+        frame = frame.astype(object).where(frame.notna(), None)
+        yield Raw(frame, np.asarray(rows, dtype=np.int64), "page", None, encoding=enc_col, source_file=files,
+                  sha256=sha_col, ids=ids, extraction=exts), "pages"
+    if meta is not None and pages_only:
+        unused = [k for k in range(len(meta)) if k not in used_rows and k not in set(by_file.values())]
+        for k in unused:
+            dropped.append((None, meta_where, int(meta_lines[k]),
+                            f"metadata row for url {meta['url'].iloc[k] if 'url' in meta.columns else '?'}: no saved "
+                            f"page in {display(unit.path)} has this url"))
+
+
+def _read_metadata_unit(unit: _Unit, opts: _Options, chunksize: int | None, sources: list,
+                        dropped: list) -> Iterator[tuple[Raw, str]]:
+    from framing.readers._io import decode_bytes, read_all, sha256_of
+
+    where = display(unit.path)
+    folder = unit.path.parent
+    meta, meta_lines, meta_sha, meta_enc = _metadata_table(unit.path, opts, where)
+    file_col = opts.file_col
+    txt = [(p, i) for p, i in zip(unit.members, unit.ids, strict=True) if kind_of(p.name) == "text"]
+    pages = [(p, i) for p, i in zip(unit.members, unit.ids, strict=True) if kind_of(p.name) == "page"]
+    if txt and file_col not in meta.columns:
+        raise CorpusError(f"{where}: no column '{file_col}' naming each article's file; the columns are "
+                          f"{list(meta.columns)}")
+    names = meta[file_col] if file_col in meta.columns else pd.Series([None] * len(meta), dtype=object)
+    on_disk = {_relative(p, folder): p for p, _ in [*txt, *pages]}
+    on_disk_ids = {_relative(p, folder): i for p, i in [*txt, *pages]}
+    txt_rows, page_rows = [], []
+    no_file = []
+    for k, n in enumerate(names):
+        n = n.strip() if isinstance(n, str) else None
+        if not n:
+            if not pages:
+                no_file.append(int(meta_lines[k]))
+            continue
+        if kind_of(n) == "page":
+            page_rows.append(k)
+        else:
+            txt_rows.append((k, n))
+    if no_file:
+        raise CorpusError(f"{where}: lines {no_file[:10]} have no file name in column '{file_col}'; fill them "
                           f"in or delete those rows")
-    names = meta[file_col].str.strip()
-    on_disk = {p.name for p in folder.glob("*.txt")}
-    missing = [f"{n} (line {i + 2})" for i, n in enumerate(names) if n not in on_disk]
+    missing = [f"{n} (line {int(meta_lines[k])})" for k, n in txt_rows if n not in on_disk]
+    missing += [f"{names[k].strip()} (line {int(meta_lines[k])})" for k in page_rows if names[k].strip() not in on_disk]
     if missing:
-        raise CorpusError(f"{where}: rows name files that do not exist in {_display(folder)}: "
+        raise CorpusError(f"{where}: rows name files that do not exist in {display(folder)}: "
                           f"{missing[:10]}; fix the names or add the files")
-    unlisted = sorted(on_disk - set(names))
+    listed = {n for _, n in txt_rows}
+    unlisted = sorted(_relative(p, folder) for p, _ in txt if _relative(p, folder) not in listed)
     if unlisted:
         raise CorpusError(f"{where}: .txt files without a metadata row: {unlisted[:10]}; add a row "
                           f"for each (column '{file_col}') or move the files out of the folder")
-    texts, encodings, shas, files = [], [], [], []
-    for name in names:
-        path = folder / name
-        text, enc, sha = _decode_text_file(path)
-        texts.append(text)
-        encodings.append(enc)
-        shas.append(sha)
-        files.append(_display(path))
-        sources.append((_display(path), sha, enc, "article"))
-    sources.append((where, meta_sha, meta_enc, "metadata"))
-    frame = meta.drop(columns=[file_col]).assign(**{opts.text_col: texts})
-    if opts.id_col and opts.id_col in meta.columns:
-        doc_ids = meta[opts.id_col].astype(str).tolist()
+    sources_txt = []
+    if txt_rows:
+        texts, encodings, shas, files, ids = [], [], [], [], []
+        for _k, n in txt_rows:
+            path = on_disk[n]
+            name = display(path)
+            data = read_all(path, name)
+            text, enc = decode_bytes(data, name, opts.encoding)
+            texts.append(text)
+            encodings.append(enc)
+            shas.append(sha256_of(path, name))
+            files.append(name)
+            ids.append(on_disk_ids[n])
+            sources_txt.append((name, shas[-1], enc, "article"))
+        frame = meta.iloc[[k for k, _ in txt_rows]].drop(columns=[file_col]).reset_index(drop=True)
+        frame[opts.text_col if opts.html_col is None else opts.text_col] = texts
+        lines = np.asarray([meta_lines[k] for k, _ in txt_rows], dtype=np.int64)
+        id_col = opts.id_col if opts.id_col and opts.id_col in meta.columns else None
+        raw = Raw(frame, lines, "line", lines, encoding=encodings, source_file=files, sha256=shas,
+                  ids=None if id_col else ids)
+        sources.extend(sources_txt)
+        sources.append((where, meta_sha, meta_enc, "metadata"))
+        yield raw, where
     else:
-        doc_ids = [Path(n).stem for n in names]
-    rows = np.arange(2, len(meta) + 2)  # line in metadata.csv
-    dropped: list[tuple] = []
-    out, log = _build(frame, where=where, opts=opts, doc_ids=doc_ids, rows=rows,
-                      source_file=files, source_sha=shas, encoding=encodings, dropped=dropped)
-    _check_unique(out.index, where)
-    yield out, CorpusAudit(log, pd.DataFrame(dropped, columns=DROPPED_COLUMNS),
-                           pd.DataFrame(sources, columns=SOURCE_COLUMNS))
+        sources.append((where, meta_sha, meta_enc, "metadata"))
+    if pages:
+        page_unit = _Unit("pages", folder, members=[p for p, _ in pages], ids=[i for _, i in pages])
+        page_meta = meta.drop(index=[k for k, _ in txt_rows]) if txt_rows else meta
+        keep_lines = np.asarray([meta_lines[k] for k in page_meta.index], dtype=np.int64)
+        page_meta = page_meta.reset_index(drop=True)
+        yield from _read_pages(page_unit, display, opts, chunksize, sources, dropped, page_meta, keep_lines, where,
+                               file_col)
 
 
-def _iter_table_file(path: Path, opts: _Options, chunksize: int | None,
-                     skip_bad: bool) -> Iterator[tuple[pd.DataFrame, CorpusAudit]]:
-    where = _display(path)
-    name = path.name.lower()
-    if name.endswith((".parquet", ".pq")):
-        sha, encoding = _sha256(path), "parquet"
-    else:
-        sha, encoding = _probe(path)
-    source = pd.DataFrame([(where, sha, encoding, "articles")], columns=SOURCE_COLUMNS)
-    dropped: list[tuple] = []
-    if name.endswith((".parquet", ".pq")):
-        chunks = _read_parquet_chunks(path, chunksize)
-    elif name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-        chunks = _read_jsonl_chunks(path, encoding, chunksize, skip_bad, dropped)
-    else:
-        chunks = _read_csv_chunks(path, encoding, chunksize, skip_bad, dropped)
-    stem = re.sub(r"\.(csv|tsv|jsonl|ndjson|parquet|pq)(\.gz)?$", "", path.name, flags=re.I)
-    reported = 0
-    first = True
-    for frame, offset in chunks:
-        if "rows" in frame.attrs:
-            rows = np.asarray(frame.attrs["rows"], dtype=np.int64)
+def _read_unit(unit: _Unit, opts: _Options, chunksize: int | None, sources: list, dropped: list,
+               external: tuple | None) -> Iterator[tuple[Raw, str]]:
+    """Raw chunks of one input, with the name its messages use; sources and dropped records are appended."""
+    if unit.kind == "table":
+        from framing.readers.tables import read_table
+
+        where = display(unit.path)
+        text_cols = tuple(c for c in (opts.text_col, opts.outlet_col, opts.title_col, opts.html_col) if c)
+        sha, enc, chunks = read_table(unit.path, where, chunksize=chunksize, skip_bad=opts.skip_bad, dropped=dropped,
+                                      sep=opts.sep, encoding=opts.encoding, text_cols=text_cols)
+        first = True
+        for raw in chunks:
+            if first:
+                file_enc = enc or (raw.encoding if isinstance(raw.encoding, str) else
+                                   "mixed (" + ", ".join(sorted(set(map(str, raw.encoding)))) + ")")
+                sources.append((where, sha, file_enc, "articles"))
+                first = False
+            yield raw, where
+        return
+    if unit.kind == "archive":
+        from framing.readers.warc import read_warc
+
+        where = display(unit.path)
+        yield from ((raw, where) for raw in read_warc(unit.path, where, chunksize=chunksize, sources=sources,
+                                                       dropped=dropped, n_jobs=opts.n_jobs, extract=_extract_many))
+        return
+    if unit.kind == "export":
+        from framing.readers.nexis import read_export
+
+        where = display(unit.path)
+        yield from ((raw, where) for raw in read_export(unit.path, where, chunksize=chunksize, sources=sources,
+                                                         encoding=opts.encoding))
+        return
+    if unit.kind == "pages":
+        if external is not None:
+            meta, lines, meta_where, used = external
+            yield from _read_pages(unit, display, opts, chunksize, sources, dropped, meta, lines, meta_where,
+                                   opts.file_col, pages_only=False, used_rows=used)
         else:
-            rows = np.arange(offset + 1, offset + len(frame) + 1)
-        id_col = opts.id_col or next((c for c in ("doc_id", "id") if c in frame.columns), None)
-        if id_col is not None:
-            if id_col not in frame.columns:
-                raise CorpusError(f"{where}: no column '{id_col}' (id_col); the columns are {list(frame.columns)}")
-            ids = frame[id_col]
-            if ids.isna().any():
-                raise CorpusError(f"{where}: rows {rows[ids.isna().to_numpy()][:10].tolist()} have no "
-                                  f"'{id_col}'; every article needs an id")
-            doc_ids = ids.astype(str).tolist()
-        else:
-            doc_ids = [f"{stem}-{r:06d}" for r in rows]
-        local = _Options(**{**opts.__dict__, "id_col": id_col})
-        out, log = _build(frame, where=where, opts=local, doc_ids=doc_ids, rows=rows, source_file=where,
-                          source_sha=sha, encoding=encoding, dropped=dropped)
-        _check_unique(out.index, where)
-        audit = CorpusAudit(log, pd.DataFrame(dropped[reported:], columns=DROPPED_COLUMNS),
-                            source if first else pd.DataFrame(columns=SOURCE_COLUMNS))
-        reported, first = len(dropped), False
-        yield out, audit
+            yield from _read_pages(unit, display, opts, chunksize, sources, dropped)
+        return
+    if unit.kind == "metadata":
+        yield from _read_metadata_unit(unit, opts, chunksize, sources, dropped)
+        return
+    raise CorpusError(f"{display(unit.path)}: unknown input kind {unit.kind!r}")  # pragma: no cover
 
 
-def corpus_files(path: str | Path) -> list[Path]:
-    """The inputs :func:`load_corpus` reads for ``path``, in the order it reads them.
-
-    A file is itself; a folder with ``metadata.csv`` is one input (its ``.txt`` articles); any other
-    folder gives its CSV/TSV/JSONL/Parquet files (recursively, in name order). Streaming and the
-    Dask path use this list, so every path reads the same files in the same order.
-
-    Examples
-    --------
-    >>> from framing.corpus import corpus_files
-    >>> [p.name for p in corpus_files("data/seed")]
-    ['seed']
-    """
-    path = Path(path)
-    if path.is_file():
-        return [path]
-    if (path / "metadata.csv").exists():
-        return [path]
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TABLE_SUFFIXES))
-    if not files:
-        raise CorpusError(
-            f"{_display(path)}: no readable articles: the folder has no metadata.csv beside .txt files and "
-            f"no {', '.join(TABLE_SUFFIXES)} files; see the README section 'Load your own corpus'"
-        )
-    return files
+_KIND_OF_UNIT = {"table": "table", "archive": "archive", "export": "export", "pages": "page", "metadata": "text"}
 
 
-def _iter(path, chunksize, opts, skip_bad, file_col) -> Iterator[tuple[pd.DataFrame, CorpusAudit]]:
-    path = Path(path)
-    if not path.exists():
+def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Options, chunksize: int | None,
+                seen: _SeenIds | None = None) -> Iterator[tuple[pd.DataFrame, CorpusAudit]]:
+    """Read the units in order: normalise, clean, check ids across everything read; yield chunks and audits."""
+    seen = seen if seen is not None else _SeenIds()
+    pending_sources = [(f, None, why, "ignored") for f, why in plan_ignored]
+    pending_sources += [(f, None, why, "skipped") for f, why in plan_skipped]
+    pending_dropped = [(None, f, None, f"{SKIPPED_FILE}{why}") for f, why in plan_skipped]
+    external = None
+    if opts.metadata is not None:
+        mpath = Path(opts.metadata)
+        if not mpath.exists():
+            raise CorpusError(f"{opts.metadata}: no such metadata file (metadata=, --metadata)")
+        mwhere = display(mpath)
+        meta, lines, msha, menc = _metadata_table(mpath, opts, mwhere)
+        pending_sources.append((mwhere, msha, menc, "metadata"))
+        external = (meta, lines, mwhere, set())
+        if not any(u.kind == "pages" for u in units):
+            raise CorpusError(f"{mwhere}: metadata= joins rows to saved web pages by url or file name, but the "
+                              f"corpus has no web pages (.html/.htm/.xhtml)")
+    yielded = False
+    for unit in units:
+        sources: list = []
+        dropped: list = []
+        extraction: list = []
+        state: dict = {}
+        prefix = unit.prefix
+        reported_sources = reported_dropped = 0
+        unit_yielded = False
+        record_lines: dict = {}
+        try:
+            for raw, name in _read_unit(unit, opts, chunksize, sources, dropped, external):
+                if unit.kind == "table" and raw.sha256 is None:
+                    raw.sha256 = next((x[1] for x in sources if x[0] == name), None)
+                out, logs = _build(raw, name=name, prefix=prefix, opts=opts, state=state, sha=None,
+                                   dropped=dropped, extraction=extraction, kind=_KIND_OF_UNIT[unit.kind])
+                if raw.line_of is None and raw.lines is not None and raw.unit == "line":
+                    record_lines.update(zip(np.asarray(raw.rows).tolist(), np.asarray(raw.lines).tolist(), strict=True))
+                    raw.line_of = record_lines.get
+                if len(out):
+                    word = "text" if unit.kind == "metadata" else raw.unit
+                    keep, firsts = seen.check(out.index, out["source_file"].to_numpy(dtype=object),
+                                              out["source_row"].to_numpy(), word, raw.line_of, opts.skip_bad)
+                    if not keep.all():
+                        for k, (file, place) in firsts.items():
+                            row = int(out["source_row"].iloc[k])
+                            line = raw.line_of(row) if raw.line_of is not None and raw.unit == "line" else row
+                            dropped.append((out.index[k], out["source_file"].iloc[k], line,
+                                            f"duplicate doc_id: the first is in {file}{', ' + place if place else ''}"))
+                        out = out[keep]
+                audit = CorpusAudit(logs, pending_dropped + dropped[reported_dropped:],
+                                    pending_sources + sources[reported_sources:], extraction)
+                extraction = []
+                pending_dropped, pending_sources = [], []
+                reported_sources, reported_dropped = len(sources), len(dropped)
+                yielded = unit_yielded = True
+                yield out, audit
+        except (CorpusError, *_READ_ERRORS) as exc:
+            err = exc if isinstance(exc, CorpusError) else read_error(exc, display(unit.path))
+            if not opts.skip_bad or unit_yielded:
+                raise err from None
+            where = display(unit.path)
+            pending_sources.append((where, None, str(err), "skipped"))
+            pending_dropped.append((None, where, None, f"{SKIPPED_FILE}{err}"))
+            continue
+        pending_dropped += dropped[reported_dropped:]
+        pending_sources += sources[reported_sources:]
+    if external is not None:  # rows of metadata= that describe no page read: listed, not lost
+        meta, lines, mwhere, used = external
+        for k in range(len(meta)):
+            if k not in used:
+                what = f"url {meta['url'].iloc[k]}" if "url" in meta.columns else f"file {meta.get(opts.file_col)}"
+                pending_dropped.append((None, mwhere, int(lines[k]), f"metadata row for {what}: no page read has it"))
+    if pending_dropped or pending_sources or not yielded:
+        empty = _empty_corpus()
+        yield empty, CorpusAudit([], pending_dropped, pending_sources, [])
+
+
+def _empty_corpus() -> pd.DataFrame:
+    out = pd.DataFrame(index=pd.Index([], name="doc_id", dtype="str"))
+    for col in ("outlet", "title", "published", "url", "text", "n_words", *PROVENANCE_COLUMNS):
+        out[col] = pd.Series([], dtype={"published": "datetime64[ns]", "n_words": "int64", "outlet": "str",
+                                        "text": "str", "source_row": "int64"}.get(col, object))
+    return out
+
+
+def _iter(path, chunksize, opts: _Options) -> Iterator[tuple[pd.DataFrame, CorpusAudit]]:
+    source = Path(path)
+    if not source.exists():
         raise CorpusError(f"{path}: no such file or folder; check the path (relative paths start at "
                           f"{Path.cwd()})")
-    for item in corpus_files(path):
-        if item.is_dir():
-            yield from _iter_txt_folder(item, opts, file_col)
-        elif item.name.lower().endswith(TABLE_SUFFIXES):
-            yield from _iter_table_file(item, opts, chunksize, skip_bad)
-        else:
-            raise CorpusError(
-                f"{_display(item)}: unknown file type; use a folder of .txt files with metadata.csv, "
-                f"or {', '.join(TABLE_SUFFIXES)}"
-            )
+    _check_options(opts, chunksize)
+    plan = _plan(source, opts.skip_bad)
+    if not plan.units and not plan.skipped:
+        kinds = "tables (.csv .tsv .jsonl .json .parquet), web pages (.html .htm), web archives (.warc), " \
+                "Nexis exports (.docx, .txt), or .txt articles with a metadata.csv"
+        raise CorpusError(f"{display(source)}: no readable articles: the folder has no metadata.csv beside .txt "
+                          f"files and none of {kinds}; see the README section 'Load your own corpus'")
+    yield from _iter_units(plan.units, plan.ignored, plan.skipped, opts, chunksize)
+
+
+def _check_options(opts: _Options, chunksize) -> None:
+    if chunksize is not None and (not isinstance(chunksize, (int, np.integer)) or chunksize < 1):
+        raise CorpusError(f"chunksize must be a whole number of articles of at least 1, got {chunksize!r}")
+    if opts.sep is not None and (not isinstance(opts.sep, str) or len(opts.sep) != 1):
+        raise CorpusError(f"sep= (--sep) must be one character such as ',' ';' or '\\t', got {opts.sep!r}")
+    if opts.encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(opts.encoding)
+        except LookupError:
+            raise CorpusError(f"unknown encoding {opts.encoding!r} (encoding=, --encoding); use a Python codec "
+                              f"name such as 'utf-8', 'cp1252', 'cp1251', 'utf-16'") from None
+    if not isinstance(opts.n_jobs, (int, np.integer)) or opts.n_jobs < -1:
+        raise CorpusError(f"n_jobs must be a positive number of processes, or -1 for one per core, got {opts.n_jobs!r}")
+
+
+def _read_input(unit: _Unit, *, chunksize: int | None, **kwargs) -> Iterator[pd.DataFrame]:
+    """The chunks of one planned input, with their audits (the Dask path reads one input per task)."""
+    opts = _Options(**kwargs)
+    for frame, audit in _iter_units([unit], [], [], opts, chunksize):
+        yield _attach(frame, audit)
 
 
 def _attach(frame: pd.DataFrame, audit: CorpusAudit) -> pd.DataFrame:
@@ -653,24 +1271,31 @@ def iter_corpus(
     url_col: str = "url",
     id_col: str | None = None,
     file_col: str = "file",
+    html_col: str | None = None,
+    metadata: str | Path | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    dayfirst: bool | None = None,
     clean: bool = True,
     drop_empty: bool = False,
     skip_bad: bool = False,
+    n_jobs: int = 1,
 ) -> Iterator[pd.DataFrame]:
     """Read a corpus in chunks of at most ``chunksize`` articles, through the same loader as
     :func:`load_corpus`.
 
     Memory stays bounded by the chunk size, whatever the size of the input. Each chunk is a corpus
-    table with its own audit (``cleaning_log(chunk)``, ``dropped_documents(chunk)``). Duplicate
-    ``doc_id`` values are detected within a chunk, not across chunks.
+    table with its own audit (``cleaning_log(chunk)``, ``dropped_documents(chunk)``). ``doc_id``
+    values are checked across every chunk and file (a duplicate is an error naming both places,
+    or with ``skip_bad=True`` the later copies are dropped and listed). A chunk may be empty when
+    it only carries the audit of dropped records or skipped files.
 
     Parameters
     ----------
     source : str or Path
-        A file (CSV/TSV, optionally gzipped, JSONL, Parquet) or a folder of such files, or a folder
-        of ``.txt`` files with ``metadata.csv`` (read as one chunk).
+        Anything :func:`load_corpus` reads.
     chunksize : int, default=10_000
-        Articles per chunk.
+        Articles per chunk (a folder's ``.txt`` articles with ``metadata.csv`` are one chunk).
     **kwargs
         As for :func:`load_corpus`.
 
@@ -685,8 +1310,9 @@ def iter_corpus(
     >>> [len(chunk) for chunk in iter_corpus("data/seed", chunksize=2)]
     [5]
     """
-    opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, clean, drop_empty)
-    for frame, audit in _iter(source, chunksize, opts, skip_bad, file_col):
+    opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, file_col, html_col, sep,
+                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata)
+    for frame, audit in _iter(source, chunksize, opts):
         yield _attach(frame, audit)
 
 
@@ -700,48 +1326,77 @@ def load_corpus(
     url_col: str = "url",
     id_col: str | None = None,
     file_col: str = "file",
+    html_col: str | None = None,
+    metadata: str | Path | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    dayfirst: bool | None = None,
     clean: bool = True,
     drop_empty: bool = False,
     skip_bad: bool = False,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Read articles into the corpus table: one row per article, indexed by ``doc_id``.
 
     Parameters
     ----------
     path : str or Path
-        One of: a folder of ``.txt`` files with a ``metadata.csv`` beside them (column ``file``
-        names each article's file; ``doc_id`` is the file name without extension); a CSV or TSV
-        file (also ``.gz``); a JSONL file (one JSON object per line); a Parquet file; or a folder
-        of CSV/TSV/JSONL/Parquet files, read in name order.
+        A file or a folder (what a folder holds: see the README, "Load your own corpus"):
+        tables (CSV/TSV, separator sniffed; JSONL/JSON; Parquet), web pages (``.html``, ``.htm``,
+        ``.xhtml``: the article is extracted with trafilatura), web archives (``.warc``: every
+        HTML response is an article), Nexis Uni / LexisNexis exports (``.docx``, ``.txt``), any of
+        them gzipped (``.gz``, also ``.bz2``, ``.xz``), and folders of ``.txt`` articles with a
+        ``metadata.csv`` beside them (column ``file`` names each article's file).
     text_col, outlet_col, title_col, url_col : str
-        Names of those columns in the input.
+        Names of those columns in the input. Without an ``outlet`` column, Media Cloud's
+        ``media_name`` is used.
     date_col : str, optional
         The publication date column; by default the first of ``published``, ``date``,
-        ``pubdate``, ``publish_date`` that exists. Unparseable dates are an error.
+        ``pubdate``, ``publish_date``, ``publication_date`` that exists. One reading per column:
+        see ``dayfirst``.
     id_col : str, optional
-        A column of unique article ids; by default ``doc_id`` or ``id`` when present, otherwise
-        ``<file stem>-<row number>``, so every id points back to its row.
+        A column of unique article ids; by default ``doc_id``, ``id`` or ``stories_id`` when
+        present, otherwise ``<file>-<row number>`` where ``<file>`` is the file's path relative to
+        the folder read, without suffixes (with them where two files would give the same ids).
     file_col : str, default="file"
-        The column of ``metadata.csv`` that names each ``.txt`` file.
+        The column of ``metadata.csv`` that names each ``.txt`` file (or web page).
+    html_col : str, optional
+        A table column of raw HTML pages: each is extracted like a saved page.
+    metadata : str or Path, optional
+        A table (e.g. a Media Cloud export) whose rows describe the web pages read, joined by
+        ``file`` (the page's file name) or by ``url`` (the page's canonical URL): its values win.
+    sep : str, optional
+        The CSV separator; by default sniffed from the header (comma, semicolon, tab, ``|``).
+    encoding : str, optional
+        Force one encoding for every text file; by default UTF-8 (with or without BOM), UTF-16/32
+        with a BOM, else detected (charset-normalizer), per line when a table mixes encodings.
+    dayfirst : bool, optional
+        How to read numeric dates such as ``01/03/2022``; by default decided from the whole column
+        (an error when the column cannot tell).
     clean : bool, default=True
         Remove page chrome and boilerplate (see :func:`framing.clean_text`); every removed line
         is listed by :func:`framing.cleaning_log`. ``False`` keeps the raw text.
     drop_empty : bool, default=False
-        Drop articles that are empty (after cleaning) instead of raising; they are listed by
-        :func:`framing.dropped_documents`.
+        Drop articles with neither text (after cleaning) nor title instead of raising; they are
+        listed by :func:`framing.dropped_documents`. An article with a title and no body is always
+        kept (its title hits count) and flagged in :func:`framing.extraction_log`.
     skip_bad : bool, default=False
-        Skip malformed CSV/JSONL records instead of raising; they are listed, with file and line,
-        by :func:`framing.dropped_documents`.
+        Skip malformed or unusable records, duplicate ids after the first, and files that cannot be
+        read, instead of raising; all are listed, with file and line, by
+        :func:`framing.dropped_documents`.
+    n_jobs : int, default=1
+        Processes for extracting web pages (``-1``: one per core); tables ignore it.
 
     Returns
     -------
     DataFrame
         Index ``doc_id`` (unique strings). Columns ``outlet``, ``title``, ``published``
         (datetime, NaT when unknown), ``url``, ``text`` (cleaned, line endings normalised to
-        ``\\n``), ``n_words``, then any other metadata columns of the input, then provenance:
-        ``source_file``, ``source_row`` (line of ``metadata.csv``, data row of a CSV/Parquet
-        file, or line of a JSONL file), ``source_sha256`` and ``encoding`` (``utf-8``,
-        ``utf-8-sig`` or ``cp1252``).
+        ``\\n``), ``n_words``, then any other metadata columns of the input (``published_utc_offset``
+        when dates carried a time zone), then provenance: ``source_file``, ``source_row`` (line of
+        ``metadata.csv``, data row of a CSV/Parquet file, line of a JSONL file, document of an
+        export, record of an archive), ``source_sha256`` and ``encoding`` (``utf-8``,
+        ``utf-8-sig``, ``utf-16``, ``cp1252``, ``cp1251``... per row).
 
     Raises
     ------
@@ -761,22 +1416,25 @@ def load_corpus(
     003_a08c4a9378959592              RT 2023-12-05      ...
     004_3291864899c34feb         Reuters 2022-12-06      ...
     """
-    opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, clean, drop_empty)
-    frames, cleanings, droppeds, sources = [], [], [], []
-    for frame, audit in _iter(path, None, opts, skip_bad, file_col):
-        frames.append(frame)
+    opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, file_col, html_col, sep,
+                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata)
+    frames, cleanings, droppeds, sources, extractions = [], [], [], [], []
+    for frame, audit in _iter(path, None, opts):
+        if len(frame):
+            frames.append(frame)
         cleanings.append(audit["cleaning"])
         droppeds.append(audit["dropped"])
         sources.append(audit["sources"])
-    corpus = frames[0] if len(frames) == 1 else pd.concat(frames)
-    _check_unique(corpus.index, _display(Path(path)))
-    if corpus.empty:
+        extractions.append(audit["extraction"])
+    if not frames:
         n = sum(len(d) for d in droppeds)
-        raise CorpusError(f"{_display(Path(path))}: no articles left ({n} records dropped); "
+        first = next((d[0] for d in droppeds if d), None)
+        why = f"; the first: {first[1]}{', line ' + str(first[2]) if first[2] else ''}: {first[3]}" if first else ""
+        raise CorpusError(f"{display(Path(path))}: no articles left ({n} records or files dropped){why}; "
                           f"see `framing corpus --drop-empty --skip-bad` for the list")
-
+    corpus = frames[0] if len(frames) == 1 else pd.concat(frames)
     audit = CorpusAudit([r for c in cleanings for r in c], [r for d in droppeds for r in d],
-                        [r for x in sources for r in x])
+                        [r for x in sources for r in x], [r for x in extractions for r in x])
     return _attach(corpus, audit)
 
 

@@ -31,7 +31,7 @@ from distributed import Client, LocalCluster
 from framing._errors import CorpusError, FramingError
 from framing.corpus import (
     DROPPED_COLUMNS,
-    TABLE_SUFFIXES,
+    SKIPPED_FILE,
     dropped_documents,
     input_files,
     iter_corpus,
@@ -119,30 +119,66 @@ def _is_url(source) -> bool:
     return isinstance(source, str) and "://" in source
 
 
-def _list_files(source: str) -> list[tuple[str, int]]:
-    """The files of ``source`` in the order :func:`framing.load_corpus` reads them, with sizes."""
+PAGE_BATCH = 64  # web pages per task: extraction is the slow part, so pages are spread over workers
+
+
+def _list_files(source: str, skip_bad: bool = False) -> tuple[list[tuple[str, int, object]], list[tuple[str, str]]]:
+    """The inputs of ``source`` in the order :func:`framing.load_corpus` reads them, with sizes, and the
+    files and folders that cannot be read (listed with skip_bad; the plan raises without it).
+
+    Each input is ``(name, size, unit)``: the unit is the planned input of :mod:`framing.corpus`, or for
+    a URL ``(kind, id prefix)`` (the file is copied to the worker first).
+    """
+    from framing.corpus import _plan
+    from framing.readers import kind_of, strip_suffixes
+
     if _is_url(source):
         import fsspec
 
         fs, root = fsspec.core.url_to_fs(source)
         if fs.isfile(root):
             paths = [root]
+            base = root.rsplit("/", 1)[0]
         elif fs.isdir(root):
-            paths = sorted(p for p in fs.find(root) if p.lower().endswith(TABLE_SUFFIXES))
+            paths = sorted(p for p in fs.find(root) if kind_of(p.rsplit("/", 1)[-1]) in ("table", "page", "archive",
+                                                                                           "export"))
+            base = root.rstrip("/")
             if not paths:
-                raise CorpusError(f"{source}: no {', '.join(TABLE_SUFFIXES)} files under this address")
+                raise CorpusError(f"{source}: no tables, web pages, web archives or exports under this address")
         else:
             raise CorpusError(f"{source}: no such file or folder on {type(fs).__name__}")
-        return [(fs.unstrip_protocol(p), int(fs.size(p) or 0)) for p in paths]
-    from framing.corpus import corpus_files  # the listing load_corpus and iter_corpus use
-
+        rel = [p[len(base):].lstrip("/") for p in paths]
+        bases = [strip_suffixes(r) for r in rel]
+        out = []
+        for p, r, b in zip(paths, rel, bases, strict=True):
+            kind = kind_of(p.rsplit("/", 1)[-1])
+            out.append((fs.unstrip_protocol(p), int(fs.size(p) or 0), (kind, r if bases.count(b) > 1 else b)))
+        return out, []
     path = Path(source)
     if not path.exists():
         raise CorpusError(f"{source}: no such file or folder on the Dask worker (working directory "
                           f"{Path.cwd()}); give a path on storage every worker sees")
-    files = corpus_files(path)
-    return [(str(p), p.stat().st_size if p.is_file() else sum(f.stat().st_size for f in p.iterdir()))
-            for p in files]
+    plan = _plan(path, skip_bad=skip_bad, page_batch=PAGE_BATCH)
+    out = []
+    for unit in plan.units:
+        name = str(unit.path)
+        if unit.kind == "pages":
+            name = f"{unit.path} ({unit.members[0].name} ... {len(unit.members)} pages)"
+        out.append((name, unit.size(), unit))
+    return out, list(plan.skipped)
+
+
+def _unit_for(local: str, spec):
+    """The planned input for a task: as planned, or for a URL's local copy, built from (kind, prefix)."""
+    from framing.corpus import _Unit
+
+    if isinstance(spec, _Unit):
+        return spec
+    kind, prefix = spec
+    path = Path(local)
+    if kind == "page":
+        return _Unit("pages", path.parent, members=[path], ids=[prefix])
+    return _Unit(kind, path, prefix)
 
 
 @contextmanager
@@ -175,6 +211,9 @@ class _FileResult:
     parts: list = field(default_factory=list)  # find_hits: (part file, chunk, n_articles, n_hits)
     error: Exception | None = None
     shard_error: bool = False  # raised while reading the file (skippable), not while matching
+    ids: list = field(default_factory=list)  # doc ids read, with their file and source_row: the client
+    id_files: list = field(default_factory=list)  # checks ids across files (duplicates are errors)
+    id_rows: list = field(default_factory=list)
 
 
 _SEEN: OrderedDict[str, Lexicon] = OrderedDict()  # content digest -> first Lexicon object on this worker
@@ -213,9 +252,18 @@ def _sum_counts(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
 
 
 def _chunks(path: str, local: str, result: _FileResult, chunksize: int, skip_bad: bool,
-            load_kwargs: dict) -> Iterator[pd.DataFrame]:
-    """Chunks of one file, recording articles and dropped records; a read error ends the file."""
-    chunks = iter_corpus(local, chunksize=chunksize, skip_bad=skip_bad, **load_kwargs)
+            load_kwargs: dict, spec=None, exclude: dict | None = None) -> Iterator[pd.DataFrame]:
+    """Chunks of one input, recording articles, ids and dropped records; a read error ends the input.
+
+    ``exclude``: doc id -> where its first copy is, for ids first read from an earlier input
+    (skip_bad): left out and listed, as the in-memory loader does.
+    """
+    from framing.corpus import _read_input
+
+    if spec is None:
+        chunks = iter_corpus(local, chunksize=chunksize, skip_bad=skip_bad, **load_kwargs)
+    else:
+        chunks = _read_input(_unit_for(local, spec), chunksize=chunksize, skip_bad=skip_bad, **load_kwargs)
     while True:
         try:
             chunk = next(chunks)
@@ -224,11 +272,25 @@ def _chunks(path: str, local: str, result: _FileResult, chunksize: int, skip_bad
         except FramingError as exc:
             result.error, result.shard_error = _renamed(exc, local, path), True
             return
-        result.n_articles += len(chunk)
-        result.dropped.extend([d, _rename(f, local, path), None if pd.isna(line) else int(line), why]
-                              for d, f, line, why in dropped_documents(chunk).itertuples(index=False, name=None))
+        for d, f, line, why in dropped_documents(chunk).itertuples(index=False, name=None):
+            if d is None and pd.isna(line) and why.startswith(SKIPPED_FILE):  # the whole input was skipped
+                result.error = _renamed(CorpusError(why[len(SKIPPED_FILE):]), local, path)
+                result.shard_error = True
+                continue
+            result.dropped.append([d, _rename(f, local, path), None if pd.isna(line) else int(line), why])
         result.sources.extend([_rename(f, local, path), *rest] for f, *rest in
                               input_files(chunk).itertuples(index=False, name=None))
+        if exclude and len(chunk):
+            out = chunk.index.isin(list(exclude))
+            for doc_id, f, row in zip(chunk.index[out], chunk["source_file"][out], chunk["source_row"][out],
+                                      strict=True):
+                result.dropped.append([doc_id, _rename(f, local, path), int(row),
+                                       f"duplicate doc_id: the first is in {exclude[doc_id]}"])
+            chunk = chunk[~out]
+        result.n_articles += len(chunk)
+        result.ids.extend(chunk.index.tolist())
+        result.id_files.extend(_rename(f, local, path) for f in chunk["source_file"])
+        result.id_rows.extend(int(r) for r in chunk["source_row"])
         yield chunk
 
 
@@ -260,13 +322,13 @@ def _renamed(exc: Exception, local: str, path: str) -> Exception:
 
 
 def _count_file(index: int, path: str, lexicon: Lexicon, by: str, voice, fields: tuple, engine: str,
-                chunksize: int, skip_bad: bool, load_kwargs: dict) -> _FileResult:
+                chunksize: int, skip_bad: bool, load_kwargs: dict, spec=None, exclude=None) -> _FileResult:
     """Count one file. Pure: the same file and arguments give the same result, so retries are safe."""
     result = _FileResult(index, path)
     lexicon = _same_lexicon(lexicon)
     partial: list[pd.DataFrame] = []
     with _local_copy(path) as local:
-        for chunk in _chunks(path, local, result, chunksize, skip_bad, load_kwargs):
+        for chunk in _chunks(path, local, result, chunksize, skip_bad, load_kwargs, spec, exclude):
             try:
                 counts = _count_chunk(chunk, lexicon, by, voice, fields, engine)
             except FramingError as exc:
@@ -290,7 +352,7 @@ def _hits_schema():
 
 def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: tuple, context: int,
                  engine: str, language: str | None, chunksize: int, skip_bad: bool,
-                 load_kwargs: dict) -> _FileResult:
+                 load_kwargs: dict, spec=None, exclude=None) -> _FileResult:
     """Write the hits of each chunk of one file to ``staging/part-<file>-<chunk>.parquet``.
 
     Each part is written under a temporary name and renamed, so a retried task overwrites its own
@@ -306,7 +368,7 @@ def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: 
     fs, root = fsspec.core.url_to_fs(staging)
     schema = _hits_schema()
     with _local_copy(path) as local:
-        for k, chunk in enumerate(_chunks(path, local, result, chunksize, skip_bad, load_kwargs)):
+        for k, chunk in enumerate(_chunks(path, local, result, chunksize, skip_bad, load_kwargs, spec, exclude)):
             try:
                 hits = _find_hits_in_memory(chunk, lexicon, fields=fields, context=context, engine=engine,
                                             language=language)
@@ -392,11 +454,11 @@ def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_b
     from distributed import KilledWorker, as_completed
 
     run = uuid.uuid4().hex[:8]
-    files = _on_worker(client, _list_files, source, retries=retries)
+    files, plan_skipped = _on_worker(client, _list_files, source, skip_bad, retries=retries)
     by_size = sorted(range(len(files)), key=lambda i: (-files[i][1], i))
     priority = {i: len(files) - rank for rank, i in enumerate(by_size)}
-    futures = [client.submit(task, i, path, *args, key=f"framing-{label}-{run}-{i:05d}", retries=retries,
-                             priority=priority[i]) for i, (path, _size) in enumerate(files)]
+    futures = [client.submit(task, i, path, *args, spec, key=f"framing-{label}-{run}-{i:05d}", retries=retries,
+                             priority=priority[i]) for i, (path, _size, spec) in enumerate(files)]
     results: list[_FileResult | None] = [None] * len(files)
     bar = _progress_bar(len(files), label, progress)
     first_error: int | None = None
@@ -434,11 +496,47 @@ def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_b
     if lost:
         raise FramingError(f"{len(lost)} tasks were cancelled on the cluster before they finished (the "
                            f"first reads {lost[0]}); was the cluster restarted? run again")
+    results = _check_ids(client, results, files, task, args, skip_bad=skip_bad, retries=retries, run=run,
+                         label=label)
+    for name, why in plan_skipped:  # folders and files the listing could not read (skip_bad)
+        results.append(_FileResult(len(results), name, error=CorpusError(why), shard_error=True))
     skipped = [r for r in results if r.error is not None]
     if skipped and len(skipped) == len(results):
         exc = skipped[0].error
         raise type(exc)(f"every input file was skipped; the first: {exc}") from None
-    return results, [f for f, _ in files]
+    return results, [f for f, *_ in files]
+
+
+def _check_ids(client: Client, results: list, files: list, task, args: tuple, *, skip_bad: bool, retries: int,
+               run: str, label: str) -> list:
+    """doc ids unique across the whole corpus, as in memory: a duplicate in a later file is an error
+    naming both places; with skip_bad, the files holding later copies are read again without them."""
+    first: dict = {}
+    exclude: dict[int, dict] = {}
+    for r in results:
+        if r.error is not None:
+            continue
+        for doc_id, f, row in zip(r.ids, r.id_files, r.id_rows, strict=True):
+            prior = first.get(doc_id)
+            if prior is None:
+                first[doc_id] = (r.index, f, row)
+                continue
+            if not skip_bad:
+                raise CorpusError(
+                    f"duplicate doc_id {doc_id!r}: {prior[1]}, row {prior[2]} and {f}, row {row}; every article "
+                    f"needs a unique id: remove the copy, pass id_col= (--id-col) a unique column, or pass "
+                    f"skip_bad=True (--skip-bad) to keep the first and list the others")
+            exclude.setdefault(r.index, {})[doc_id] = f"{prior[1]}, row {prior[2]}"
+    if not exclude:
+        return results
+    futures = {i: client.submit(task, i, files[i][0], *args, files[i][2], ex, key=f"framing-{label}-{run}-{i:05d}-dedup",
+                                retries=retries) for i, ex in exclude.items()}
+    for i, future in futures.items():
+        try:
+            results[i] = future.result()
+        except FramingError as exc:
+            raise type(exc)(str(exc)) from None
+    return results
 
 
 def _on_worker(client: Client, func, *args, retries: int = 0):

@@ -496,17 +496,20 @@ def _finish_counts(partials: list[pd.DataFrame], matcher: CompiledLexicon) -> pd
 
 def _stream(source, chunksize: int, progress: bool | None, summary: dict, load_kwargs: dict):
     """Chunks of a source, adding up articles and dropped records in ``summary`` as they pass."""
-    from framing.corpus import dropped_documents, iter_corpus
+    from framing.corpus import SKIPPED_FILE, dropped_documents, iter_corpus
     from framing.progress import progress_chunks
 
-    summary.update(n_articles=0, n_skipped=0, skipped=[])
+    summary.update(n_articles=0, n_skipped=0, skipped=[], n_skipped_files=0, skipped_files=[])
     for chunk in progress_chunks(iter_corpus(source, chunksize=chunksize, **load_kwargs), source, progress):
         summary["n_articles"] += len(chunk)
-        dropped = dropped_documents(chunk)
-        summary["n_skipped"] += len(dropped)
-        summary["skipped"].extend(
-            {"doc_id": d, "source_file": f, "line": None if pd.isna(line) else int(line), "reason": why}
-            for d, f, line, why in dropped.itertuples(index=False, name=None))
+        for d, f, line, why in dropped_documents(chunk).itertuples(index=False, name=None):
+            if d is None and pd.isna(line) and why.startswith(SKIPPED_FILE):  # a whole file left out (skip_bad)
+                summary["skipped_files"].append({"file": f, "reason": why[len(SKIPPED_FILE):]})
+                summary["n_skipped_files"] += 1
+                continue
+            summary["n_skipped"] += 1
+            summary["skipped"].append(
+                {"doc_id": d, "source_file": f, "line": None if pd.isna(line) else int(line), "reason": why})
         yield chunk
 
 

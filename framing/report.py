@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 import html
 import json
 import os
@@ -28,7 +26,8 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 REPORT_NOTEBOOK = NOTEBOOKS / "02_outlet_report.ipynb"
 KERNEL_MANAGER = "framing._kernel.EncryptedKernelManager"
 _LIBRARIES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "pyyaml", "pyarrow", "hyperscan",
-              "datasketch", "papermill", "nbconvert", "nbclient", "ipykernel", "adjustText", "dask", "distributed")
+              "datasketch", "papermill", "nbconvert", "nbclient", "ipykernel", "adjustText", "dask", "distributed",
+              "trafilatura", "warcio", "python-docx", "charset-normalizer")
 
 
 # --------------------------------------------------------------------------- used by the notebook
@@ -111,78 +110,37 @@ def provenance(parameters: dict, inputs: list[dict], lexicon, started: datetime)
 
 
 # -------------------------------------------------------------------------------- checks first
-def _open_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace") if path.name.lower().endswith(".gz") \
-        else open(path, encoding="utf-8-sig", errors="replace")
-
-
-def _csv_column(path: Path, column: str | None = None) -> tuple[list[str], list[str] | None]:
-    """The header of a CSV/TSV file and, when asked, the values of one column (csv module: no pandas)."""
-    sep = "\t" if ".tsv" in path.name.lower() else ","
-    with _open_text(path) as fh:
-        reader = csv.reader(fh, delimiter=sep)
-        header = next(reader, [])
-        if column is None or column not in header:
-            return header, None
-        k = header.index(column)
-        return header, [row[k].strip() for row in reader if len(row) > k]
-
-
-def _columns_of(path: Path) -> list[str]:
-    """The corpus columns, read cheaply (metadata.csv, a CSV header, a Parquet schema, a JSONL line)."""
-    from framing._formats import TABLE_SUFFIXES
-
-    if path.is_dir():
-        if (path / "metadata.csv").exists():
-            return _csv_column(path / "metadata.csv")[0]
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TABLE_SUFFIXES))
-        if not files:
-            raise CorpusError(f"{path}: no readable articles: the folder has no metadata.csv beside .txt files and "
-                              f"no {', '.join(TABLE_SUFFIXES)} files")
-        path = files[0]
-    name = path.name.lower()
-    try:
-        if name.endswith((".parquet", ".pq")):
-            import pyarrow.parquet as pq
-
-            return list(pq.read_schema(path).names)
-        if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
-            with _open_text(path) as fh:
-                line = next((ln for ln in fh if ln.strip()), "{}")
-            return list(json.loads(line))
-        return _csv_column(path)[0]
-    except (OSError, ValueError, csv.Error) as exc:
-        raise CorpusError(f"{path}: cannot be read ({exc})") from None
-
-
 def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
-    """Fail in well under a second on the usual mistakes, before any kernel starts."""
+    """Fail on the usual mistakes before any kernel starts: the corpus is read through framing.corpus
+    (the loader the notebook uses, so every input kind and every corpus column counts), without
+    cleaning; only as far as the first articles unless ``groups`` must be checked."""
+    from framing.corpus import iter_corpus
     from framing.lexicon import load_lexicon
 
     if not corpus.exists():
         raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
     lex = load_lexicon(lexicon)
-    columns = _columns_of(corpus)
-    derived = {"outlet", "title", "published", "url", "text", "n_words", "source_file", "encoding"}
-    outlet_col = load_kwargs.get("outlet_col", "outlet")
-    if by not in columns and by not in derived:
-        raise CorpusError(f"{corpus}: no column '{by}' to compare (--by); the columns are {columns}")
-    if by == "outlet" and outlet_col not in columns:
-        raise CorpusError(f"{corpus}: no column '{outlet_col}' (the outlet column); the columns are {columns}; "
-                          f"pass --outlet-col")
+    kwargs = {**load_kwargs, "clean": False, "drop_empty": True}
+    columns = None
+    present: set = set()
+    for chunk in iter_corpus(corpus, chunksize=2_000, **kwargs):
+        if not len(chunk):
+            continue
+        if columns is None:
+            columns = ["doc_id", *chunk.columns]
+            if by not in columns:
+                raise CorpusError(f"{corpus}: no column '{by}' to compare (--by); the corpus columns are {columns}")
+            if not groups:
+                break
+        values = chunk.index if by == "doc_id" else chunk[by]
+        present.update(str(v) for v in values.dropna().unique())
+    if columns is None:
+        raise CorpusError(f"{corpus}: no articles to report on; see `framing corpus {corpus} --skip-bad --drop-empty`")
     if groups:
-        col = outlet_col if by == "outlet" else by
-        values = None
-        if corpus.is_dir() and (corpus / "metadata.csv").exists():
-            values = _csv_column(corpus / "metadata.csv", col)[1]
-        elif corpus.is_file() and corpus.name.lower().endswith((".csv", ".csv.gz", ".tsv", ".tsv.gz")):
-            values = _csv_column(corpus, col)[1]
-        if values is not None:
-            present = set(values)
-            missing = [g for g in groups if g not in present]
-            if missing:
-                raise CorpusError(f"{corpus}: no articles for {by} {missing}; the {by} values are "
-                                  f"{sorted(present)[:20]}")
+        missing = [g for g in groups if g not in present]
+        if missing:
+            raise CorpusError(f"{corpus}: no articles for {by} {missing} (--groups); the {by} values are "
+                              f"{sorted(present)[:20]}{' ...' if len(present) > 20 else ''}")
     return lex
 
 

@@ -60,7 +60,9 @@ def test_seed_files_are_the_shared_seeds_byte_for_byte():
 
 def test_input_files_lists_every_file_with_hash(seed_corpus):
     files = input_files(seed_corpus)
-    assert len(files) == 6
+    assert len(files) == 7
+    assert files.set_index("role").loc["ignored", "file"].endswith("README.md")  # listed, not read
+    files = files[files["role"] != "ignored"]
     assert files.set_index("role").loc["metadata", "file"].endswith("metadata.csv")
 
 
@@ -206,14 +208,14 @@ def test_error_missing_text_column_lists_columns(tmp_path):
 def test_error_missing_outlet_value(tmp_path):
     pd.DataFrame({"outlet": ["A", ""], "text": [ARTICLE, ARTICLE]}).to_csv(tmp_path / "a.csv", index=False)
     msg = _error(tmp_path / "a.csv")
-    assert "a.csv" in msg and "rows [2]" in msg
+    assert "a.csv, line 5" in msg and "no 'outlet'" in msg  # the physical line where row 2 starts
 
 
 def test_error_duplicate_doc_id(tmp_path):
     pd.DataFrame({"doc_id": ["x", "x"], "outlet": ["A", "B"], "text": [ARTICLE, ARTICLE]}).to_csv(
         tmp_path / "a.csv", index=False)
     msg = _error(tmp_path / "a.csv")
-    assert "a.csv" in msg and "duplicate doc_id ['x']" in msg
+    assert "duplicate doc_id 'x'" in msg and "a.csv, line 2 and" in msg and "a.csv, line 5" in msg
 
 
 def test_error_empty_after_cleaning_lists_articles(tmp_path):
@@ -229,7 +231,7 @@ def test_drop_empty_drops_and_logs(tmp_path):
     c = load_corpus(tmp_path / "a.csv", drop_empty=True)
     assert list(c.index) == ["a-000001"]
     dropped = dropped_documents(c)
-    assert dropped[["doc_id", "line", "reason"]].values.tolist() == [["a-000002", 2, "empty after cleaning"]]
+    assert dropped[["doc_id", "line", "reason"]].values.tolist() == [["a-000002", 5, "empty after cleaning"]]
 
 
 def test_error_malformed_csv_line(tmp_path):
@@ -278,7 +280,7 @@ def test_error_bad_date_names_row_and_value(tmp_path):
     pd.DataFrame({"outlet": ["A", "B"], "text": [ARTICLE, ARTICLE], "date": ["2022-01-01", "soon"]}).to_csv(
         tmp_path / "a.csv", index=False)
     msg = _error(tmp_path / "a.csv")
-    assert "a.csv, row 2" in msg and "'soon'" in msg
+    assert "a.csv, line 5" in msg and "'soon'" in msg
 
 
 def test_error_empty_file(tmp_path):

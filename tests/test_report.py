@@ -45,8 +45,10 @@ def test_provenance(seed_report):
     assert record["framing_version"] and record["python"] and record["libraries"]["pandas"]
     assert record["parameters"]["lexicon"].endswith("russia-ukraine.yaml")
     assert len(record["lexicon"]["sha256"]) == 64
-    files = {Path(f["file"]).name: f["sha256"] for f in record["inputs"]}
+    files = {Path(f["file"]).name: f["sha256"] for f in record["inputs"] if f["role"] != "ignored"}
     assert len(files) == 6 and "metadata.csv" in files
+    ignored = [Path(f["file"]).name for f in record["inputs"] if f["role"] == "ignored"]
+    assert ignored == ["README.md"]  # listed as left out, not read
     assert record["started"] <= record["finished"]
 
 

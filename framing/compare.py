@@ -98,7 +98,7 @@ def compare_groups(
     >>> d = compare_groups(find_hits(corpus), corpus, a="RT", b="Reuters", lexicon="russia-ukraine")
     >>> d[["group_a", "group_b", "difference"]]
       group_a  group_b  difference
-    0      RT  Reuters    1.333333
+    0      RT  Reuters         2.0
     """
     level = _level(level)
     if measure not in ("lean", "share"):

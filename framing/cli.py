@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from framing._errors import FramingError
+from framing.voice import VOICES
 
 __all__ = ["main"]
 
@@ -194,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("term", help="a variant id, a contrast id, or a free pattern such as 'annex*'")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--window", type=int, default=50, help="characters of context each side")
-    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
+    p.add_argument("--voice", action="append", choices=list(VOICES),
                    help="keep only this voice (repeatable)")
     p.add_argument("--max-rows", type=int, default=200, help="rows to print (all go to --output)")
     p.add_argument("-o", "--output", help="write the table to this CSV file instead")
@@ -205,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", help="a CSV/TSV(.gz)/JSONL/Parquet file, a folder of them, or a .txt folder")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
-    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
+    p.add_argument("--voice", action="append", choices=list(VOICES),
                    help="count only this voice (repeatable; default: every voice, counted separately)")
     p.add_argument("-o", "--output", required=True, help="CSV file for the counts")
     p.add_argument("--hits", help="also write every hit to this Parquet file (a folder of parts with --scheduler)")
@@ -225,8 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default="outlet", help="column to compare (default: outlet)")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--title", default=None, help="title of the report")
-    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
-                   help="voice counted in shares and lean (repeatable; default: authorial)")
+    p.add_argument("--voice", action="append", choices=list(VOICES),
+                   help="voice counted in shares and lean (repeatable; default: authorial, the outlet's own words)")
     p.add_argument("--exclude-shared", action="store_true",
                    help="leave out wording copied word for word between outlets (wire copy)")
     p.add_argument("--groups", default=None, help="comma-separated groups to keep, in this order")

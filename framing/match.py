@@ -14,7 +14,7 @@ import pandas as pd
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
-from framing._engines import CompiledLexicon, available_engines, pattern_regex
+from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
 from framing._errors import FramingError
 from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
@@ -25,6 +25,8 @@ __all__ = ["find_hits", "count_hits", "write_hits", "kwic", "compile_lexicon", "
 
 HIT_COLUMNS = ["doc_id", "outlet", "published", "field", "contrast", "variant", "side", "match", "start",
                "end", "voice", "sentence", "left", "right"]
+EXPLAIN_COLUMNS = ["voice_rule", "voice_cue", "voice_cue_start", "voice_cue_end"]
+"""Columns ``find_hits(..., explain=True)`` adds: why each hit has its voice."""
 EXCLUDED_COLUMNS = ["doc_id", "field", "contrast", "variant", "match", "start", "end", "except_match",
                     "except_start", "except_end"]
 COUNT_COLUMNS = ["group", "contrast", "variant", "side", "voice", "n_hits", "n_docs"]
@@ -83,12 +85,23 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
     """
     scanned = matcher.scan_chunk(chunk, language)
     seg, ent, st, en = matcher.matches(chunk, scanned)
+    aux = matcher._aux[ent]
+    frame_ends = frame_words = None
+    if language == matcher.trigger_language:  # where each trigger word of the attribution frames ends
+        trig = np.flatnonzero(aux == TRIGGER)
+        trig = trig[np.argsort(en[trig], kind="stable")]
+        frame_ends = en[trig]
+        frame_words = [matcher.entries[i].pattern for i in ent[trig].tolist()]
+    if aux.any():
+        own = aux == 0
+        seg, ent, st, en = seg[own], ent[own], st[own], en[own]
     accepted, excluded = _leftmost_longest(matcher, seg, ent, st, en)
     kept = np.flatnonzero(accepted & ~matcher._is_except[ent])
     kept = kept[np.lexsort((matcher._contrast_of[ent[kept]], st[kept]))]  # the order of the hits table
     seg, ent, st, en = seg[kept], ent[kept], st[kept], en[kept]
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
-    voice = chunk_voices(chunk, seg, st, en, language, cue_ends)
+    kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
+    voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
     return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded)
 
 
@@ -267,6 +280,7 @@ def find_hits(
     language: str | None = None,
     return_excluded: bool = False,
     exclude_shared: bool | pd.DataFrame = False,
+    explain: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Every match of the lexicon in the corpus, one row per hit, with its voice and context.
 
@@ -297,13 +311,21 @@ def find_hits(
         :func:`framing.shared_passages`; a DataFrame of its output is used as is. The number of
         dropped hits is in ``hits.attrs["n_shared_dropped"]`` and the dropped hits in
         ``hits.attrs["shared_dropped"]``.
+    explain : bool, default=False
+        Add the columns that say why each hit has its voice (:data:`EXPLAIN_COLUMNS`):
+        ``voice_rule`` (``quotation``, ``scare_quotes``, ``distancing_cue``, the id of the
+        attribution frame of framing/data/voice_cues.yaml, ``editorial_insertion`` or ``none``),
+        ``voice_cue`` (the quotation, cue or frame words) and ``voice_cue_start``,
+        ``voice_cue_end`` (their offsets in the field; -1 when there is none). Slower: each hit's
+        rules are checked one by one.
 
     Returns
     -------
     DataFrame or (DataFrame, DataFrame)
         Hits with columns ``doc_id, outlet, published, field, contrast, variant, side, match,
         start, end, voice, sentence, left, right``: ``corpus.loc[doc_id, field][start:end] ==
-        match``; ``voice`` is ``authorial``, ``quoted`` or ``distanced``. Rows are ordered by
+        match``; ``voice`` is ``authorial``, ``quoted``, ``distanced`` or ``attributed``
+        (:mod:`framing.voice`; only ``authorial`` is the outlet's own wording). Rows are ordered by
         document (corpus order), field, start, contrast. With ``return_excluded``, also the
         excluded matches: ``doc_id, field, contrast, variant, match, start, end, except_match,
         except_start, except_end``.
@@ -327,6 +349,8 @@ def find_hits(
 
     doc_ids = corpus.index.to_numpy()
     hits = _hits_frame(corpus, matcher, fields, raw, rows, flds)
+    if explain:
+        hits = _explain_voices(hits, corpus, lex, language or lex.language)
 
     if exclude_shared is not False:
         hits = _drop_shared(hits, corpus, exclude_shared)
@@ -339,6 +363,32 @@ def find_hits(
           texts.text(s)[ea:eb], ea, eb) for s, v, a, b, _ev, ea, eb in ex],
         columns=EXCLUDED_COLUMNS)
     return hits, excluded
+
+
+def _explain_voices(hits: pd.DataFrame, corpus: pd.DataFrame, lex: Lexicon, language: str) -> pd.DataFrame:
+    """``hits`` with the EXPLAIN_COLUMNS of its voices, from the reference rules (framing.voice)."""
+    from framing.voice import _Analyzer
+
+    n = len(hits)
+    rule = np.full(n, "none", dtype=object)
+    cue = np.full(n, "", dtype=object)
+    cue_start = np.full(n, -1, dtype=np.int64)
+    cue_end = np.full(n, -1, dtype=np.int64)
+    kind = {c.id: c.kind for c in lex.contrasts.values()}
+    keys = pd.Series(list(zip(hits["doc_id"], hits["field"], strict=True)), dtype=object)
+    starts, ends, contrasts = hits["start"].to_numpy(), hits["end"].to_numpy(), hits["contrast"].to_numpy()
+    for (doc, field), where in keys.groupby(keys, sort=False).groups.items():
+        where = np.asarray(where)
+        text = corpus.at[doc, field]
+        analyzer = _Analyzer(text, language)
+        covered = list(zip(starts[where].tolist(), ends[where].tolist(), strict=True))
+        for k, (a, b) in zip(where.tolist(), covered, strict=True):
+            _, rule[k], s, e = analyzer.explain(a, b, covered, kind.get(contrasts[k]))
+            if s >= 0:
+                cue[k], cue_start[k], cue_end[k] = text[s:e], s, e
+    return hits.assign(voice_rule=rule, voice_cue=string_column(cue.tolist()).set_axis(hits.index),
+                       voice_cue_start=cue_start,
+                       voice_cue_end=cue_end)
 
 
 def _hits_frame(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...], raw: _Raw,

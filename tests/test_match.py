@@ -272,8 +272,8 @@ def reference_hits(texts, lexicon, context=60):
 
     Per text: every start of every pattern's regex (Python ``re``), Unicode word boundaries, the
     greedy leftmost-longest loop per contrast with ``except`` phrases, the voice from
-    ``voice._Analyzer``, the sentence from ``sentence_at``. Returns (hits, excluded) as sorted
-    lists of tuples.
+    ``voice._Analyzer`` (with each contrast's kind), the sentence from ``sentence_at``. Returns
+    (hits, excluded) as sorted lists of tuples.
     """
     import re
 
@@ -281,7 +281,7 @@ def reference_hits(texts, lexicon, context=60):
     from framing.match import _one_line, sentence_at
     from framing.voice import _Analyzer
 
-    entries = CompiledLexicon(lexicon, "python").entries
+    entries = [e for e in CompiledLexicon(lexicon, "python").entries if not e.aux]  # the lexicon's own
     regexes = [re.compile("(?=(" + pattern_regex(e.pattern, e.case_sensitive) + "))",
                           re.ASCII | (0 if e.case_sensitive else re.IGNORECASE)) for e in entries]
     variants = [(c, v) for c in lexicon.contrasts.values() for v in c.variants.values()]
@@ -313,7 +313,7 @@ def reference_hits(texts, lexicon, context=60):
         for v, a, b in kept:
             c, var = variants[v]
             hits.append((t, a, contrast_order.index(c.id), c.id, var.id, text[a:b], b,
-                         analyzer.voice(a, b, covered), _one_line(sentence_at(text, a, b)),
+                         analyzer.voice(a, b, covered, c.kind), _one_line(sentence_at(text, a, b)),
                          _one_line(text[max(0, a - context):a]), _one_line(text[b:b + context])))
     return sorted(hits), sorted(excluded)
 
@@ -372,6 +372,45 @@ def test_fast_path_agrees_with_the_reference_with_the_built_in_lexicon(texts):
     lex = load_lexicon("russia-ukraine")
     for engine in ENGINES:
         assert fast_hits(texts, lex, engine) == reference_hits(texts, lex)
+
+
+VOICE_LEX = load_lexicon(ROOT / "tests" / "fixtures" / "voice-lexicon.yaml")
+FRAME_FRAGMENTS = st.sampled_from([
+    "which", "whom", "what", "the Kremlin", "Moscow", "officials", "has", "long", "often", "not", "calls", "called",
+    "call it", "calling them", "dubbed", "labelled", "describes", "described as", "referred to as", "refers to",
+    "was", "is", "been", "’s", ", dubbed", "by Moscow", "as", ", as Moscow calls it", "as alleged by", "claimed",
+    "claims that", "insisted", "alleged", "allegedly", "accused", "accused Kiev of", "charged with being",
+    "suspected of", "for being", "claim that", "allegations of", "that", "were", "had", "shelled", "and", "but",
+    "said", "of", "on", "for", "in", "a", "an", "the", "it", "them", "its", "explosion", "incident", "Kiev",
+    "Kyiv", "war", "invasion", "special military operation", "military operation", "neo-Nazis", "neo-Nazi",
+    "Ukrainian nationalists", "mercenaries", "mercenary", "foreign fighters", "terrorist attack", "terrorist act",
+    "drone attack", "Ukrainian attacks", "unprovoked", "Kiev regime", "Ukrainian government", "so-called",
+    ".", ",", ";", ":", "—", " - ", "\n", '"', "“", "”", "«", "»", "[", "]", "(", ")", "CALLED", "Claimed", "ſuspected",
+    "İnsisted", "écalled", "callé", "calls’", "K",
+])
+FRAME_TEXTS = st.lists(FRAME_FRAGMENTS, min_size=0, max_size=50).map(lambda xs: "".join(
+    x if k == 0 or x[:1] in ".,;:’”»)]\n" else " " + x for k, x in enumerate(xs)))
+
+
+@settings(max_examples=150)
+@given(st.lists(FRAME_TEXTS, min_size=1, max_size=4))
+def test_fast_path_agrees_with_the_reference_on_attribution_frames(texts):
+    """Attribution frames (with the trigger prefilter) and contrast kinds: fast path == reference."""
+    texts = [t for t in texts if t] or ["Kiev"]
+    for engine in ENGINES:
+        assert fast_hits(texts, VOICE_LEX, engine, context=20) == reference_hits(texts, VOICE_LEX, context=20)
+
+
+def test_fast_path_agrees_with_the_reference_on_written_frames():
+    texts = ["The war, which the Kremlin calls a special military operation, went on. Critics call it an invasion.",
+             "Officials called the explosion a terrorist act; Kiev insists the attack was unprovoked.",
+             "Putin claimed that Kyiv is run by neo-Nazis, but the Ukrainian government denies it.",
+             "He was described as a mercenary, as alleged by officials. Moscow accused Kiev of terrorist attacks.",
+             "Two men were charged with being mercenaries and the war, as Moscow calls it, went on."]
+    reference = reference_hits(texts, VOICE_LEX)
+    assert sum(1 for row in reference[0] if row[7] == "attributed") == 10
+    for engine in ENGINES:
+        assert fast_hits(texts, VOICE_LEX, engine) == reference
 
 
 @settings(max_examples=80)

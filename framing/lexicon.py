@@ -24,7 +24,7 @@ __all__ = ["Lexicon", "Contrast", "Variant", "ContextRule", "load_lexicon", "lis
 
 RULE_KINDS = ("near", "not_near", "not_after", "not_before")
 """Context rules a variant or a contrast may carry (see :class:`ContextRule`)."""
-RULE_SCOPES = ("sentence", "paragraph", "text")
+RULE_SCOPES = ("sentence", "paragraph", "text", "article")
 _RULE_FIELDS = {"words", "within", "scope", "patterns", "case"}
 _TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts", "changelog"}
 _CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lean", "exploratory", "evidence",
@@ -49,8 +49,9 @@ class ContextRule:
       lexicon's own; "words between" counts runs of letters and digits (``\\w+``); a word
       overlapping the hit is 0 words away.
     - ``scope``: ``sentence`` (default: the hit's sentence, as :func:`framing.match.sentence_at`
-      finds it), ``paragraph`` (between line breaks) or ``text`` (the whole field); ``within``
-      None: anywhere in the scope.
+      finds it), ``paragraph`` (between line breaks), ``text`` (the whole field) or ``article``
+      (every scanned field of the article: a headline's hit is judged with the body; ``near`` and
+      ``not_near`` only, without ``within``); ``within`` None: anywhere in the scope.
     - ``patterns``: only hits of these patterns of the variant (or of the contrast) are checked.
 
     Rules apply after leftmost-longest matching and ``except`` phrases; a removed hit is listed by
@@ -489,6 +490,9 @@ def _context_rules(spec: dict, fail, at: tuple, who: str, cid: str, vid: str | N
             scope = item.get("scope", "sentence")
             if scope not in RULE_SCOPES:
                 fail(f"{who}: {kind}: scope must be one of {list(RULE_SCOPES)}, not {scope!r}", *at, kind, "scope")
+            if scope == "article" and (kind not in ("near", "not_near") or within is not None):
+                fail(f"{who}: {kind}: scope 'article' (any field of the article) takes near or not_near without "
+                     f"`within`; use scope 'text' or 'sentence' for distances", *at, kind, "scope")
             case = item.get("case", "insensitive")
             if case not in ("sensitive", "insensitive"):
                 fail(f"{who}: {kind}: case must be 'sensitive' or 'insensitive', not {case!r}", *at, kind, "case")

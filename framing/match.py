@@ -84,6 +84,10 @@ class _Raw:
     near_start: np.ndarray | None = None  # the word that satisfied the hit's first `near` rule (-1: none)
     near_end: np.ndarray | None = None
     entry: np.ndarray | None = None  # the matcher entry (pattern) of each hit
+    # article-scope context rules, decided once every field of the article is scanned:
+    # (seg, rule, start, end) of the first word of each rule in each text, and (hit, rule) pending
+    article_words: np.ndarray | None = None
+    pending: np.ndarray | None = None
 
 
 def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
@@ -113,18 +117,39 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
     seg, ent, st, en = seg[kept], ent[kept], st[kept], en[kept]
     near_start = np.full(len(seg), -1, dtype=np.int64)
     near_end = near_start.copy()
+    article_words, pending = np.zeros((0, 4), dtype=np.int64), np.zeros((0, 2), dtype=np.int64)
     if matcher.rules:
         passed, removed = _apply_context_rules(matcher, chunk, seg, ent, st, en, context, near_start, near_end)
         excluded = sorted(excluded + [(int(seg[k]), int(matcher._variant_of[ent[k]]), int(st[k]), int(en[k]), -1,
-                                       ws, we, r) for k, r, ws, we in removed],
-                          key=lambda x: (x[0], x[2], -x[3], x[1], x[7]))
+                                       ws, we, r) for k, r, ws, we in removed], key=_excluded_order)
         seg, ent, st, en = seg[passed], ent[passed], st[passed], en[passed]
         near_start, near_end = near_start[passed], near_end[passed]
+        article_words, pending = _article_rules(matcher, ent, context)
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
     kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
     voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
     return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded, near_start=near_start, near_end=near_end,
-                entry=ent)
+                entry=ent, article_words=article_words, pending=pending)
+
+
+def _excluded_order(x: tuple) -> tuple:
+    """Excluded matches in text order: text, start, longest first, variant, rule."""
+    return x[0], x[2], -x[3], x[1], x[7]
+
+
+def _article_rules(matcher: CompiledLexicon, ent, context) -> tuple[np.ndarray, np.ndarray]:
+    """For the article-scope rules: the first word of each rule in each text (seg, rule, start, end),
+    and the kept hits each applies to (hit, rule), to be decided once the whole article is scanned."""
+    article = [r for r, rule in enumerate(matcher.rules) if rule.scope == "article"]
+    if not article:
+        return np.zeros((0, 4), dtype=np.int64), np.zeros((0, 2), dtype=np.int64)
+    cseg, crule, cst, cen = context if context is not None else (np.zeros(0, dtype=np.int64),) * 4
+    mine = np.flatnonzero(np.isin(crule, article))
+    order = mine[np.lexsort((cst[mine], crule[mine], cseg[mine]))]
+    first = order[np.r_[True, (np.diff(cseg[order]) != 0) | (np.diff(crule[order]) != 0)]] if len(order) else order
+    words = np.stack([cseg[first], crule[first], cst[first], cen[first]], axis=1).astype(np.int64).reshape(-1, 4)
+    pend = [(k, r) for r in article for k in np.flatnonzero(matcher._rule_applies[r][ent]).tolist()]
+    return words, np.array(pend, dtype=np.int64).reshape(-1, 2)
 
 
 _WORD = re.compile(r"\w+")
@@ -170,6 +195,8 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
     cseg, crule, cst, cen = context if context is not None else (np.zeros(0, dtype=np.int64),) * 4
     joined = None
     for r, rule in enumerate(matcher.rules):
+        if rule.scope == "article":  # decided once every field of the article is scanned
+            continue
         idx = np.flatnonzero(matcher._rule_applies[r][ent] & passed)
         if not len(idx):
             continue
@@ -284,6 +311,12 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
                         for s, v, st, en, ev, es, ee, r in raw.excluded]
         raw.near_start = np.where(raw.near_start >= 0, raw.near_start - base, -1)
         raw.near_end = np.where(raw.near_end >= 0, raw.near_end - base, -1)
+        words = raw.article_words
+        if len(words):
+            words = words.copy()
+            words[:, 2:] -= chunk.starts[words[:, 0]][:, None]
+            words[:, 0] += a
+            raw.article_words = words
         raw.seg = raw.seg + a
         parts.append(raw)
     rows, flds = texts.rows, texts.fields
@@ -292,12 +325,53 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
         strings = {k: [] for k in ("match", "sentence", "left", "right")} if context is not None else None
         return (_Raw(empty, empty, empty, empty, np.zeros(0, dtype=np.int8), [], strings, empty, empty, empty), texts,
                 rows, flds)
+    offset = np.cumsum([0] + [len(p.seg) for p in parts[:-1]])
+    pending = np.concatenate([p.pending + [o, 0] for p, o in zip(parts, offset, strict=True)])
     raw = _Raw(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg", "variant", "start", "end", "voice")),
                [x for p in parts for x in p.excluded],
-               **{f: np.concatenate([getattr(p, f) for p in parts]) for f in ("near_start", "near_end", "entry")})
+               **{f: np.concatenate([getattr(p, f) for p in parts]) for f in ("near_start", "near_end", "entry")},
+               article_words=np.concatenate([p.article_words for p in parts]), pending=pending)
     if context is not None:
         raw.strings = {k: _concat_strings([p.strings[k] for p in parts]) for k in parts[0].strings}
+    if len(pending):
+        _decide_article_rules(raw, matcher, rows)
     return raw, texts, rows, flds
+
+
+def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, rows: np.ndarray) -> None:
+    """Apply the article-scope rules: a rule's word anywhere in the article's scanned fields.
+
+    Hits an article rule removes are dropped from ``raw`` and listed in ``raw.excluded`` (with the
+    word's offsets when it is in the hit's own field). These hits were already voiced, so within
+    their own text they counted as lexicon terms for the scare-quote rule.
+    """
+    first: dict[tuple[int, int], tuple[int, int, int]] = {}  # (row, rule) -> (seg, start, end) of a word
+    for sg, r, a, b in sorted(raw.article_words.tolist(), key=lambda w: (w[0], w[2])):
+        first.setdefault((int(rows[sg]), r), (sg, a, b))
+    drop = np.zeros(len(raw.seg), dtype=bool)
+    added = []
+    for k, r in raw.pending.tolist():
+        if drop[k]:
+            continue
+        rule = matcher.rules[r]
+        sg = int(raw.seg[k])
+        word = first.get((int(rows[sg]), r))
+        at = (word[1], word[2]) if word is not None and word[0] == sg else (-1, -1)
+        if (word is not None) != (rule.kind == "near"):
+            drop[k] = True
+            added.append((sg, int(raw.variant[k]), int(raw.start[k]), int(raw.end[k]), -1, *at, r))
+        elif word is not None and raw.near_start[k] < 0:
+            raw.near_start[k], raw.near_end[k] = at
+    if not drop.any():
+        return
+    keep = ~drop
+    for f in ("seg", "variant", "start", "end", "voice", "near_start", "near_end", "entry"):
+        setattr(raw, f, getattr(raw, f)[keep])
+    if raw.strings is not None:
+        picked = np.flatnonzero(keep)
+        for key, values in raw.strings.items():
+            raw.strings[key] = [values[i] for i in picked.tolist()] if isinstance(values, list) else values.take(picked)
+    raw.excluded = sorted(raw.excluded + added, key=_excluded_order)
 
 
 def _concat_strings(parts: list):

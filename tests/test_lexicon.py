@@ -206,7 +206,7 @@ def test_context_rules_are_read(tmp_path):
      11),
     ('patterns: ["military operation"]}', 'patterns: ["invasion"]}', "'invasion' in `patterns` is not one of its "
      "patterns", 11),
-    ("scope: text", "scope: article", "contrast 'referendums': near: scope must be one of", 18),
+    ("scope: text", "scope: chapter", "contrast 'referendums': near: scope must be one of", 18),
     ("not_near: {words: [Syria, Turkey]", "not_near: {words: []", "needs `words`", 11),
     ("not_near: {words: [Syria, Turkey]", "not_near: {wordz: [Syria, Turkey]", "unknown key 'wordz'", 11),
     ('not_before: ["Minister", "Office"]', 'not_before: ["Minister", "*Office"]', "'*' may only end a word", 15),

@@ -640,3 +640,30 @@ def test_fast_path_agrees_with_the_reference_on_context_rules(texts):
     texts = [t for t in texts if t] or ["war"]
     for engine in ENGINES:
         assert fast_hits(texts, RULES_LEX, engine, context=20) == reference_hits(texts, RULES_LEX, context=20)
+
+
+def test_article_scope_reads_every_field_of_the_article():
+    lex = Lexicon.from_dict({"name": "x", "sides": {"ru": "R", "ua": "W"}, "contrasts": {"referendums": {
+        "near": {"words": ["Donetsk", "annex*"], "scope": "article"}, "variants": {
+            "referendum": {"side": "ru", "patterns": ["referendum*"]},
+            "sham": {"side": "ua", "patterns": ["sham referendum*"]}}}}})
+    corpus = corpus_of("Votes were held in Donetsk and the referendum passed.", "Denmark held a referendum.",
+                       titles=["Putin surprised by referendum results", "Denmark's referendum"])
+    for engine in ENGINES:
+        hits, excluded = find_hits(corpus, lex, engine=engine, return_excluded=True, explain=True)
+        assert list(zip(hits["doc_id"], hits["field"], hits["match"], strict=True)) == [
+            ("d0", "title", "referendum"), ("d0", "text", "referendum")]
+        assert hits["context_word"].tolist() == ["", "Donetsk"]  # the title's word is in the body: no offsets
+        assert list(zip(excluded["doc_id"], excluded["field"], excluded["rule"], excluded["except_start"],
+                        strict=True)) == [("d1", "title", "near", -1), ("d1", "text", "near", -1)]
+        counts = count_hits(corpus, lex)
+        assert counts["n_hits"].sum() == 2
+
+
+def test_article_scope_takes_near_and_not_near_only():
+    from framing import LexiconError
+
+    with pytest.raises(LexiconError, match="scope 'article'"):
+        Lexicon.from_dict({"name": "x", "sides": {"ru": "R", "ua": "W"}, "contrasts": {"c": {"variants": {
+            "a": {"side": "ru", "patterns": ["a"], "not_after": {"words": ["b"], "scope": "article"}},
+            "b": {"side": "ua", "patterns": ["c"]}}}}})

@@ -13,13 +13,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	# JupyterLab from this venv also starts as root (containers, CI); the setting lives in the venv only
+	mkdir -p $(VENV)/etc/jupyter && printf '{"ServerApp": {"allow_root": true}}\n' > $(VENV)/etc/jupyter/jupyter_server_config.json
 	touch $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/framing report data/seed --lexicon russia-ukraine --by outlet --out reports/seed
 
 test: $(STAMP)
-	$(BIN)/python -m ruff check framing tests benchmarks conftest.py
+	$(BIN)/python -m ruff check framing tests benchmarks tools conftest.py
 	$(BIN)/nbstripout --verify notebooks/*.ipynb
 	$(BIN)/python -m pytest -n 2
 

@@ -19,7 +19,7 @@ _EXPORTS = {
     "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
     "framing.corpus": ["corpus_summary", "dropped_documents", "input_files", "iter_corpus", "load_corpus"],
     "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
-    "framing.lexicon": ["Contrast", "Lexicon", "Variant", "list_lexicons", "load_lexicon"],
+    "framing.lexicon": ["Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons", "load_lexicon"],
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
     "framing.plot": ["outlet_order", "plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
                      "plot_shares", "plot_shares_grid", "plot_trend", "plot_voice"],
@@ -57,7 +57,15 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         load_corpus,
     )
     from framing.distinctive import distinctive_terms, keyness, log_odds, term_counts
-    from framing.lexicon import Contrast, Lexicon, Variant, list_lexicons, load_lexicon
+    from framing.lexicon import (
+        Contrast,
+        Lexicon,
+        Source,
+        Variant,
+        lexicon_audit,
+        list_lexicons,
+        load_lexicon,
+    )
     from framing.match import count_hits, find_hits, kwic, write_hits
     from framing.plot import (
         outlet_order,

@@ -84,6 +84,77 @@ def _cmd_kwic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pct(x) -> str:
+    import math
+
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{100 * x:.1f}%" if x < 0.1 else f"{100 * x:.0f}%"
+
+
+def _wrapped(label: str, text: str | None, indent: int) -> list[str]:
+    import textwrap
+
+    if not text:
+        return []
+    pad = " " * indent
+    return textwrap.wrap(" ".join(str(text).split()), width=110, initial_indent=f"{pad}{label}: ",
+                         subsequent_indent=pad + "  ", break_on_hyphens=False, break_long_words=False)
+
+
+def _show_lexicon(lex) -> None:
+    """Per contrast: kind, lean status, notes, contested codings; per variant: side, evidence, usage."""
+    print(repr(lex))
+    if lex.description:
+        print(lex.description)
+    if lex.changelog:
+        version, change = lex.changelog[0]
+        print("\n".join(_wrapped(f"changes in {version}", change, 0)))
+    table = lex.evidence_table()
+    groups = list(dict.fromkeys((lex.usage_spec or {}).get("groups", {}).values()))
+    has_usage = bool(groups) and f"own_voice_{groups[0]}" in table.columns
+    if has_usage:
+        usage = lex.usage()
+        stale = int((~usage["current"]).sum())
+        sizes = usage.drop_duplicates("group").set_index("group")["n_group_docs"]
+        counted = ", ".join(f"{g} {int(sizes[g]):,} articles" for g in groups if g in sizes.index)
+        print("\n".join(_wrapped("usage", lex.usage_spec.get("description") or lex.usage_spec["file"], 0)))
+        print(f"  counted: {counted}")
+        print(f"  own voice = share of the group's articles with the variant in the outlet's own (authorial) "
+              f"voice; others' = share of its hits quoted or distanced; check = the side's group against the "
+              f"other's{f'; {stale} rows are stale: rerun tools/lexicon_usage.py' if stale else ''}")
+    by_contrast = {c: t for c, t in table.groupby("contrast", sort=False)}
+    for c in lex.contrasts.values():
+        status = "in lean" if c.in_lean else ("exploratory, not in lean" if c.exploratory else "not in lean")
+        head = ", ".join(x for x in (c.group, c.kind, status) if x)
+        print(f"\n== {c.id}: {c.label}  [{head}]")
+        print(f"   sources: {', '.join(c.sources) or '-'}")
+        for label, text in (("notes", c.notes), ("evidence", c.evidence), ("contested", c.contested)):
+            for line in _wrapped(label, text, 3):
+                print(line)
+        rows = by_contrast[c.id]
+        for r in rows.itertuples():
+            v = c.variants[r.variant]
+            side = v.side or "no side"
+            lean = "" if r.in_lean or v.side is None else ", not in lean"
+            line = f"   - {v.id} [{side}{lean}]"
+            if has_usage:
+                shares = "  ".join(f"{g} {_pct(getattr(r, f'own_voice_{g}'))}" for g in groups)
+                check = f"; check: {r.usage_check}" if isinstance(r.usage_check, str) else ""
+                line += f"  own voice: {shares}; others': {_pct(r.share_non_authorial)}{check}"
+            print(line)
+            exc = f" (not: {', '.join(v.exceptions)})" if v.exceptions else ""
+            for text_line in _wrapped("patterns", ", ".join(v.patterns) + exc, 7):
+                print(text_line)
+            for label, text in (("evidence", v.evidence), ("notes", v.notes)):
+                for text_line in _wrapped(label, text, 7):
+                    print(text_line)
+    print("\nSources:")
+    for src in lex.sources.values():
+        for line in _wrapped(src.id, src.citation, 2):
+            print(line)
+
+
 def _cmd_lexicon(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -95,18 +166,65 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
             return 0
         if not args.name:
             raise FramingError(f"`framing lexicon {args.action}` needs a lexicon name or YAML path")
+        if args.action != "audit" and args.corpus:
+            raise FramingError(f"`framing lexicon {args.action}` takes no corpus (only `audit` does)")
         lex = load_lexicon(args.name)
         if args.action == "check":
             n_pat = int((lex.to_frame()["kind"] == "pattern").sum())
             print(f"{lex.path}: OK, {len(lex.contrasts)} contrasts, {len(lex.variants)} variants, "
                   f"{n_pat} patterns, sides {list(lex.sides)}")
+            if lex.usage_spec:
+                usage = lex.usage()
+                stale = usage.loc[~usage["current"], ["contrast", "variant"]].drop_duplicates()
+                known = {(v.contrast, v.id) for v in lex.variants}
+                missing = sorted(known - set(zip(usage["contrast"], usage["variant"], strict=True)))
+                if len(stale) or missing:
+                    names = [f"{c}/{v}" for c, v in stale.itertuples(index=False)] + [f"{c}/{v}" for c, v in missing]
+                    raise FramingError(f"{lex.path}: the usage numbers of {len(names)} variants were computed with "
+                                       f"other patterns or are missing ({', '.join(names[:5])}"
+                                       f"{', ...' if len(names) > 5 else ''}); rerun tools/lexicon_usage.py")
+                print(f"usage: {lex.usage_spec['file']} is current for all {len(known)} variants")
             return 0
-        print(repr(lex))
-        if lex.description:
-            print(lex.description)
-        frame = lex.to_frame()
-        frame["pattern"] = frame["pattern"].where(frame["kind"] == "pattern", "not: " + frame["pattern"])
-        print(frame[["contrast", "variant", "side", "pattern"]].fillna("").to_string(index=False))
+        if args.action == "audit":
+            return _audit_lexicon(lex, args)
+        _show_lexicon(lex)
+    return 0
+
+
+def _audit_lexicon(lex, args: argparse.Namespace) -> int:
+    from framing.corpus import load_corpus
+    from framing.lexicon import lexicon_audit
+
+    if not args.corpus:
+        raise FramingError("`framing lexicon audit NAME CORPUS` needs a corpus (as for `framing corpus`)")
+    corpus = load_corpus(args.corpus, **_load_kwargs(args))
+    audit = lexicon_audit(corpus, lex, by=args.by)
+    if args.output:
+        audit.to_csv(args.output, index=False, lineterminator="\n")
+        print(f"{len(audit)} rows (groups x variants) written to {args.output}")
+        return 0
+    voices = [c for c in audit.columns if c.startswith("n_") and c not in
+              ("n_group_docs", "n_docs", "n_docs_authorial", "n_hits")]
+    order = {(v.contrast, v.id): i for i, v in enumerate(lex.variants)}
+    shown = audit[audit["n_hits"] > 0].copy()
+    shown["_order"] = [order[k] for k in zip(shown["contrast"], shown["variant"], strict=True)]
+    shown = shown.sort_values(["_order", "group"], kind="stable")
+    shown["others'"] = shown["share_non_authorial"].map(_pct)
+    shown["side"] = shown["side"].fillna("-")
+    cols = ["contrast", "variant", "side", "group", "n_docs", "n_hits", *voices, "others'"]
+    print(f"{len(corpus)} articles by {args.by}; per variant and group: articles with a hit (n_docs), hits, hits "
+          f"per voice, and the share of hits in a voice other than the outlet's own (others')")
+    print(shown[cols].to_string(index=False) if len(shown) else "(no hits)")
+    totals = audit.groupby(["contrast", "variant"], sort=False)[["n_hits", "n_authorial"]].sum()
+    totals = totals[totals["n_hits"] > 0]
+    mostly = totals[(totals["n_hits"] - totals["n_authorial"]) / totals["n_hits"] >= 0.5]
+    if len(mostly):
+        print("\nmostly someone else's words (at least half of the hits not in the outlet's own voice): " +
+              ", ".join(f"{v} ({int(r.n_hits - r.n_authorial)}/{int(r.n_hits)})"
+                        for (_c, v), r in mostly.iterrows()))
+    zero = audit.groupby(["contrast", "variant"], sort=False)["n_hits"].sum()
+    print(f"\n{int(audit['n_hits'].sum()):,} hits; {int((zero == 0).sum())} of {len(zero)} variants have none; "
+          f"use -o FILE.csv for every group and variant")
     return 0
 
 
@@ -180,7 +298,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from framing import __version__
+
     parser = argparse.ArgumentParser(prog="framing", description="How news outlets word the same story.")
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("corpus", help="summarise a corpus: articles, words and dates per outlet")
@@ -215,9 +336,17 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_options(p)
     p.set_defaults(func=_cmd_count)
 
-    p = sub.add_parser("lexicon", help="list, show or check lexicons")
-    p.add_argument("action", choices=["list", "show", "check"])
-    p.add_argument("name", nargs="?", help="built-in lexicon name, or a YAML file for show/check")
+    p = sub.add_parser("lexicon", help="list, show, check or audit lexicons",
+                       description="list: the built-in lexicons; show NAME: every contrast with its evidence, "
+                                   "contested codings and observed usage; check NAME: validate the file (and its "
+                                   "usage numbers); audit NAME CORPUS: hits per variant and group, and how many "
+                                   "are in someone else's words")
+    p.add_argument("action", choices=["list", "show", "check", "audit"])
+    p.add_argument("name", nargs="?", help="built-in lexicon name, or a YAML file")
+    p.add_argument("corpus", nargs="?", help="for audit: the corpus (as for `framing corpus`)")
+    p.add_argument("--by", default="outlet", help="for audit: column to group by (default: outlet)")
+    p.add_argument("-o", "--output", help="for audit: write the full table (every group and variant) to this CSV")
+    _corpus_options(p)
     p.set_defaults(func=_cmd_lexicon)
 
     p = sub.add_parser("report", help="write the report on a corpus into a folder")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,16 +22,37 @@ if TYPE_CHECKING:
 
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
-__all__ = ["Lexicon", "Contrast", "Variant", "ContextRule", "load_lexicon", "list_lexicons", "LexiconError"]
+__all__ = ["Lexicon", "Contrast", "Variant", "ContextRule", "Source", "load_lexicon", "list_lexicons",
+           "lexicon_audit", "LexiconError"]
 
 RULE_KINDS = ("near", "not_near", "not_after", "not_before")
 """Context rules a variant or a contrast may carry (see :class:`ContextRule`)."""
 RULE_SCOPES = ("sentence", "paragraph", "text", "article")
 _RULE_FIELDS = {"words", "within", "scope", "patterns", "case"}
-_TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts", "changelog"}
+_TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts", "changelog", "usage"}
 _CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lean", "exploratory", "evidence",
-                  *RULE_KINDS}
+                  "contested", *RULE_KINDS}
 _VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence", *RULE_KINDS}
+_SOURCE_KEYS = {"publisher", "title", "date", "url", "kind", "note", "copy", "author"}
+_USAGE_KEYS = {"file", "groups", "description"}
+# Keys that describe a contrast or variant without changing what it matches. Every other key (patterns,
+# exceptions, case, and any context rule added later) enters the variant's matching fingerprint, so
+# usage numbers computed with other matching rules are recognised as stale.
+_DESCRIPTIVE_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lean", "exploratory", "evidence",
+                     "contested", "side"}
+SOURCE_KINDS = ("norm", "usage", "analysis")
+"""What a source is: ``norm`` (a style guide, an official naming decision or glossary: what a side
+*prescribes*), ``usage`` (an article or statement showing a form in use, cited as an example only) or
+``analysis`` (a study, explainer or encyclopedia article describing who uses which form)."""
+USAGE_COLUMNS = ["group", "contrast", "variant", "side", "n_group_docs", "n_docs", "doc_share",
+                 "n_docs_authorial", "doc_share_authorial", "n_hits"]
+"""The leading columns of :func:`lexicon_audit` (then ``n_<voice>`` per voice, ``share_non_authorial``)."""
+USAGE_AGREES = 2.0
+"""``usage_check`` says ``agrees`` when the side's group uses a variant in its own voice in at least this
+many times the share of articles the other side's group does (``weak`` between 1 and this)."""
+USAGE_MIN_DOCS = 5
+"""``usage_check`` says ``too rare`` when neither group has this many articles using the variant."""
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 CONTRAST_KINDS = ("spelling", "naming", "label")
 """What a contrast's variants differ in: ``spelling`` (transliterations and name spellings: Kyiv/Kiev),
 ``naming`` (what a thing is called: invasion / special military operation) or ``label`` (an evaluative
@@ -96,6 +119,9 @@ class Variant:
     notes: str | None = None
     lean: bool = True
     evidence: str | None = None
+    fingerprint: str = ""
+    """Hash of everything that decides what the variant matches (patterns, exceptions, case, context
+    rules); usage numbers carry it so that numbers computed with other rules are recognised as stale."""
     rules: tuple[ContextRule, ...] = ()
 
 
@@ -113,12 +139,46 @@ class Contrast:
     lean: bool = True
     exploratory: bool = False
     evidence: str | None = None
+    contested: str | None = None
+    """A side assignment that a reader could dispute, and how it was resolved or why it is kept."""
     rules: tuple[ContextRule, ...] = ()
 
     @property
     def in_lean(self) -> bool:
         """Whether the contrast enters the headline lean score (``lean: true`` and not exploratory)."""
         return self.lean and not self.exploratory
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cited source: a plain citation, or a record with publisher, title, date, URL and kind.
+
+    ``kind`` says what the source can support: ``norm`` (a style guide or official naming decision),
+    ``analysis`` (a study or explainer of who uses which form) or ``usage`` (an example of a form in
+    use; never on its own the authority for a side). ``copy`` is set when the URL is a copy or
+    republication rather than the original publisher's page (``True``, or text saying what it is).
+
+    Examples
+    --------
+    >>> from framing import load_lexicon
+    >>> src = load_lexicon("russia-ukraine").sources["S06"]
+    >>> src.publisher, src.kind
+    ('Associated Press', 'norm')
+    """
+
+    id: str
+    citation: str
+    publisher: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    kind: str | None = None
+    note: str | None = None
+    copy: str | None = None
+    author: str | None = None
+
+    def __str__(self) -> str:
+        return self.citation
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,7 +196,7 @@ class Lexicon:
     sides : dict
         Side id -> description, e.g. ``{"ru_state": "Russian state usage", ...}``.
     sources : dict
-        Source id -> full citation.
+        Source id -> :class:`Source` (``str(source)`` is the full citation).
     contrasts : dict
         Contrast id -> :class:`Contrast`, in file order.
     path : Path or None
@@ -159,13 +219,14 @@ class Lexicon:
     name: str
     contrasts: dict[str, Contrast]
     sides: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
     version: str = ""
     language: str = "en"
     description: str = ""
     path: Path | None = None
     sha256: str = ""
     changelog: tuple[tuple[str, str], ...] = ()
+    usage_spec: dict = field(default_factory=dict)
 
     def __deepcopy__(self, memo):  # immutable: sklearn's clone and pandas attrs share it
         return self
@@ -210,9 +271,10 @@ class Lexicon:
         sides = data.get("sides") or {}
         if not isinstance(sides, dict):
             fail("`sides` must map side ids to descriptions", "sides")
-        sources = data.get("sources") or {}
-        if not isinstance(sources, dict):
+        sources_raw = data.get("sources") or {}
+        if not isinstance(sources_raw, dict):
             fail("`sources` must map source ids to citations", "sources")
+        sources = {str(sid): _source(str(sid), entry, fail) for sid, entry in sources_raw.items()}
         raw_contrasts = data.get("contrasts")
         if not isinstance(raw_contrasts, dict) or not raw_contrasts:
             fail("the lexicon needs `contrasts`: a mapping of contrast id -> label, variants", "contrasts")
@@ -235,8 +297,9 @@ class Lexicon:
             for flag in ("lean", "exploratory"):
                 if flag in c and not isinstance(c[flag], bool):
                     fail(f"contrast '{cid}': {flag} must be true or false, not {c[flag]!r}", *at, flag)
-            if c.get("evidence") is not None and not isinstance(c["evidence"], str):
-                fail(f"contrast '{cid}': evidence must be text", *at, "evidence")
+            for key in ("evidence", "contested"):
+                if c.get(key) is not None and not isinstance(c[key], str):
+                    fail(f"contrast '{cid}': {key} must be text", *at, key)
             csources = c.get("sources") or []
             if isinstance(csources, str):
                 csources = [csources]
@@ -247,6 +310,7 @@ class Lexicon:
                      f"least two competing variants", *at, "variants")
             variants: dict[str, Variant] = {}
             seen: dict[str, str] = {}
+            contrast_rules = {k: c[k] for k in sorted(c) if k not in _DESCRIPTIVE_KEYS}
             for vid, v in variants_raw.items():
                 vat = (*at, "variants", vid)
                 if not isinstance(vid, str) or not _ID.match(vid):
@@ -299,14 +363,14 @@ class Lexicon:
                     id=vid, contrast=cid, patterns=tuple(p.strip() for p in patterns), side=side,
                     exceptions=tuple(e.strip() for e in exceptions), case_sensitive=case == "sensitive",
                     label=v.get("label"), notes=v.get("notes"), lean=v.get("lean", True),
-                    evidence=v.get("evidence"),
+                    evidence=v.get("evidence"), fingerprint=_fingerprint(contrast_rules, v),
                     rules=_context_rules(v, fail, vat, f"contrast '{cid}', variant '{vid}'", cid, vid, patterns),
                 )
             all_patterns = [p for v in variants.values() for p in v.patterns]
             contrasts[cid] = Contrast(id=cid, label=str(label), variants=variants, group=c.get("group"),
                                       notes=c.get("notes"), sources=tuple(str(s) for s in csources),
                                       kind=ckind, lean=c.get("lean", True), exploratory=c.get("exploratory", False),
-                                      evidence=c.get("evidence"),
+                                      evidence=c.get("evidence"), contested=c.get("contested"),
                                       rules=_context_rules(c, fail, at, f"contrast '{cid}'", cid, None, all_patterns))
         changelog = data.get("changelog") or {}
         if isinstance(changelog, dict):
@@ -315,14 +379,30 @@ class Lexicon:
             changelog = [(str(k), str(v)) for e in changelog for k, v in e.items()]
         else:
             fail("`changelog` must map each version to what changed in it", "changelog")
+        usage = data.get("usage") or {}
+        if not isinstance(usage, dict) or (usage and not isinstance(usage.get("file"), str)):
+            fail("`usage` must be a mapping with `file` (a CSV beside the lexicon, written by "
+                 "tools/lexicon_usage.py) and `groups` (side -> group in that file)", "usage")
+        if usage:
+            unknown = set(usage) - _USAGE_KEYS
+            if unknown:
+                key = sorted(unknown)[0]
+                fail(f"usage: unknown key {key!r}; allowed: {sorted(_USAGE_KEYS)}", "usage", key)
+            groups = usage.get("groups") or {}
+            if not isinstance(groups, dict) or any(k not in sides for k in groups):
+                fail(f"usage: `groups` must map the lexicon's sides {sorted(sides)} to group names in the "
+                     f"usage file", "usage", "groups")
         if text is None:
             text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
         return cls(
             name=name, contrasts=contrasts, sides={str(k): str(v) for k, v in sides.items()},
-            sources={str(k): str(v) for k, v in sources.items()}, version=str(data.get("version", "")),
+            sources=sources, version=str(data.get("version", "")),
             language=str(data.get("language", "en")), description=str(data.get("description", "")),
             path=Path(path) if path is not None else None,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), changelog=tuple(changelog),
+            usage_spec={"file": usage.get("file"), "groups": {str(k): str(g) for k, g in
+                                                             (usage.get("groups") or {}).items()},
+                        "description": str(usage.get("description") or "")} if usage else {},
         )
 
     # ------------------------------------------------------------------ views
@@ -333,7 +413,8 @@ class Lexicon:
 
     def citation(self, source: str) -> str:
         """The full citation of a source id (or the text itself when it is not an id)."""
-        return self.sources.get(source, source)
+        found = self.sources.get(source)
+        return found.citation if found is not None else source
 
     def to_frame(self) -> pd.DataFrame:
         """One row per pattern and exception phrase.
@@ -358,7 +439,15 @@ class Lexicon:
                                            "pattern", "kind", "case_sensitive", "sources"])
 
     def contrast_table(self) -> pd.DataFrame:
-        """One row per contrast: its label, variants (with side and patterns) and source ids.
+        """One row per contrast: its label, kind, variants (with side and patterns), evidence and sources.
+
+        Returns
+        -------
+        DataFrame
+            ``contrast, label, group, kind, in_lean, variants, evidence, contested, sources, notes``.
+            ``in_lean`` is False for ``lean: false`` and exploratory contrasts; ``evidence`` joins the
+            contrast's evidence and each sided variant's (``variant: ...``); ``contested`` says which
+            side assignment a reader could dispute and how it was resolved.
 
         Examples
         --------
@@ -371,11 +460,152 @@ class Lexicon:
         rows = []
         for c in self.contrasts.values():
             parts = []
+            evidence = [c.evidence] if c.evidence else []
             for v in c.variants.values():
                 exc = f" (not: {', '.join(v.exceptions)})" if v.exceptions else ""
-                parts.append(f"{v.id} [{v.side or 'no side'}]: {', '.join(v.patterns)}{exc}")
-            rows.append((c.id, c.label, c.group, " | ".join(parts), ", ".join(c.sources), c.notes))
-        return pd.DataFrame(rows, columns=["contrast", "label", "group", "variants", "sources", "notes"])
+                flag = "" if v.lean or v.side is None else ", not in lean"
+                parts.append(f"{v.id} [{v.side or 'no side'}{flag}]: {', '.join(v.patterns)}{exc}")
+                if v.evidence:
+                    evidence.append(f"{v.id}: {v.evidence}")
+            rows.append((c.id, c.label, c.group, c.kind, c.in_lean, " | ".join(parts), " | ".join(evidence) or None,
+                         c.contested, ", ".join(c.sources), c.notes))
+        return pd.DataFrame(rows, columns=["contrast", "label", "group", "kind", "in_lean", "variants", "evidence",
+                                           "contested", "sources", "notes"])
+
+    def evidence_table(self) -> pd.DataFrame:
+        """One row per variant: its side, whether it enters the lean, the evidence, and observed usage.
+
+        The table a methods section shows: what drives the lean score and why. When the lexicon has a
+        ``usage`` file (see :meth:`usage`), each side's group gets its share of articles using the
+        variant in the outlet's own (authorial) voice, and ``usage_check`` compares them.
+
+        Returns
+        -------
+        DataFrame
+            ``contrast, contrast_label, kind, variant, side, in_lean, evidence, contested, sources``;
+            with usage also ``own_voice_<group>`` (share of the group's articles with an authorial hit)
+            for each side's group, ``n_docs_<group>``, ``share_non_authorial`` (share of all its hits,
+            every group, in a non-authorial voice), ``usage_ratio`` (the side's group share over the
+            other side's group share) and ``usage_check``: ``agrees`` (ratio at least
+            :data:`USAGE_AGREES`), ``weak`` (ratio between 1 and that), ``against`` (ratio below 1),
+            ``too rare`` (fewer than :data:`USAGE_MIN_DOCS` articles in either group) or ``stale``
+            (numbers computed with other matching rules: rerun the usage script). A variant's
+            ``in_lean`` needs a side, ``lean: true`` on the variant and an in-lean contrast.
+
+        Examples
+        --------
+        >>> from framing import load_lexicon
+        >>> t = load_lexicon("russia-ukraine").evidence_table()
+        >>> row = t.set_index("variant").loc["kyiv"]
+        >>> row.side, bool(row.in_lean), row.usage_check
+        ('ua_western', True, 'agrees')
+        """
+        import numpy as np
+        import pandas as pd
+
+        rows = []
+        for c in self.contrasts.values():
+            for v in c.variants.values():
+                in_lean = bool(v.side is not None and v.lean and c.in_lean)
+                rows.append((c.id, c.label, c.kind, v.id, v.side, in_lean, v.evidence, c.contested,
+                             ", ".join(c.sources)))
+        table = pd.DataFrame(rows, columns=["contrast", "contrast_label", "kind", "variant", "side", "in_lean",
+                                            "evidence", "contested", "sources"])
+        usage = self.usage() if self.usage_spec else None
+        if usage is None or not len(usage):
+            return table
+        groups = self.usage_spec.get("groups") or {}
+        key = ["contrast", "variant"]
+        for group in dict.fromkeys(groups.values()):
+            g = usage[usage["group"] == group].set_index(key)
+            idx = pd.MultiIndex.from_frame(table[key])
+            table[f"own_voice_{group}"] = g["doc_share_authorial"].reindex(idx).to_numpy()
+            table[f"n_docs_{group}"] = g["n_docs_authorial"].reindex(idx).to_numpy()
+        voice_cols = [col for col in usage.columns if col.startswith("n_") and col[2:] in _voice_names()]
+        tot = usage.groupby(key)[["n_hits", *voice_cols]].sum()
+        tot = tot.reindex(pd.MultiIndex.from_frame(table[key]))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["share_non_authorial"] = (1 - tot["n_authorial"] / tot["n_hits"]).to_numpy()
+        current = usage.groupby(key)["current"].all().reindex(pd.MultiIndex.from_frame(table[key]))
+        ratios, checks = [], []
+        for r, cur in zip(table.itertuples(), current.to_numpy(), strict=True):
+            ratio, check = np.nan, None
+            own = groups.get(r.side) if r.side else None
+            others = [g for s, g in groups.items() if s != r.side]
+            if own is not None and others:
+                a, b = getattr(r, f"own_voice_{own}"), max(getattr(r, f"own_voice_{g}") for g in others)
+                na = getattr(r, f"n_docs_{own}")
+                nb = max(getattr(r, f"n_docs_{g}") for g in others)
+                if pd.isna(cur) or not cur:
+                    check = "stale"
+                elif pd.isna(a) or pd.isna(b):
+                    check = None
+                else:
+                    ratio = a / b if b > 0 else np.inf if a > 0 else np.nan
+                    if max(na, nb) < USAGE_MIN_DOCS:
+                        check = "too rare"
+                    elif ratio < 1:
+                        check = "against"
+                    elif ratio < USAGE_AGREES:
+                        check = "weak"
+                    else:
+                        check = "agrees"
+            ratios.append(ratio)
+            checks.append(check)
+        table["usage_ratio"] = ratios
+        table["usage_check"] = checks
+        return table
+
+    def usage(self) -> pd.DataFrame:
+        """The observed usage of each variant, read from the lexicon's ``usage`` file.
+
+        The file is written by ``tools/lexicon_usage.py`` (aggregate counts only: per group and
+        variant, the articles using it and its hits per voice; see :func:`lexicon_audit`). A column
+        ``current`` says whether each row was computed with the variant's present matching rules
+        (patterns, exceptions, case, context rules): rows computed with other rules, or for variants
+        the lexicon no longer has, are ``False``.
+
+        Returns
+        -------
+        DataFrame
+            The file's columns (:data:`USAGE_COLUMNS`, ``n_<voice>``, ``share_non_authorial``,
+            ``fingerprint``, ``corpus``, ``lexicon_version``) plus ``current``; empty when the lexicon
+            has no ``usage`` key.
+
+        Raises
+        ------
+        LexiconError
+            The file is missing or lacks columns (naming the file and the script that rewrites it).
+
+        Examples
+        --------
+        >>> from framing import load_lexicon
+        >>> u = load_lexicon("russia-ukraine").usage()
+        >>> sorted(u["group"].unique()), bool(u["current"].all())
+        (['RT', 'Western'], True)
+        """
+        import pandas as pd
+
+        if not self.usage_spec:
+            return pd.DataFrame(columns=[*USAGE_COLUMNS, "current"])
+        where = self.path.parent if self.path is not None else Path(".")
+        path = where / self.usage_spec["file"]
+        try:
+            usage = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        except FileNotFoundError:
+            raise LexiconError(f"{self.path}: usage file {path} not found; write it with "
+                               f"`python tools/lexicon_usage.py` or remove the `usage` key") from None
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise LexiconError(f"{path}: not a readable usage CSV ({exc}); rewrite it with "
+                               f"`python tools/lexicon_usage.py`") from None
+        missing = [col for col in [*USAGE_COLUMNS, "n_authorial", "fingerprint"] if col not in usage.columns]
+        if missing:
+            raise LexiconError(f"{path}: usage file lacks columns {missing}; rewrite it with "
+                               f"`python tools/lexicon_usage.py`")
+        prints = {(v.contrast, v.id): v.fingerprint for v in self.variants}
+        usage["current"] = [prints.get((c, v)) == f for c, v, f in
+                            zip(usage["contrast"], usage["variant"], usage["fingerprint"], strict=True)]
+        return usage
 
     def rule_table(self) -> pd.DataFrame:
         """The context rules: one row per rule, with ``contrast, variant`` (None for a contrast's
@@ -410,7 +640,22 @@ class Lexicon:
         return [r for c in self.contrasts.values() for r in (*c.rules, *(r for v in c.variants.values() for r in v.rules))]
 
     def source_table(self) -> pd.DataFrame:
-        """The lexicon's sources: ``source`` id, ``citation`` and the ``contrasts`` that cite it."""
+        """The lexicon's sources, one row each, with the contrasts that cite them.
+
+        Returns
+        -------
+        DataFrame
+            ``source, citation, publisher, title, date, url, kind, copy, note, contrasts``. For a
+            source given as plain text only ``citation`` is filled; ``copy`` says when the URL is a
+            copy or republication rather than the original publisher's page.
+
+        Examples
+        --------
+        >>> from framing import load_lexicon
+        >>> t = load_lexicon("russia-ukraine").source_table()
+        >>> t.set_index("source").loc["S06", ["publisher", "kind"]].tolist()
+        ['Associated Press', 'norm']
+        """
         import pandas as pd
 
         cited: dict[str, list[str]] = {}
@@ -418,8 +663,13 @@ class Lexicon:
             for src in c.sources:
                 cited.setdefault(src, []).append(c.id)
         ids = list(self.sources) + [s for s in cited if s not in self.sources]
-        return pd.DataFrame([(s, self.citation(s), ", ".join(cited.get(s, []))) for s in ids],
-                            columns=["source", "citation", "contrasts"])
+        rows = []
+        for sid in ids:
+            src = self.sources.get(sid) or Source(id=sid, citation=sid)
+            rows.append((sid, src.citation, src.publisher, src.title, src.date, src.url, src.kind, src.copy,
+                         src.note, ", ".join(cited.get(sid, []))))
+        return pd.DataFrame(rows, columns=["source", "citation", "publisher", "title", "date", "url", "kind", "copy",
+                                           "note", "contrasts"])
 
     def __repr__(self) -> str:
         n_var = sum(len(c.variants) for c in self.contrasts.values())
@@ -514,6 +764,73 @@ def surface_form(pattern: str) -> str:
     """The comparable surface form of a pattern: case-folded, hyphens as spaces, spaces collapsed."""
     s = pattern.casefold().replace("’", "'").replace("-", " ")
     return " ".join(s.split())
+
+
+def _voice_names() -> tuple[str, ...]:
+    from framing.voice import VOICES
+
+    return tuple(VOICES)
+
+
+def _fingerprint(contrast_rules: dict, variant: dict) -> str:
+    """Hash of a variant's matching rules (its own keys but the descriptive ones, and the contrast's)."""
+    rules = {k: variant[k] for k in sorted(variant) if k not in _DESCRIPTIVE_KEYS}
+    blob = json.dumps([contrast_rules, rules], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _source(sid: str, entry, fail) -> Source:
+    """Validate one entry of ``sources``: a plain citation string, or a record (publisher, title, ...)."""
+    at = ("sources", sid)
+    if isinstance(entry, str):
+        if not entry.strip():
+            fail(f"source {sid!r} is empty; give a citation", *at)
+        return Source(id=sid, citation=entry.strip())
+    if not isinstance(entry, dict):
+        fail(f"source {sid!r} must be a citation (text) or a mapping with publisher, title, date, url, kind",
+             *at)
+    unknown = set(entry) - _SOURCE_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        fail(f"source {sid!r}: unknown key {key!r}; allowed: {sorted(_SOURCE_KEYS)}", *at, key)
+    for key in ("publisher", "title"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            fail(f"source {sid!r}: `{key}` is missing; a source record needs publisher and title", *at, key)
+    for key in ("url", "note", "author"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            fail(f"source {sid!r}: `{key}` must be text", *at, key)
+    url = entry.get("url")
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        fail(f"source {sid!r}: url {url!r} is not an http(s) address", *at, "url")
+    date = entry.get("date")
+    if isinstance(date, (_dt.date, _dt.datetime)):
+        date = date.isoformat()[:10]
+    elif isinstance(date, int):
+        date = str(date)
+    if date is not None and (not isinstance(date, str) or not _DATE.match(date)):
+        fail(f"source {sid!r}: date {entry.get('date')!r} must be YYYY, YYYY-MM or YYYY-MM-DD", *at, "date")
+    kind = entry.get("kind")
+    if kind is not None and kind not in SOURCE_KINDS:
+        fail(f"source {sid!r}: kind must be one of {list(SOURCE_KINDS)}, not {kind!r}", *at, "kind")
+    copy = entry.get("copy")
+    if copy is not None and not isinstance(copy, (bool, str)):
+        fail(f"source {sid!r}: `copy` must be true/false or text saying what the copy is", *at, "copy")
+    copy_text = ("copy; original not found" if copy is True else copy.strip()) if copy else None
+    parts = [entry["publisher"].strip()]
+    if entry.get("author"):
+        parts.append(entry["author"].strip())
+    parts.append(f"'{entry['title'].strip()}'")
+    if date:
+        parts.append(date)
+    citation = ", ".join(parts)
+    if url:
+        citation += f", {url}"
+    if copy_text:
+        citation += f" ({copy_text})"
+    if kind:
+        citation += f" [{kind}]"
+    return Source(id=sid, citation=citation, publisher=entry["publisher"].strip(), title=entry["title"].strip(),
+                  date=date, url=url, kind=kind, note=entry.get("note"), copy=copy_text, author=entry.get("author"))
 
 
 def _line_map(node, path=(), out=None) -> dict:
@@ -621,3 +938,97 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
         problem = getattr(exc, "problem", None) or str(exc)
         raise LexiconError(f"{where}{line}: YAML syntax error: {problem}; fix the YAML") from None
     return Lexicon.from_dict(data, path=where, text=text, lines=_line_map(node) if node else {})
+
+
+def lexicon_audit(corpus: pd.DataFrame, lexicon: str | Path | Lexicon = "russia-ukraine", *, by: str = "outlet",
+                  hits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per group and variant: articles and hits, and how many hits are in someone else's words.
+
+    An audit of a lexicon on a corpus, to spot variants that are mostly quotation or distanced
+    mentions (the other side's term printed in quotes) rather than the outlet's own wording, and
+    variants whose side is not borne out by usage. Every variant of the lexicon gets a row for
+    every group, with zeros where it has no hits.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table (:func:`framing.load_corpus`).
+    lexicon : str, Path or Lexicon, default="russia-ukraine"
+    by : str, default="outlet"
+        The corpus column to group by. Articles with no value are counted in a group named
+        ``"(missing)"``, never dropped.
+    hits : DataFrame, optional
+        :func:`framing.find_hits` output for this corpus and lexicon (computed when not given).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and variant, in lexicon order: ``group, contrast, variant, side,
+        n_group_docs`` (articles in the group), ``n_docs`` (articles with a hit in any voice),
+        ``doc_share``, ``n_docs_authorial``, ``doc_share_authorial`` (articles with a hit in the
+        outlet's own voice), ``n_hits``, then ``n_<voice>`` for each voice of
+        :data:`framing.voice.VOICES`, and ``share_non_authorial`` (share of the hits in any voice
+        but ``authorial``; NaN without hits). Every count traces back to rows of ``hits``.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, lexicon_audit
+    >>> audit = lexicon_audit(load_corpus("data/seed"), "russia-ukraine")
+    >>> row = audit.query("group == 'RT' and variant == 'kiev'").iloc[0]
+    >>> int(row.n_hits) == int(row.n_authorial + row.n_quoted + row.n_distanced)
+    True
+    """
+    import numpy as np
+    import pandas as pd
+
+    from framing._errors import FramingError
+    from framing.match import find_hits
+
+    voices = _voice_names()
+    if "authorial" not in voices:  # pragma: no cover - the voice module defines it
+        raise FramingError("the voice module has no 'authorial' voice")
+    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+        raise FramingError("corpus must be the table returned by framing.load_corpus")
+    if by not in corpus.columns:
+        raise FramingError(f"no column '{by}' in the corpus to group by; the columns are {list(corpus.columns)}")
+    lex = load_lexicon(lexicon)
+    if hits is None:
+        hits = find_hits(corpus, lex)
+    elif not {"doc_id", "contrast", "variant", "voice"} <= set(hits.columns):
+        raise FramingError("hits must be the table returned by framing.find_hits")
+    unknown_voices = sorted(set(hits["voice"].unique()) - set(voices))
+    if unknown_voices:
+        raise FramingError(f"hits have voice {unknown_voices[0]!r}, which framing.voice.VOICES does not list")
+    group_of = corpus[by].astype("object").where(corpus[by].notna(), "(missing)")
+    unknown = pd.Index(hits["doc_id"].unique()).difference(corpus.index)
+    if len(unknown):
+        raise FramingError(f"{len(unknown)} hits come from documents that are not in the corpus "
+                           f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
+    sizes = group_of.value_counts(sort=False)
+    sizes = sizes.sort_index(key=lambda idx: idx.astype(str))
+    groups = list(sizes.index)
+    h = pd.DataFrame({"group": group_of.reindex(hits["doc_id"]).to_numpy(), "contrast": hits["contrast"].to_numpy(),
+                      "variant": hits["variant"].to_numpy(), "voice": hits["voice"].to_numpy(),
+                      "doc_id": hits["doc_id"].to_numpy()})
+    key = ["group", "contrast", "variant"]
+    frame = pd.MultiIndex.from_tuples([(g, v.contrast, v.id) for g in groups for v in lex.variants], names=key)
+    n_docs = h.groupby(key)["doc_id"].nunique().reindex(frame, fill_value=0)
+    own = h[h["voice"] == "authorial"]
+    n_docs_own = own.groupby(key)["doc_id"].nunique().reindex(frame, fill_value=0)
+    per_voice = (h.groupby([*key, "voice"]).size().unstack("voice").reindex(index=frame, columns=list(voices))
+                 .fillna(0).astype("int64"))
+    n_hits = per_voice.sum(axis=1)
+    group_size = sizes.reindex(frame.get_level_values("group")).to_numpy()
+    side = {(v.contrast, v.id): v.side for v in lex.variants}
+    out = pd.DataFrame({
+        "group": frame.get_level_values("group"), "contrast": frame.get_level_values("contrast"),
+        "variant": frame.get_level_values("variant"),
+        "side": [side[(c, v)] for c, v in zip(frame.get_level_values("contrast"), frame.get_level_values("variant"), strict=True)],
+        "n_group_docs": group_size, "n_docs": n_docs.to_numpy(), "doc_share": n_docs.to_numpy() / group_size,
+        "n_docs_authorial": n_docs_own.to_numpy(), "doc_share_authorial": n_docs_own.to_numpy() / group_size,
+        "n_hits": n_hits.to_numpy()})
+    for voice in voices:
+        out[f"n_{voice}"] = per_voice[voice].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share_non_authorial"] = np.where(out["n_hits"] > 0, 1 - out["n_authorial"] / out["n_hits"], np.nan)
+    return out

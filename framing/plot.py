@@ -246,7 +246,7 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
     >>> from framing.plot import outlet_order
     >>> corpus = load_corpus("data/seed")
     >>> outlet_order(lean(find_hits(corpus), corpus, lexicon="russia-ukraine"))
-    ['American Age', 'TheJournal.ie', 'The National', 'Reuters', 'RT']
+    ['American Age', 'Reuters', 'TheJournal.ie', 'The National', 'RT']
     """
     if not isinstance(table, pd.DataFrame):
         raise FramingError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "
@@ -1224,7 +1224,7 @@ def plot_heatmap(
     >>> fig, ax = plt.subplots(figsize=(7, 5))
     >>> ax = plot_heatmap(shares, ax=ax, contrasts=["capital", "war_name"], lexicon="russia-ukraine")
     >>> [t.get_text() for t in ax.get_yticklabels()]
-    ["Name of Ukraine's capital", 'Kyiv', 'Kiev', 'What the war is called', 'special operation', 'SMO', 'invasion', 'war']
+    ["Name of Ukraine's capital", 'Kyiv', 'Kiev', 'What the war is called', 'special operation', 'military operation', 'SMO', 'invasion', 'war']
     >>> fig.axes[-1].get_ylabel()  # the colour bar
     'Hits per 1,000 words'
     """

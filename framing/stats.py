@@ -365,8 +365,8 @@ def trend(
                group     period     value
     0   American Age 2022-01-01 -1.000000
     1             RT 2023-01-01  1.000000
-    2        Reuters 2022-01-01 -0.333333
-    3   The National 2022-01-01 -0.636364
+    2        Reuters 2022-01-01 -1.000000
+    3   The National 2022-01-01 -0.777778
     4  TheJournal.ie 2022-01-01 -1.000000
     """
     _check_inputs(hits, corpus, by)

@@ -128,3 +128,14 @@ def test_count_command_skip_bad_counts_and_lists_what_it_dropped(tmp_path, capsy
     assert f"line {line}" in err and "1 records and 0 files dropped" in err
     listing = pd.read_csv(tmp_path / "c.skipped.csv")
     assert listing["line"].tolist() == [line] and listing["reason"].str.startswith("malformed record").all()
+
+
+def test_version_matches_the_package_metadata(capsys):
+    from importlib.metadata import version
+
+    import framing
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"framing {framing.__version__}" == f"framing {version('framing')}"

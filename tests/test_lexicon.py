@@ -219,3 +219,107 @@ def test_context_rule_errors_name_file_line_contrast_and_variant(tmp_path, old, 
     error = _error(tmp_path, RULES.replace(old, new))
     assert message in error
     assert f"lex.yaml, line {line}:" in error
+
+
+RECORD = """\
+name: tiny
+sides: {ru: Russian, ua: Ukrainian}
+sources:
+  S1:
+    publisher: Associated Press
+    title: An update on AP style on Kyiv
+    date: 2019-08-14
+    url: https://example.org/ap-kyiv
+    kind: norm
+    note: the newsroom's own announcement
+  S2:
+    publisher: Some Site
+    title: A republished text
+    url: https://copy.example.org/text
+    kind: usage
+    copy: true
+  S3: "A plain citation, as user lexicons write them"
+contrasts:
+  capital:
+    label: Capital
+    kind: spelling
+    contested: Kiev is also traditional English
+    sources: [S1, S2, S3]
+    variants:
+      kyiv: {side: ua, patterns: ["Kyiv"], evidence: "AP style (S1)"}
+      kiev: {side: ru, patterns: ["Kiev"]}
+"""
+
+
+def test_structured_sources_and_plain_citations(tmp_path):
+    lex = load_lexicon(_write(tmp_path, RECORD))
+    s1, s2, s3 = lex.sources["S1"], lex.sources["S2"], lex.sources["S3"]
+    assert (s1.publisher, s1.date, s1.url, s1.kind, s1.copy) == ("Associated Press", "2019-08-14",
+                                                                 "https://example.org/ap-kyiv", "norm", None)
+    assert s1.citation == ("Associated Press, 'An update on AP style on Kyiv', 2019-08-14, "
+                           "https://example.org/ap-kyiv [norm]")
+    assert s2.copy == "copy; original not found" and "(copy; original not found)" in str(s2)
+    assert s3.citation == "A plain citation, as user lexicons write them" and s3.url is None
+    assert lex.citation("S2") == str(s2) and lex.citation("elsewhere") == "elsewhere"
+    table = lex.source_table()
+    assert list(table.columns) == ["source", "citation", "publisher", "title", "date", "url", "kind", "copy",
+                                   "note", "contrasts"]
+    assert table.set_index("source").loc["S1", "note"] == "the newsroom's own announcement"
+    assert table.set_index("source").loc["S3", "contrasts"] == "capital"
+    assert lex.contrasts["capital"].contested == "Kiev is also traditional English"
+    ctable = lex.contrast_table()
+    assert ctable.loc[0, "contested"] == "Kiev is also traditional English"
+    assert ctable.loc[0, "evidence"] == "kyiv: AP style (S1)" and ctable.loc[0, "kind"] == "spelling"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needles"),
+    [
+        ("    kind: norm\n", "    kind: opinion\n", ["line 9", "source 'S1'", "kind must be one of"]),
+        ("    date: 2019-08-14\n", "    date: 14 Aug 2019\n", ["line 7", "source 'S1'", "YYYY, YYYY-MM or YYYY-MM-DD"]),
+        ("    url: https://example.org/ap-kyiv\n", "    url: example.org/ap-kyiv\n",
+         ["line 8", "source 'S1'", "not an http(s) address"]),
+        ("    title: A republished text\n", "", ["source 'S2'", "`title` is missing"]),
+        ("    copy: true\n", "    copy: [1]\n", ["line 16", "source 'S2'", "`copy` must be"]),
+        ("    note: the newsroom's own announcement\n", "    notes: plural\n",
+         ["line 10", "source 'S1'", "unknown key 'notes'"]),
+        ('  S3: "A plain citation, as user lexicons write them"\n', '  S3: ""\n', ["source 'S3' is empty"]),
+        ("    contested: Kiev is also traditional English\n", "    contested: [a, b]\n",
+         ["line 22", "contrast 'capital'", "contested must be text"]),
+        ("contrasts:\n", "usage: {file: u.csv, colour: red}\ncontrasts:\n", ["usage: unknown key 'colour'"]),
+        ("contrasts:\n", "usage: {file: u.csv, groups: {west: W}}\ncontrasts:\n",
+         ["`groups` must map the lexicon's sides"]),
+        ("contrasts:\n", "usage: {groups: {ru: R}}\ncontrasts:\n", ["`usage` must be a mapping with `file`"]),
+    ],
+)
+def test_source_contested_and_usage_validation(tmp_path, old, new, needles):
+    assert old in RECORD
+    msg = _error(tmp_path, RECORD.replace(old, new))
+    assert "lex.yaml" in msg
+    for needle in needles:
+        assert needle in msg, msg
+
+
+def test_fingerprint_follows_matching_rules_only():
+    def prints(**changes):
+        variant = {"side": "ua", "patterns": ["Kyiv"], "except": ["Dynamo Kyiv"], **changes}
+        lex = Lexicon.from_dict({"name": "x", "sides": {"ua": "U", "ru": "R"}, "contrasts": {"c": {
+            "variants": {"kyiv": variant, "kiev": {"side": "ru", "patterns": ["Kiev"]}}}}})
+        return lex.contrasts["c"].variants["kyiv"].fingerprint
+
+    base = prints()
+    assert len(base) == 16
+    # what the variant matches changes the fingerprint ...
+    assert prints(patterns=["Kyiv", "Kyivan"]) != base
+    assert prints(**{"except": []}) != base
+    assert prints(case="sensitive") != base
+    # ... its description and side do not
+    assert prints(evidence="AP", notes="n", side="ru", lean=False, label="L") == base
+
+
+def test_readme_lexicon_example_is_valid(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("name: my-lexicon")
+    lex = load_lexicon(_write(tmp_path, text[start:text.index("```", start)]))
+    assert lex.sources["AP19"].kind == "norm" and lex.sources["G19"].url is None
+    assert lex.contrasts["capital"].variants["kyiv"].evidence == "AP style (AP19)"

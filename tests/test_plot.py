@@ -36,7 +36,7 @@ from framing.plot import (
 )
 
 LEX = "russia-ukraine"
-SEED_ORDER = ["American Age", "TheJournal.ie", "The National", "Reuters", "RT"]
+SEED_ORDER = ["American Age", "Reuters", "TheJournal.ie", "The National", "RT"]  # ties at -1 sorted by name
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_plot_shares_draws_each_outlet_with_hits_and_lists_the_others(shares):
     assert [t.get_text() for t in ax.texts] == ["no hits"] * (5 - with_hits)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert [lab.split(" (n=")[0] for lab in labels] == SEED_ORDER
-    assert labels[-1] == "RT (n=1)" and labels[3] == "Reuters"  # no hits: no n=
+    assert labels[-1] == "RT (n=1)" and labels[1] == "Reuters"  # no hits: no n=
     assert ax.get_title(loc="left") == "What the war is called"
     assert is_words(ax.get_xlabel()) and is_words(ax.get_ylabel())
     colors = {c.get_label(): rgb(c.lines[0].get_color()) for c in ax.containers}
@@ -320,7 +320,7 @@ def test_plot_heatmap_rows_grouped_by_contrast(shares):
     assert ax is ax1
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["Name of Ukraine's capital", "Kyiv", "Kiev", "What the war is called", "special operation",
-                      "SMO", "invasion", "war"]
+                      "military operation", "SMO", "invasion", "war"]
     colors = {t.get_text(): rgb(t.get_color()) for t in ax.get_yticklabels()}
     assert colors["Kiev"] != colors["Kyiv"]
     assert [t.get_text().split(" (")[0] for t in ax.get_xticklabels()] == SEED_ORDER

@@ -19,13 +19,16 @@ _EXPORTS = {
     "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
     "framing.corpus": ["corpus_summary", "dropped_documents", "input_files", "iter_corpus", "load_corpus"],
     "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
-    "framing.lexicon": ["Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons", "load_lexicon"],
+    "framing.lexicon": ["ContextRule", "Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons",
+                        "load_lexicon"],
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
     "framing.plot": ["outlet_order", "plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
                      "plot_shares", "plot_shares_grid", "plot_trend", "plot_voice"],
     "framing.report": ["render_report", "save_table", "show_text_table"],
     "framing.stats": ["lean", "outlet_map", "outlet_similarity", "trend", "variant_shares"],
     "framing.syndication": ["copied_spans", "shared_passages"],
+    "framing.validation": ["corrected_lean", "corrected_shares", "read_coding", "validation_report",
+                           "validation_sample"],
     "framing.vectorize": ["FramingVectorizer"],
     "framing.voice": ["assign_voices", "voice_of", "voice_spans"],
 }
@@ -58,6 +61,7 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     )
     from framing.distinctive import distinctive_terms, keyness, log_odds, term_counts
     from framing.lexicon import (
+        ContextRule,
         Contrast,
         Lexicon,
         Source,
@@ -81,5 +85,12 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     from framing.report import render_report, save_table, show_text_table
     from framing.stats import lean, outlet_map, outlet_similarity, trend, variant_shares
     from framing.syndication import copied_spans, shared_passages
+    from framing.validation import (
+        corrected_lean,
+        corrected_shares,
+        read_coding,
+        validation_report,
+        validation_sample,
+    )
     from framing.vectorize import FramingVectorizer
     from framing.voice import assign_voices, voice_of, voice_spans

@@ -251,8 +251,7 @@ class Entry:
     """One pattern or exception phrase of one variant, or an auxiliary word the scan also finds.
 
     ``aux``: 0 for the lexicon's own patterns and exceptions; ``TRIGGER`` for the trigger words of
-    the attribution frames (framing.voice), whose ends tell where a frame may be; ``CONTEXT`` for
-    the words of a context rule (``rule``: its index in ``CompiledLexicon.rules``).
+    the attribution frames (framing.voice), whose ends tell where a frame may be.
     """
 
     contrast: int
@@ -261,11 +260,9 @@ class Entry:
     pattern: str
     case_sensitive: bool
     aux: int = 0
-    rule: int = -1
 
 
 TRIGGER = 1  # Entry.aux of an attribution frame's trigger word
-CONTEXT = 2  # Entry.aux of a context rule's word
 
 
 @dataclass
@@ -315,20 +312,12 @@ class CompiledLexicon:
         self.trigger_language = getattr(lexicon, "language", None)
         for word in _trigger_words(self.trigger_language):
             entries.append(Entry(-1, -1, False, word, False, TRIGGER))
-        self.rules = list(getattr(lexicon, "rules", []))  # context rules, each with its words as entries
-        contrast_index = {cid: i for i, cid in enumerate(self.contrasts)}
-        variant_index = {(c.id, v.id): i for i, (c, v) in enumerate(self.variants)}
-        for ri, rule in enumerate(self.rules):
-            ci = contrast_index[rule.contrast]
-            vi = variant_index[(rule.contrast, rule.variant)] if rule.variant else -1
-            for word in rule.words:
-                entries.append(Entry(ci, vi, False, word, rule.case_sensitive, CONTEXT, ri))
+        self.rules = list(getattr(lexicon, "rules", []))  # context rules (their words: framing.match)
         self.entries = entries
         self._contrast_of = np.array([e.contrast for e in entries], dtype=np.int64)
         self._variant_of = np.array([e.variant for e in entries], dtype=np.int64)
         self._is_except = np.array([e.is_except for e in entries], dtype=bool)
         self._aux = np.array([e.aux for e in entries], dtype=np.int8)
-        self._rule_of = np.array([e.rule for e in entries], dtype=np.int64)
         self._rule_applies = self._applies()
         # trigger words are found with ASCII word boundaries only, as the frames' regexes read them
         self._starts_alnum = np.array([e.pattern[0].isalnum() and e.aux != TRIGGER for e in entries], dtype=bool)
@@ -373,7 +362,7 @@ class CompiledLexicon:
 
     def __getstate__(self):
         keep = ("engine", "lexicon", "contrasts", "variants", "entries", "_contrast_of", "_variant_of",
-                "_is_except", "_aux", "_rule_of", "_rule_applies", "_starts_alnum", "_ends_alnum",
+                "_is_except", "_aux", "_rule_applies", "_starts_alnum", "_ends_alnum",
                 "trigger_language", "kinds", "rules")
         return {k: v for k, v in self.__dict__.items() if k in keep}
 

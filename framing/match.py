@@ -14,7 +14,7 @@ import pandas as pd
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
-from framing._engines import CONTEXT, TRIGGER, CompiledLexicon, available_engines, pattern_regex
+from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
 from framing._errors import FramingError
 from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
@@ -84,10 +84,7 @@ class _Raw:
     near_start: np.ndarray | None = None  # the word that satisfied the hit's first `near` rule (-1: none)
     near_end: np.ndarray | None = None
     entry: np.ndarray | None = None  # the matcher entry (pattern) of each hit
-    # article-scope context rules, decided once every field of the article is scanned:
-    # (seg, rule, start, end) of the first word of each rule in each text, and (hit, rule) pending
-    article_words: np.ndarray | None = None
-    pending: np.ndarray | None = None
+    pending: np.ndarray | None = None  # (hit, rule) of the article-scope rules, decided after the scan
 
 
 def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
@@ -104,10 +101,7 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
         trig = trig[np.argsort(en[trig], kind="stable")]
         frame_ends = en[trig]
         frame_words = [matcher.entries[i].pattern for i in ent[trig].tolist()]
-    context = None
     if aux.any():
-        words = np.flatnonzero(aux == CONTEXT)
-        context = (seg[words], matcher._rule_of[ent[words]], st[words], en[words])
         own = aux == 0
         seg, ent, st, en = seg[own], ent[own], st[own], en[own]
     accepted, excluded = _leftmost_longest(matcher, seg, ent, st, en)
@@ -117,19 +111,19 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
     seg, ent, st, en = seg[kept], ent[kept], st[kept], en[kept]
     near_start = np.full(len(seg), -1, dtype=np.int64)
     near_end = near_start.copy()
-    article_words, pending = np.zeros((0, 4), dtype=np.int64), np.zeros((0, 2), dtype=np.int64)
+    pending = np.zeros((0, 2), dtype=np.int64)
     if matcher.rules:
-        passed, removed = _apply_context_rules(matcher, chunk, seg, ent, st, en, context, near_start, near_end)
+        passed, removed = _apply_context_rules(matcher, chunk, seg, ent, st, en, near_start, near_end)
         excluded = sorted(excluded + [(int(seg[k]), int(matcher._variant_of[ent[k]]), int(st[k]), int(en[k]), -1,
                                        ws, we, r) for k, r, ws, we in removed], key=_excluded_order)
         seg, ent, st, en = seg[passed], ent[passed], st[passed], en[passed]
         near_start, near_end = near_start[passed], near_end[passed]
-        article_words, pending = _article_rules(matcher, ent, context)
+        pending = _article_rules(matcher, ent)
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
     kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
     voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
     return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded, near_start=near_start, near_end=near_end,
-                entry=ent, article_words=article_words, pending=pending)
+                entry=ent, pending=pending)
 
 
 def _excluded_order(x: tuple) -> tuple:
@@ -137,19 +131,45 @@ def _excluded_order(x: tuple) -> tuple:
     return x[0], x[2], -x[3], x[1], x[7]
 
 
-def _article_rules(matcher: CompiledLexicon, ent, context) -> tuple[np.ndarray, np.ndarray]:
-    """For the article-scope rules: the first word of each rule in each text (seg, rule, start, end),
-    and the kept hits each applies to (hit, rule), to be decided once the whole article is scanned."""
-    article = [r for r, rule in enumerate(matcher.rules) if rule.scope == "article"]
-    if not article:
-        return np.zeros((0, 4), dtype=np.int64), np.zeros((0, 2), dtype=np.int64)
-    cseg, crule, cst, cen = context if context is not None else (np.zeros(0, dtype=np.int64),) * 4
-    mine = np.flatnonzero(np.isin(crule, article))
-    order = mine[np.lexsort((cst[mine], crule[mine], cseg[mine]))]
-    first = order[np.r_[True, (np.diff(cseg[order]) != 0) | (np.diff(crule[order]) != 0)]] if len(order) else order
-    words = np.stack([cseg[first], crule[first], cst[first], cen[first]], axis=1).astype(np.int64).reshape(-1, 4)
-    pend = [(k, r) for r in article for k in np.flatnonzero(matcher._rule_applies[r][ent]).tolist()]
-    return words, np.array(pend, dtype=np.int64).reshape(-1, 2)
+def _article_rules(matcher: CompiledLexicon, ent) -> np.ndarray:
+    """(hit, rule) of the kept hits an article-scope rule applies to, decided once the article is scanned."""
+    pend = [(k, r) for r, rule in enumerate(matcher.rules) if rule.scope == "article"
+            for k in np.flatnonzero(matcher._rule_applies[r][ent]).tolist()]
+    return np.array(pend, dtype=np.int64).reshape(-1, 2)
+
+
+@lru_cache(maxsize=256)
+def _rule_finder(rule) -> tuple[re.Pattern, tuple]:
+    """A context rule's words as regexes: (any of them, for a quick look; each with its pattern).
+
+    The same matching as the engines: ASCII word boundaries and case folding, and no match glued to
+    a (Unicode) letter where the pattern starts or ends with one.
+    """
+    flags = re.ASCII | (0 if rule.case_sensitive else re.IGNORECASE)
+    regexes = tuple((re.compile("(?=(" + pattern_regex(w, rule.case_sensitive) + "))", flags), w) for w in rule.words)
+    anyone = re.compile("|".join(f"(?:{pattern_regex(w, rule.case_sensitive)})" for w in rule.words), flags)
+    return anyone, regexes
+
+
+def _word_spans(rule, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of every match of the rule's words inside ``text[lo:hi]`` (overlapping ones too)."""
+    anyone, regexes = _rule_finder(rule)
+    a0 = max(lo - 1, 0)
+    window = text[a0:hi + 1]  # one character of context each side, for the word boundaries
+    if anyone.search(window) is None:
+        return []
+    spans = []
+    for rx, word in regexes:
+        for m in rx.finditer(window):
+            a, b = m.start() + a0, m.end(1) + a0
+            if a < lo or b > hi:
+                continue
+            if a > 0 and text[a - 1].isalnum() and word[0].isalnum():
+                continue
+            if b < len(text) and text[b].isalnum() and (word[-1].isalnum() or word[-1] == "*"):
+                continue
+            spans.append((a, b))
+    return sorted(set(spans))
 
 
 _WORD = re.compile(r"\w+")
@@ -181,18 +201,17 @@ def _context_verdict(rule, text: str, start: int, end: int, spans) -> tuple[bool
     return (found is not None) == (rule.kind == "near"), found
 
 
-def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, context, near_start, near_end):
+def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):
     """Which kept hits the lexicon's context rules let count (chunk character offsets).
 
     Returns (mask of the hits that count, [(hit, rule, word start, word end)] of those removed);
     fills ``near_start``/``near_end`` with the word that satisfied each hit's first ``near`` rule.
-    Hits with none of the rule's words in their scope are decided at once; the others go through
-    :func:`_context_verdict`.
+    The rule's words are looked for in each hit's scope only (one quick regex first, then each
+    word), so common words ("Russian") cost nothing where no rule needs them.
     """
     n = len(seg)
     passed = np.ones(n, dtype=bool)
     removed = []
-    cseg, crule, cst, cen = context if context is not None else (np.zeros(0, dtype=np.int64),) * 4
     joined = None
     for r, rule in enumerate(matcher.rules):
         if rule.scope == "article":  # decided once every field of the article is scanned
@@ -200,26 +219,13 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
         idx = np.flatnonzero(matcher._rule_applies[r][ent] & passed)
         if not len(idx):
             continue
-        lo, hi = _scope_bounds(chunk, rule.scope, seg[idx], st[idx], en[idx])
-        mine = np.flatnonzero(crule == r)
-        order = mine[np.argsort(cst[mine], kind="stable")]
-        ws, we = cst[order], cen[order]
-        first = np.searchsorted(ws, lo, side="left")  # the rule's words starting in the scope
-        last = np.searchsorted(ws, hi, side="left")
-        none = last <= first
-        if rule.kind == "near":
-            for k in idx[none].tolist():
-                passed[k] = False
-                removed.append((k, r, -1, -1))
-        check = np.flatnonzero(~none)
-        if not len(check):
-            continue
         if joined is None:
             joined = chunk.joined
-        for j in check.tolist():
-            k = int(idx[j])
-            spans = [(a, b) for a, b in zip(ws[first[j]:last[j]].tolist(), we[first[j]:last[j]].tolist(),
-                                            strict=True) if b <= hi[j]]
+        lo, hi = _scope_bounds(chunk, rule.scope, seg[idx], st[idx], en[idx])
+        for k, a, b in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            spans = _word_spans(rule, joined, a, b)
+            if not spans and rule.kind != "near":
+                continue
             counts, word = _context_verdict(rule, joined, int(st[k]), int(en[k]), spans)
             if not counts:
                 passed[k] = False
@@ -311,12 +317,6 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
                         for s, v, st, en, ev, es, ee, r in raw.excluded]
         raw.near_start = np.where(raw.near_start >= 0, raw.near_start - base, -1)
         raw.near_end = np.where(raw.near_end >= 0, raw.near_end - base, -1)
-        words = raw.article_words
-        if len(words):
-            words = words.copy()
-            words[:, 2:] -= chunk.starts[words[:, 0]][:, None]
-            words[:, 0] += a
-            raw.article_words = words
         raw.seg = raw.seg + a
         parts.append(raw)
     rows, flds = texts.rows, texts.fields
@@ -330,24 +330,40 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
     raw = _Raw(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg", "variant", "start", "end", "voice")),
                [x for p in parts for x in p.excluded],
                **{f: np.concatenate([getattr(p, f) for p in parts]) for f in ("near_start", "near_end", "entry")},
-               article_words=np.concatenate([p.article_words for p in parts]), pending=pending)
+               pending=pending)
     if context is not None:
         raw.strings = {k: _concat_strings([p.strings[k] for p in parts]) for k in parts[0].strings}
     if len(pending):
-        _decide_article_rules(raw, matcher, rows)
+        _decide_article_rules(raw, matcher, texts)
     return raw, texts, rows, flds
 
 
-def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, rows: np.ndarray) -> None:
+def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusTexts) -> None:
     """Apply the article-scope rules: a rule's word anywhere in the article's scanned fields.
 
     Hits an article rule removes are dropped from ``raw`` and listed in ``raw.excluded`` (with the
     word's offsets when it is in the hit's own field). These hits were already voiced, so within
     their own text they counted as lexicon terms for the scare-quote rule.
     """
-    first: dict[tuple[int, int], tuple[int, int, int]] = {}  # (row, rule) -> (seg, start, end) of a word
-    for sg, r, a, b in sorted(raw.article_words.tolist(), key=lambda w: (w[0], w[2])):
-        first.setdefault((int(rows[sg]), r), (sg, a, b))
+    rows = texts.rows
+    wanted = set(rows[raw.seg[raw.pending[:, 0]]].tolist())
+    fields_of: dict[int, list[int]] = {}
+    for i in np.flatnonzero(np.isin(rows, list(wanted))).tolist():
+        fields_of.setdefault(int(rows[i]), []).append(i)
+    first: dict[tuple[int, int], tuple[int, int, int] | None] = {}  # (row, rule) -> (seg, start, end) of a word
+
+    def word_of(row: int, r: int):
+        if (row, r) not in first:
+            found = None
+            for sg in fields_of.get(row, []):  # fields in scan order: the headline first
+                text = texts.text(sg)
+                spans = _word_spans(matcher.rules[r], text, 0, len(text))
+                if spans:
+                    found = (sg, *spans[0])
+                    break
+            first[(row, r)] = found
+        return first[(row, r)]
+
     drop = np.zeros(len(raw.seg), dtype=bool)
     added = []
     for k, r in raw.pending.tolist():
@@ -355,7 +371,7 @@ def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, rows: np.ndarray)
             continue
         rule = matcher.rules[r]
         sg = int(raw.seg[k])
-        word = first.get((int(rows[sg]), r))
+        word = word_of(int(rows[sg]), r)
         at = (word[1], word[2]) if word is not None and word[0] == sg else (-1, -1)
         if (word is not None) != (rule.kind == "near"):
             drop[k] = True

@@ -139,27 +139,30 @@ def _article_rules(matcher: CompiledLexicon, ent) -> np.ndarray:
 
 
 @lru_cache(maxsize=256)
-def _rule_finder(rule) -> tuple[re.Pattern, tuple]:
-    """A context rule's words as regexes: (any of them, for a quick look; each with its pattern).
+def _rule_finder(rule) -> tuple[tuple[str, ...], tuple]:
+    """A context rule's words as regexes: (a literal every match of each word holds, lowercased;
+    each word's regex with its pattern).
 
     The same matching as the engines: ASCII word boundaries and case folding, and no match glued to
     a (Unicode) letter where the pattern starts or ends with one.
     """
     flags = re.ASCII | (0 if rule.case_sensitive else re.IGNORECASE)
     regexes = tuple((re.compile("(?=(" + pattern_regex(w, rule.case_sensitive) + "))", flags), w) for w in rule.words)
-    anyone = re.compile("|".join(f"(?:{pattern_regex(w, rule.case_sensitive)})" for w in rule.words), flags)
-    return anyone, regexes
+    literals = tuple(max(re.findall(r"[\x21-\x26\x28-\x29\x2b-\x2c\x2e-\x7e]+", w) or [""], key=len).lower()
+                     for w in rule.words)  # the longest run of plain ASCII of each word
+    return literals, regexes
 
 
-def _word_spans(rule, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """(start, end) of every match of the rule's words inside ``text[lo:hi]`` (overlapping ones too)."""
-    anyone, regexes = _rule_finder(rule)
+def _word_spans(finder, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of every match of a rule's words (``_rule_finder``) inside ``text[lo:hi]``, overlapping too."""
+    literals, regexes = finder
     a0 = max(lo - 1, 0)
     window = text[a0:hi + 1]  # one character of context each side, for the word boundaries
-    if anyone.search(window) is None:
-        return []
+    low = window.lower()
     spans = []
-    for rx, word in regexes:
+    for lit, (rx, word) in zip(literals, regexes, strict=True):
+        if lit not in low:  # a quick look: every match of the word holds its leading literal
+            continue
         for m in rx.finditer(window):
             a, b = m.start() + a0, m.end(1) + a0
             if a < lo or b > hi:
@@ -222,8 +225,13 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
         if joined is None:
             joined = chunk.joined
         lo, hi = _scope_bounds(chunk, rule.scope, seg[idx], st[idx], en[idx])
+        finder = _rule_finder(rule)
+        if rule.kind != "near" and len(idx) > 1000:  # many hits: only scopes holding a literal of the words can change
+            at = _literal_positions(chunk, finder[0])
+            near = np.searchsorted(at, hi, side="left") > np.searchsorted(at, lo - 1, side="left")
+            idx, lo, hi = idx[near], lo[near], hi[near]
         for k, a, b in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
-            spans = _word_spans(rule, joined, a, b)
+            spans = _word_spans(finder, joined, a, b)
             if not spans and rule.kind != "near":
                 continue
             counts, word = _context_verdict(rule, joined, int(st[k]), int(en[k]), spans)
@@ -233,6 +241,26 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
             elif rule.kind == "near" and near_start[k] < 0 and word is not None:
                 near_start[k], near_end[k] = word
     return passed, removed
+
+
+def _literal_positions(chunk: Chunk, literals: tuple[str, ...]) -> np.ndarray:
+    """Sorted chunk character offsets where one of the (lowercase ASCII) literals starts, ASCII case folded.
+
+    Every match of a rule's word holds its literal, so a scope without one has none of the words.
+    """
+    if any(not lit for lit in literals):  # a word with no plain ASCII run: every scope may hold it
+        return np.array([-(1 << 62), 1 << 62], dtype=np.int64)
+    buf = chunk.lowered
+    found = []
+    for lit in set(literals):
+        needle = lit.encode("ascii")
+        k = buf.find(needle)
+        while k >= 0:
+            found.append(k)
+            k = buf.find(needle, k + 1)
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(chunk.to_chars(np.asarray(found, dtype=np.int64)))
 
 
 def _scope_bounds(chunk: Chunk, scope: str, seg, st, en) -> tuple[np.ndarray, np.ndarray]:
@@ -357,7 +385,7 @@ def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusText
             found = None
             for sg in fields_of.get(row, []):  # fields in scan order: the headline first
                 text = texts.text(sg)
-                spans = _word_spans(matcher.rules[r], text, 0, len(text))
+                spans = _word_spans(_rule_finder(matcher.rules[r]), text, 0, len(text))
                 if spans:
                     found = (sg, *spans[0])
                     break

@@ -25,7 +25,8 @@ _EXPORTS = {
     "framing.design": ["common_period", "coverage", "coverage_pairs", "coverage_warning"],
     "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
     "framing.intervals": ["cluster_interval", "methods_text"],
-    "framing.lexicon": ["Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons", "load_lexicon"],
+    "framing.lexicon": ["ContextRule", "Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons",
+                        "load_lexicon"],
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
     "framing.models": ["model_shares"],
     "framing.plot": ["outlet_order", "plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
@@ -34,6 +35,8 @@ _EXPORTS = {
     "framing.similarity": ["outlet_map", "outlet_similarity"],
     "framing.stats": ["lean", "lean_by_contrast", "trend", "variant_shares"],
     "framing.syndication": ["copied_spans", "shared_passages"],
+    "framing.validation": ["corrected_lean", "corrected_shares", "read_coding", "validation_report",
+                           "validation_sample"],
     "framing.vectorize": ["FramingVectorizer"],
     "framing.voice": ["assign_voices", "voice_of", "voice_spans"],
 }
@@ -71,6 +74,7 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     from framing.distinctive import distinctive_terms, keyness, log_odds, term_counts
     from framing.intervals import cluster_interval, methods_text
     from framing.lexicon import (
+        ContextRule,
         Contrast,
         Lexicon,
         Source,
@@ -96,5 +100,12 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     from framing.similarity import outlet_map, outlet_similarity
     from framing.stats import lean, lean_by_contrast, trend, variant_shares
     from framing.syndication import copied_spans, shared_passages
+    from framing.validation import (
+        corrected_lean,
+        corrected_shares,
+        read_coding,
+        validation_report,
+        validation_sample,
+    )
     from framing.vectorize import FramingVectorizer
     from framing.voice import assign_voices, voice_of, voice_spans

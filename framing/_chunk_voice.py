@@ -11,6 +11,9 @@
 - Distancing cues are checked with the cue regexes (``voice._cue_before``) only where the engine's
   prefilter reports a possible cue end between the hit's cue window and its end (every hit when
   there is no prefilter).
+- Attribution frames (``voice._attributed``) are checked, on the hits left authorial, only where
+  the scan found a frame's trigger word ("calls", "claimed", "described"...) in the hit's window
+  before or after it (every such hit when the triggers are unknown): every frame match holds one.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from framing.voice import (
     _OPENERS,
     CUE_WINDOW,
     VOICES,
+    _attributed,
+    _attribution,
     _cue_before,
     _cues,
     _is_scare,
@@ -325,12 +330,17 @@ def _stack_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
 
 
 def chunk_voices(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarray, language: str,
-                 cue_ends: np.ndarray | None) -> np.ndarray:
+                 cue_ends: np.ndarray | None, kinds: list | None = None,
+                 frame_ends: np.ndarray | None = None, frame_words: list | None = None) -> np.ndarray:
     """Voice (index into VOICES) of each hit; offsets are chunk character offsets.
 
     Hits are all the kept hits of the chunk, grouped by text (every hit of a text is a "term" for
-    the scare-quote rule). ``cue_ends``: chunk character offsets where a cue may end (None: unknown).
+    the scare-quote rule). ``cue_ends``: chunk character offsets where a cue may end (None: unknown);
+    ``kinds``: the contrast kind of each hit (None: all ``naming``); ``frame_ends``: sorted chunk
+    character offsets where an attribution frame's trigger word ends (None: unknown), and
+    ``frame_words`` the word ending at each.
     """
+    frames = _Frames(chunk, language, kinds, frame_ends, frame_words)
     voices = np.zeros(len(seg), dtype=np.int8)
     if not len(seg):
         return voices
@@ -350,10 +360,53 @@ def chunk_voices(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarr
         alone = quoted & (qe[k] >= end) & ~nested[k] & ~in_brackets
         _voices_in_one_quotation(chunk, start, end, alone, k, qs, qe, language, voices)
         if (quoted & ~alone).any():
-            _voices_in_quotes(chunk, seg, start, end, quoted & ~alone, qs, qe, language, voices)
+            _voices_in_quotes(chunk, seg, start, end, quoted & ~alone, qs, qe, language, voices, frames)
     outside = np.flatnonzero(~quoted)
     _voices_by_cues(chunk, seg[outside], start[outside], end[outside], language, cue_ends, voices, outside)
+    frames.attribute(seg, start, end, voices, outside)
     return voices
+
+
+class _Frames:
+    """The attribution check of one chunk's hits (``voice._attributed``), with the trigger prefilter."""
+
+    def __init__(self, chunk: Chunk, language: str, kinds: list | None, frame_ends: np.ndarray | None,
+                 frame_words: list | None):
+        self.chunk, self.kinds, self.ends, self.words = chunk, kinds, frame_ends, frame_words
+        self.attribution = _attribution(language)
+
+    def attribute(self, seg, start, end, voices, where) -> None:
+        """Make ``attributed`` the hits ``where`` (indices) still authorial that a frame attributes."""
+        attribution = self.attribution
+        if not attribution.frames or not len(where):
+            return
+        where = where[voices[where] == VOICES.index("authorial")]
+        chunk = self.chunk
+        s, e, g = start[where], end[where], seg[where]
+        lo = np.maximum(chunk.starts[g], s - attribution.window_before)
+        hi = np.minimum(chunk.ends[g], e + attribution.window_after)
+        first = last = None
+        if self.ends is not None:  # a trigger word must end in (lo, start] or in (end, hi]
+            ends = self.ends
+            first = np.searchsorted(ends, lo, side="right")
+            last = np.searchsorted(ends, hi, side="right")
+            near = ((np.searchsorted(ends, s, side="right") > first) | (last > np.searchsorted(ends, e, side="right")))
+            keep = np.flatnonzero(near)
+            where, s, e, lo, hi, first, last = (x[keep] for x in (where, s, e, lo, hi, first, last))
+        if not len(where):
+            return
+        attributed = VOICES.index("attributed")
+        kinds, words = self.kinds, self.words
+        ends = self.ends.tolist() if self.ends is not None else None
+        spans = zip(first.tolist(), last.tolist(), lo.tolist(), strict=True) if first is not None else None
+        for k, piece, a, b in zip(where.tolist(), chunk.strings(lo, hi), (s - lo).tolist(), (e - lo).tolist(),
+                                  strict=True):
+            found = None
+            if spans is not None:  # the trigger words around the hit, in the piece's offsets
+                i, j, base = next(spans)
+                found = [(ends[x] - base, words[x]) for x in range(i, j)]
+            if _attributed(piece, a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
+                voices[k] = attributed
 
 
 def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, language, voices) -> None:
@@ -368,7 +421,7 @@ def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, languag
     voices[hits] = np.where(is_scare[which], VOICES.index("distanced"), VOICES.index("quoted"))
 
 
-def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, voices) -> None:
+def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, voices, frames) -> None:
     """Voices of the other hits inside quotations: the rules of ``_Analyzer.voice``.
 
     Every quotation holding the hit counts (nested ones too), except one in which the hit sits in
@@ -406,6 +459,7 @@ def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, v
     if free:
         free = np.asarray(free, dtype=np.int64)
         _voices_by_cues(chunk, seg[free], start[free], end[free], language, None, voices, free)
+        frames.attribute(seg, start, end, voices, free)
 
 
 def _scare_quotes(chunk: Chunk, start, end, spans: list[tuple[int, int]], language,

@@ -248,13 +248,21 @@ def _is_gap(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class Entry:
-    """One pattern or exception phrase of one variant."""
+    """One pattern or exception phrase of one variant, or an auxiliary word the scan also finds.
+
+    ``aux``: 0 for the lexicon's own patterns and exceptions; ``TRIGGER`` for the trigger words of
+    the attribution frames (framing.voice), whose ends tell where a frame may be.
+    """
 
     contrast: int
     variant: int
     is_except: bool
     pattern: str
     case_sensitive: bool
+    aux: int = 0
+
+
+TRIGGER = 1  # Entry.aux of an attribution frame's trigger word
 
 
 @dataclass
@@ -291,6 +299,7 @@ class CompiledLexicon:
         self.engine = engine
         self.lexicon = lexicon
         self.contrasts = list(lexicon.contrasts)
+        self.kinds = np.array([c.kind for c in lexicon.contrasts.values()], dtype=object)  # by contrast index
         self.variants = [(c, v) for c in lexicon.contrasts.values() for v in c.variants.values()]
         entries = []
         for ci, c in enumerate(lexicon.contrasts.values()):
@@ -300,13 +309,36 @@ class CompiledLexicon:
                     entries.append(Entry(ci, vi, False, p, v.case_sensitive))
                 for p in v.exceptions:
                     entries.append(Entry(ci, vi, True, p, v.case_sensitive))
+        self.trigger_language = getattr(lexicon, "language", None)
+        for word in _trigger_words(self.trigger_language):
+            entries.append(Entry(-1, -1, False, word, False, TRIGGER))
+        self.rules = list(getattr(lexicon, "rules", []))  # context rules (their words: framing.match)
         self.entries = entries
         self._contrast_of = np.array([e.contrast for e in entries], dtype=np.int64)
         self._variant_of = np.array([e.variant for e in entries], dtype=np.int64)
         self._is_except = np.array([e.is_except for e in entries], dtype=bool)
-        self._starts_alnum = np.array([e.pattern[0].isalnum() for e in entries], dtype=bool)
-        self._ends_alnum = np.array([e.pattern[-1].isalnum() or e.pattern[-1] == "*" for e in entries], dtype=bool)
+        self._aux = np.array([e.aux for e in entries], dtype=np.int8)
+        self._rule_applies = self._applies()
+        # trigger words are found with ASCII word boundaries only, as the frames' regexes read them
+        self._starts_alnum = np.array([e.pattern[0].isalnum() and e.aux != TRIGGER for e in entries], dtype=bool)
+        self._ends_alnum = np.array([(e.pattern[-1].isalnum() or e.pattern[-1] == "*") and e.aux != TRIGGER
+                                     for e in entries], dtype=bool)
         self._build()
+
+    def _applies(self) -> np.ndarray:
+        """(rules x entries): does the rule check the hits of this entry (a pattern of its variant or contrast)?"""
+        from framing.lexicon import surface_form
+
+        out = np.zeros((len(self.rules), len(self.entries)), dtype=bool)
+        for ri, rule in enumerate(self.rules):
+            ci = self.contrasts.index(rule.contrast)
+            vi = next(i for i, (c, v) in enumerate(self.variants) if c.id == rule.contrast and v.id == rule.variant) \
+                if rule.variant else -1
+            only = {surface_form(p) for p in rule.patterns}
+            for k, e in enumerate(self.entries):
+                out[ri, k] = (not e.aux and not e.is_except and e.contrast == ci and (vi < 0 or e.variant == vi)
+                              and (not only or surface_form(e.pattern) in only))
+        return out
 
     # ------------------------------------------------------------------ build / pickle
     def _build(self) -> None:
@@ -330,7 +362,8 @@ class CompiledLexicon:
 
     def __getstate__(self):
         keep = ("engine", "lexicon", "contrasts", "variants", "entries", "_contrast_of", "_variant_of",
-                "_is_except", "_starts_alnum", "_ends_alnum")
+                "_is_except", "_aux", "_rule_applies", "_starts_alnum", "_ends_alnum",
+                "trigger_language", "kinds", "rules")
         return {k: v for k, v in self.__dict__.items() if k in keep}
 
     def __setstate__(self, state):
@@ -379,6 +412,8 @@ class CompiledLexicon:
         """
         chunk = Chunk(texts)
         idx, ent, st, en = self.matches(chunk, self.scan_chunk(chunk, None))
+        own = self._aux[ent] == 0  # the lexicon's entries, not the auxiliary words
+        idx, ent, st, en = idx[own], ent[own], st[own], en[own]
         return idx, ent, st - chunk.starts[idx], en - chunk.starts[idx]
 
     def scan_chunk(self, chunk: Chunk, language: str | None) -> ChunkMatches:
@@ -621,6 +656,19 @@ class CompiledLexicon:
         words, rows = words[fits], rows[fits]
         order = np.lexsort((self._key_entry[rows], words))
         return starts[words[order]], self._key_entry[rows[order]]
+
+
+def _trigger_words(language: str | None) -> list[str]:
+    """The trigger words of ``language``'s attribution frames, as lexicon patterns (none if unknown)."""
+    if not language:
+        return []
+    from framing._errors import LexiconError
+    from framing.voice import _attribution
+
+    try:
+        return list(_attribution(language).triggers)
+    except LexiconError:  # an unknown language fails later, where voices are needed
+        return []
 
 
 def _packed(head: bytes) -> int:

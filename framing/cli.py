@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from framing._errors import FramingError
+from framing.voice import VOICES
 
 __all__ = ["main"]
 
@@ -332,6 +333,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    if args.action == "sample":
+        from framing.corpus import load_corpus
+        from framing.match import find_hits
+        from framing.validation import validation_sample, write_coding_sheet
+
+        if len(args.paths) != 1:
+            raise FramingError("framing validate sample takes one corpus: framing validate sample CORPUS --out coding.csv")
+        if not args.out:
+            raise FramingError("framing validate sample needs --out FILE.csv (the coding sheet)")
+        corpus = load_corpus(args.paths[0], **_load_kwargs(args))
+        hits = find_hits(corpus, args.lexicon)
+        by = [b.strip() for b in args.by.split(",") if b.strip()]
+        sample = validation_sample(hits, n=args.n, by=by, seed=args.seed)
+        write_coding_sheet(sample, args.out)
+        print(f"{len(sample)} hits in {sample.groupby(by).ngroups} strata (of {len(hits):,} hits) -> {args.out}; "
+              f"fill on_referent (yes/no), voice ({', '.join(VOICES)}) and coder, then run "
+              f"`framing validate report {args.out}`")
+        return 0
+    from framing.validation import validation_report
+
+    if not args.paths:
+        raise FramingError("framing validate report takes one or more coded files: framing validate report a.csv b.csv")
+    report = validation_report(list(args.paths))
+    if args.out:
+        report.to_csv(args.out, index=False, lineterminator="\n")
+    with pd.option_context("display.width", 200, "display.max_rows", 500, "display.float_format", "{:.3f}".format):
+        print(report.to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from framing import __version__
 
@@ -352,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("term", help="a variant id, a contrast id, or a free pattern such as 'annex*'")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--window", type=int, default=50, help="characters of context each side")
-    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
+    p.add_argument("--voice", action="append", choices=list(VOICES),
                    help="keep only this voice (repeatable)")
     p.add_argument("--max-rows", type=int, default=200, help="rows to print (all go to --output)")
     p.add_argument("-o", "--output", help="write the table to this CSV file instead")
@@ -363,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", help="anything `framing corpus` reads (a file or a folder)")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
-    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
+    p.add_argument("--voice", action="append", choices=list(VOICES),
                    help="count only this voice (repeatable; default: every voice, counted separately)")
     p.add_argument("-o", "--output", required=True, help="CSV file for the counts")
     p.add_argument("--hits", help="also write every hit to this Parquet file (a folder of parts with --scheduler)")
@@ -385,14 +419,26 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_options(p)
     p.set_defaults(func=_cmd_lexicon)
 
+    p = sub.add_parser("validate", help="hand-code a sample of hits: `sample` writes the coding sheet, `report` "
+                                        "reads coded sheets (precision, voice agreement, Krippendorff's alpha)")
+    p.add_argument("action", choices=["sample", "report"])
+    p.add_argument("paths", nargs="*", help="sample: the corpus; report: one or more coded CSV files")
+    p.add_argument("--out", help="sample: the coding sheet to write (CSV); report: also write the table here")
+    p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
+    p.add_argument("--n", type=int, default=200, help="hits in the sample (default 200)")
+    p.add_argument("--by", default="contrast,variant", help="strata, comma-separated hit columns")
+    p.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    _corpus_options(p)
+    p.set_defaults(func=_cmd_validate)
+
     p = sub.add_parser("report", help="write the report on a corpus into a folder")
     p.add_argument("path", help="the corpus (as for `framing corpus`)")
     p.add_argument("--out", required=True, help="folder to write (replaced when the run succeeds)")
     p.add_argument("--by", default="outlet", help="column to compare (default: outlet)")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--title", default=None, help="title of the report")
-    p.add_argument("--voice", action="append", choices=["authorial", "quoted", "distanced"],
-                   help="voice counted in shares and lean (repeatable; default: authorial)")
+    p.add_argument("--voice", action="append", choices=list(VOICES),
+                   help="voice counted in shares and lean (repeatable; default: authorial, the outlet's own words)")
     p.add_argument("--exclude-shared", action="store_true",
                    help="leave out wording copied word for word between outlets (wire copy)")
     p.add_argument("--groups", default=None, help="comma-separated groups to keep, in this order")

@@ -22,13 +22,17 @@ if TYPE_CHECKING:
 
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
-__all__ = ["Lexicon", "Contrast", "Variant", "Source", "load_lexicon", "list_lexicons", "lexicon_audit",
-           "LexiconError"]
+__all__ = ["Lexicon", "Contrast", "Variant", "ContextRule", "Source", "load_lexicon", "list_lexicons",
+           "lexicon_audit", "LexiconError"]
 
+RULE_KINDS = ("near", "not_near", "not_after", "not_before")
+"""Context rules a variant or a contrast may carry (see :class:`ContextRule`)."""
+RULE_SCOPES = ("sentence", "paragraph", "text", "article")
+_RULE_FIELDS = {"words", "within", "scope", "patterns", "case"}
 _TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts", "changelog", "usage"}
 _CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lean", "exploratory", "evidence",
-                  "contested"}
-_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence"}
+                  "contested", *RULE_KINDS}
+_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence", *RULE_KINDS}
 _SOURCE_KEYS = {"publisher", "title", "date", "url", "kind", "note", "copy", "author"}
 _USAGE_KEYS = {"file", "groups", "description"}
 # Keys that describe a contrast or variant without changing what it matches. Every other key (patterns,
@@ -57,6 +61,51 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
+class ContextRule:
+    """A context rule: the words that must (``near``) or must not be near a hit for it to count.
+
+    - ``near``: the hit counts only with one of ``words`` at most ``within`` words away (either
+      side) in its ``scope``; ``not_near``: it does not count with one there; ``not_after`` /
+      ``not_before``: it does not count right after / before one of ``words`` (at most
+      ``within`` words between; default 0, adjacent).
+    - ``words`` are patterns in lexicon syntax (whole words, ``*`` endings), matched like the
+      lexicon's own; "words between" counts runs of letters and digits (``\\w+``); a word
+      overlapping the hit is 0 words away.
+    - ``scope``: ``sentence`` (default: the hit's sentence, as :func:`framing.match.sentence_at`
+      finds it), ``paragraph`` (between line breaks), ``text`` (the whole field) or ``article``
+      (every scanned field of the article: a headline's hit is judged with the body; ``near`` and
+      ``not_near`` only, without ``within``); ``within`` None: anywhere in the scope.
+    - ``patterns``: only hits of these patterns of the variant (or of the contrast) are checked.
+
+    Rules apply after leftmost-longest matching and ``except`` phrases; a removed hit is listed by
+    ``find_hits(..., return_excluded=True)`` with the rule and the word that removed it.
+    """
+
+    kind: str
+    words: tuple[str, ...]
+    within: int | None = None
+    scope: str = "sentence"
+    patterns: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    contrast: str = ""
+    variant: str | None = None
+
+    def describe(self) -> str:
+        """One line: what the rule asks and where it is defined.
+
+        Examples
+        --------
+        >>> from framing.lexicon import ContextRule
+        >>> ContextRule("not_near", ("Syria", "Turkey"), 8, contrast="war_name", variant="special_operation").describe()
+        "not_near ['Syria', 'Turkey'] within 8 words in the sentence (war_name/special_operation)"
+        """
+        reach = f"within {self.within} words" if self.within is not None else "anywhere"
+        only = f" for {list(self.patterns)}" if self.patterns else ""
+        owner = f"{self.contrast}/{self.variant}" if self.variant else self.contrast
+        return f"{self.kind} {list(self.words)} {reach} in the {self.scope}{only} ({owner})"
+
+
+@dataclass(frozen=True)
 class Variant:
     """One way of wording a contrast: its patterns, side, exceptions and case rule."""
 
@@ -73,6 +122,7 @@ class Variant:
     fingerprint: str = ""
     """Hash of everything that decides what the variant matches (patterns, exceptions, case, context
     rules); usage numbers carry it so that numbers computed with other rules are recognised as stale."""
+    rules: tuple[ContextRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +141,7 @@ class Contrast:
     evidence: str | None = None
     contested: str | None = None
     """A side assignment that a reader could dispute, and how it was resolved or why it is kept."""
+    rules: tuple[ContextRule, ...] = ()
 
     @property
     def in_lean(self) -> bool:
@@ -313,11 +364,14 @@ class Lexicon:
                     exceptions=tuple(e.strip() for e in exceptions), case_sensitive=case == "sensitive",
                     label=v.get("label"), notes=v.get("notes"), lean=v.get("lean", True),
                     evidence=v.get("evidence"), fingerprint=_fingerprint(contrast_rules, v),
+                    rules=_context_rules(v, fail, vat, f"contrast '{cid}', variant '{vid}'", cid, vid, patterns),
                 )
+            all_patterns = [p for v in variants.values() for p in v.patterns]
             contrasts[cid] = Contrast(id=cid, label=str(label), variants=variants, group=c.get("group"),
                                       notes=c.get("notes"), sources=tuple(str(s) for s in csources),
                                       kind=ckind, lean=c.get("lean", True), exploratory=c.get("exploratory", False),
-                                      evidence=c.get("evidence"), contested=c.get("contested"))
+                                      evidence=c.get("evidence"), contested=c.get("contested"),
+                                      rules=_context_rules(c, fail, at, f"contrast '{cid}'", cid, None, all_patterns))
         changelog = data.get("changelog") or {}
         if isinstance(changelog, dict):
             changelog = [(str(k), str(v)) for k, v in changelog.items()]
@@ -553,6 +607,38 @@ class Lexicon:
                             zip(usage["contrast"], usage["variant"], usage["fingerprint"], strict=True)]
         return usage
 
+    def rule_table(self) -> pd.DataFrame:
+        """The context rules: one row per rule, with ``contrast, variant`` (None for a contrast's
+        own rule), ``rule, words, within, scope, patterns`` and ``description``.
+
+        Examples
+        --------
+        >>> from framing import Lexicon
+        >>> lex = Lexicon.from_dict({"name": "x", "sides": {"a": "A", "b": "B"}, "contrasts": {"war": {
+        ...     "variants": {"op": {"side": "a", "patterns": ["military operation"],
+        ...                         "not_near": {"words": ["Syria"], "within": 8}},
+        ...                  "inv": {"side": "b", "patterns": ["invasion"]}}}}})
+        >>> lex.rule_table()[["contrast", "variant", "rule", "words", "within", "scope"]]
+          contrast variant      rule  words  within     scope
+        0      war      op  not_near  Syria       8  sentence
+        """
+        import pandas as pd
+
+        rows = []
+        for c in self.contrasts.values():
+            for r in (*c.rules, *(r for v in c.variants.values() for r in v.rules)):
+                rows.append((c.id, r.variant, r.kind, ", ".join(r.words), r.within, r.scope, ", ".join(r.patterns),
+                             r.describe()))
+        out = pd.DataFrame(rows, columns=["contrast", "variant", "rule", "words", "within", "scope", "patterns",
+                                          "description"])
+        out["within"] = out["within"].astype("Int64")  # None: anywhere in the scope
+        return out
+
+    @property
+    def rules(self) -> list[ContextRule]:
+        """Every context rule, contrast by contrast (the contrast's own first, then its variants')."""
+        return [r for c in self.contrasts.values() for r in (*c.rules, *(r for v in c.variants.values() for r in v.rules))]
+
     def source_table(self) -> pd.DataFrame:
         """The lexicon's sources, one row each, with the contrasts that cite them.
 
@@ -608,6 +694,70 @@ class Lexicon:
         return (f"{head}<p>Sides: {sides}</p><table><thead><tr><th>contrast</th><th>label</th>"
                 f"<th>variants [side]: patterns</th><th>sources</th></tr></thead><tbody>"
                 f"{''.join(rows)}</tbody></table>")
+
+
+def _context_rules(spec: dict, fail, at: tuple, who: str, cid: str, vid: str | None,
+                   own_patterns: list[str]) -> tuple[ContextRule, ...]:
+    """The context rules (near, not_near, not_after, not_before) of a variant or contrast mapping, validated.
+
+    Each key takes a mapping (``words``, optional ``within``, ``scope``, ``patterns``, ``case``),
+    a list of words (shorthand for ``{words: [...]}``), or a list of such mappings.
+    """
+    rules = []
+    for kind in RULE_KINDS:
+        if kind not in spec:
+            continue
+        value = spec[kind]
+        if isinstance(value, list) and all(isinstance(x, str) for x in value):
+            items = [{"words": value}]
+        elif isinstance(value, dict):
+            items = [value]
+        elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+            items = value
+        else:
+            fail(f"{who}: {kind} must be a mapping with `words` (and optional within, scope, patterns, case), "
+                 f"a list of words, or a list of such mappings; got {value!r}", *at, kind)
+        for item in items:
+            unknown = set(item) - _RULE_FIELDS
+            if unknown:
+                key = sorted(unknown)[0]
+                fail(f"{who}: {kind}: unknown key {key!r}; allowed: {sorted(_RULE_FIELDS)}", *at, kind, key)
+            words = item.get("words")
+            if isinstance(words, str):
+                words = [words]
+            if not isinstance(words, list) or not words:
+                fail(f"{who}: {kind} needs `words`: the list of words (lexicon patterns) to look for", *at, kind)
+            for w in words:
+                if not isinstance(w, str) or not w.strip() or not re.search(r"\w", w):
+                    fail(f"{who}: {kind}: empty word {w!r} in `words`", *at, kind, "words")
+                if re.search(r"\*\w", w) or w.strip().startswith("*"):
+                    fail(f"{who}: {kind}: '*' may only end a word, as in 'Syria*' ({w!r})", *at, kind, "words")
+            default_within = 0 if kind in ("not_after", "not_before") else None
+            within = item.get("within", default_within)
+            if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 0):
+                fail(f"{who}: {kind}: within must be a number of words (0 or more), not {within!r}",
+                     *at, kind, "within")
+            scope = item.get("scope", "sentence")
+            if scope not in RULE_SCOPES:
+                fail(f"{who}: {kind}: scope must be one of {list(RULE_SCOPES)}, not {scope!r}", *at, kind, "scope")
+            if scope == "article" and (kind not in ("near", "not_near") or within is not None):
+                fail(f"{who}: {kind}: scope 'article' (any field of the article) takes near or not_near without "
+                     f"`within`; use scope 'text' or 'sentence' for distances", *at, kind, "scope")
+            case = item.get("case", "insensitive")
+            if case not in ("sensitive", "insensitive"):
+                fail(f"{who}: {kind}: case must be 'sensitive' or 'insensitive', not {case!r}", *at, kind, "case")
+            only = item.get("patterns") or []
+            if isinstance(only, str):
+                only = [only]
+            known = {surface_form(p) for p in own_patterns}
+            for p in only:
+                if not isinstance(p, str) or surface_form(p) not in known:
+                    fail(f"{who}: {kind}: {p!r} in `patterns` is not one of its patterns {sorted(own_patterns)}",
+                         *at, kind, "patterns")
+            rules.append(ContextRule(kind=kind, words=tuple(w.strip() for w in words), within=within, scope=scope,
+                                     patterns=tuple(p.strip() for p in only), case_sensitive=case == "sensitive",
+                                     contrast=cid, variant=vid))
+    return tuple(rules)
 
 
 def surface_form(pattern: str) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
-from framing._engines import CompiledLexicon, available_engines, pattern_regex
+from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
 from framing._errors import FramingError
 from framing._groups import group_labels
 from framing._strings import string_column, text_columns
@@ -26,8 +26,12 @@ __all__ = ["find_hits", "count_hits", "write_hits", "kwic", "compile_lexicon", "
 
 HIT_COLUMNS = ["doc_id", "outlet", "published", "field", "contrast", "variant", "side", "match", "start",
                "end", "voice", "sentence", "left", "right"]
+EXPLAIN_COLUMNS = ["voice_rule", "voice_cue", "voice_cue_start", "voice_cue_end", "context_rule", "context_word",
+                   "context_word_start", "context_word_end"]
+"""Columns ``find_hits(..., explain=True)`` adds: why each hit has its voice, and which context
+rules it passed (with the word that satisfied a ``near`` rule)."""
 EXCLUDED_COLUMNS = ["doc_id", "field", "contrast", "variant", "match", "start", "end", "except_match",
-                    "except_start", "except_end"]
+                    "except_start", "except_end", "rule", "rule_detail"]
 COUNT_COLUMNS = ["group", "contrast", "variant", "side", "voice", "n_hits", "n_docs"]
 FIELDS = ("title", "text")
 _CHUNK_CHARS = 4_000_000
@@ -73,8 +77,15 @@ class _Raw:
     start: np.ndarray
     end: np.ndarray
     voice: np.ndarray  # index into VOICES
-    excluded: list[tuple]  # (seg, variant, start, end, except variant, except start, except end)
+    # (seg, variant, start, end, except variant, except start, except end, rule): matches an except
+    # phrase consumed (rule -1), or hits a context rule removed (rule: its index; the word that
+    # removed it, or -1, -1 for a `near` rule whose words were missing)
+    excluded: list[tuple]
     strings: dict[str, list[str]] | None = None  # match, sentence, left, right (find_hits only)
+    near_start: np.ndarray | None = None  # the word that satisfied the hit's first `near` rule (-1: none)
+    near_end: np.ndarray | None = None
+    entry: np.ndarray | None = None  # the matcher entry (pattern) of each hit
+    pending: np.ndarray | None = None  # (hit, rule) of the article-scope rules, decided after the scan
 
 
 def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
@@ -84,13 +95,194 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
     """
     scanned = matcher.scan_chunk(chunk, language)
     seg, ent, st, en = matcher.matches(chunk, scanned)
+    aux = matcher._aux[ent]
+    frame_ends = frame_words = None
+    if language == matcher.trigger_language:  # where each trigger word of the attribution frames ends
+        trig = np.flatnonzero(aux == TRIGGER)
+        trig = trig[np.argsort(en[trig], kind="stable")]
+        frame_ends = en[trig]
+        frame_words = [matcher.entries[i].pattern for i in ent[trig].tolist()]
+    if aux.any():
+        own = aux == 0
+        seg, ent, st, en = seg[own], ent[own], st[own], en[own]
     accepted, excluded = _leftmost_longest(matcher, seg, ent, st, en)
+    excluded = [(*x, -1) for x in excluded]
     kept = np.flatnonzero(accepted & ~matcher._is_except[ent])
     kept = kept[np.lexsort((matcher._contrast_of[ent[kept]], st[kept]))]  # the order of the hits table
     seg, ent, st, en = seg[kept], ent[kept], st[kept], en[kept]
+    near_start = np.full(len(seg), -1, dtype=np.int64)
+    near_end = near_start.copy()
+    pending = np.zeros((0, 2), dtype=np.int64)
+    if matcher.rules:
+        passed, removed = _apply_context_rules(matcher, chunk, seg, ent, st, en, near_start, near_end)
+        excluded = sorted(excluded + [(int(seg[k]), int(matcher._variant_of[ent[k]]), int(st[k]), int(en[k]), -1,
+                                       ws, we, r) for k, r, ws, we in removed], key=_excluded_order)
+        seg, ent, st, en = seg[passed], ent[passed], st[passed], en[passed]
+        near_start, near_end = near_start[passed], near_end[passed]
+        pending = _article_rules(matcher, ent)
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
-    voice = chunk_voices(chunk, seg, st, en, language, cue_ends)
-    return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded)
+    kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
+    voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
+    return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded, near_start=near_start, near_end=near_end,
+                entry=ent, pending=pending)
+
+
+def _excluded_order(x: tuple) -> tuple:
+    """Excluded matches in text order: text, start, longest first, variant, rule."""
+    return x[0], x[2], -x[3], x[1], x[7]
+
+
+def _article_rules(matcher: CompiledLexicon, ent) -> np.ndarray:
+    """(hit, rule) of the kept hits an article-scope rule applies to, decided once the article is scanned."""
+    pend = [(k, r) for r, rule in enumerate(matcher.rules) if rule.scope == "article"
+            for k in np.flatnonzero(matcher._rule_applies[r][ent]).tolist()]
+    return np.array(pend, dtype=np.int64).reshape(-1, 2)
+
+
+@lru_cache(maxsize=256)
+def _rule_finder(rule) -> tuple[tuple[str, ...], tuple]:
+    """A context rule's words as regexes: (a literal every match of each word holds, lowercased;
+    each word's regex with its pattern).
+
+    The same matching as the engines: ASCII word boundaries and case folding, and no match glued to
+    a (Unicode) letter where the pattern starts or ends with one.
+    """
+    flags = re.ASCII | (0 if rule.case_sensitive else re.IGNORECASE)
+    regexes = tuple((re.compile("(?=(" + pattern_regex(w, rule.case_sensitive) + "))", flags), w) for w in rule.words)
+    literals = tuple(max(re.findall(r"[\x21-\x26\x28-\x29\x2b-\x2c\x2e-\x7e]+", w) or [""], key=len).lower()
+                     for w in rule.words)  # the longest run of plain ASCII of each word
+    return literals, regexes
+
+
+def _word_spans(finder, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of every match of a rule's words (``_rule_finder``) inside ``text[lo:hi]``, overlapping too."""
+    literals, regexes = finder
+    a0 = max(lo - 1, 0)
+    window = text[a0:hi + 1]  # one character of context each side, for the word boundaries
+    low = window.lower()
+    spans = []
+    for lit, (rx, word) in zip(literals, regexes, strict=True):
+        if lit not in low:  # a quick look: every match of the word holds its leading literal
+            continue
+        for m in rx.finditer(window):
+            a, b = m.start() + a0, m.end(1) + a0
+            if a < lo or b > hi:
+                continue
+            if a > 0 and text[a - 1].isalnum() and word[0].isalnum():
+                continue
+            if b < len(text) and text[b].isalnum() and (word[-1].isalnum() or word[-1] == "*"):
+                continue
+            spans.append((a, b))
+    return sorted(set(spans))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _context_verdict(rule, text: str, start: int, end: int, spans) -> tuple[bool, tuple[int, int] | None]:
+    """Does the context rule let the hit ``text[start:end]`` count, and which word decided?
+
+    ``spans``: (start, end) of the rule's words in the hit's scope. Returns (counts, the word
+    that satisfied ``near`` or that a ``not_*`` rule found; None if none). When several words
+    qualify, the nearest (fewest characters between; then the first) decides.
+    """
+    best = None
+    for a, b in spans:
+        if b <= start:
+            side, gap = "before", text[b:start]
+        elif a >= end:
+            side, gap = "after", text[end:a]
+        else:
+            side, gap = "overlap", ""
+        if rule.kind == "not_after" and side != "before" or rule.kind == "not_before" and side != "after":
+            continue
+        if rule.within is not None and len(_WORD.findall(gap)) > rule.within:
+            continue
+        key = (len(gap), a)
+        if best is None or key < best[0]:
+            best = (key, (a, b))
+    found = None if best is None else best[1]
+    return (found is not None) == (rule.kind == "near"), found
+
+
+def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):
+    """Which kept hits the lexicon's context rules let count (chunk character offsets).
+
+    Returns (mask of the hits that count, [(hit, rule, word start, word end)] of those removed);
+    fills ``near_start``/``near_end`` with the word that satisfied each hit's first ``near`` rule.
+    The rule's words are looked for in each hit's scope only (one quick regex first, then each
+    word), so common words ("Russian") cost nothing where no rule needs them.
+    """
+    n = len(seg)
+    passed = np.ones(n, dtype=bool)
+    removed = []
+    joined = None
+    for r, rule in enumerate(matcher.rules):
+        if rule.scope == "article":  # decided once every field of the article is scanned
+            continue
+        idx = np.flatnonzero(matcher._rule_applies[r][ent] & passed)
+        if not len(idx):
+            continue
+        if joined is None:
+            joined = chunk.joined
+        lo, hi = _scope_bounds(chunk, rule.scope, seg[idx], st[idx], en[idx])
+        finder = _rule_finder(rule)
+        if rule.kind != "near" and len(idx) > 1000:  # many hits: only scopes holding a literal of the words can change
+            at = _literal_positions(chunk, finder[0])
+            near = np.searchsorted(at, hi, side="left") > np.searchsorted(at, lo - 1, side="left")
+            idx, lo, hi = idx[near], lo[near], hi[near]
+        for k, a, b in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            spans = _word_spans(finder, joined, a, b)
+            if not spans and rule.kind != "near":
+                continue
+            counts, word = _context_verdict(rule, joined, int(st[k]), int(en[k]), spans)
+            if not counts:
+                passed[k] = False
+                removed.append((k, r, *(word if word is not None else (-1, -1))))
+            elif rule.kind == "near" and near_start[k] < 0 and word is not None:
+                near_start[k], near_end[k] = word
+    return passed, removed
+
+
+def _literal_positions(chunk: Chunk, literals: tuple[str, ...]) -> np.ndarray:
+    """Sorted chunk character offsets where one of the (lowercase ASCII) literals starts, ASCII case folded.
+
+    Every match of a rule's word holds its literal, so a scope without one has none of the words.
+    """
+    if any(not lit for lit in literals):  # a word with no plain ASCII run: every scope may hold it
+        return np.array([-(1 << 62), 1 << 62], dtype=np.int64)
+    buf = chunk.lowered
+    found = []
+    for lit in set(literals):
+        needle = lit.encode("ascii")
+        k = buf.find(needle)
+        while k >= 0:
+            found.append(k)
+            k = buf.find(needle, k + 1)
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(chunk.to_chars(np.asarray(found, dtype=np.int64)))
+
+
+def _scope_bounds(chunk: Chunk, scope: str, seg, st, en) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk character offsets (start, end) of each hit's sentence, paragraph or text."""
+    if scope == "sentence":
+        a, b = chunk.to_bytes(st), chunk.to_bytes(en)
+        s, e = sentence_byte_bounds(chunk, seg, st, en, a, b)
+        return chunk.to_chars(s), chunk.to_chars(e)
+    lo, hi = chunk.starts[seg].copy(), chunk.ends[seg].copy()
+    if scope == "paragraph":
+        from framing._chunk import LANDMARK
+
+        pos, kind = chunk.landmarks
+        breaks = chunk.to_chars(pos[kind == LANDMARK["\n"]])
+        before = np.searchsorted(breaks, st, side="left") - 1  # the last line break before the hit
+        after = np.searchsorted(breaks, en, side="left")  # the first one at or after its end
+        has_before = before >= 0
+        lo[has_before] = np.maximum(lo[has_before], breaks[before[has_before]] + 1)
+        has_after = after < len(breaks)
+        hi[has_after] = np.minimum(hi[has_after], breaks[np.minimum(after, len(breaks) - 1)[has_after]])
+    return lo, hi
 
 
 def _leftmost_longest(matcher: CompiledLexicon, seg, ent, st, en) -> tuple[np.ndarray, list[tuple]]:
@@ -149,20 +341,82 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
         base = chunk.starts[raw.seg]
         raw.start = raw.start - base
         raw.end = raw.end - base
-        raw.excluded = [(s + a, v, st - chunk.starts[s], en - chunk.starts[s], ev, es - chunk.starts[s],
-                         ee - chunk.starts[s]) for s, v, st, en, ev, es, ee in raw.excluded]
+        raw.excluded = [(s + a, v, st - chunk.starts[s], en - chunk.starts[s], ev,
+                         es - chunk.starts[s] if es >= 0 else -1, ee - chunk.starts[s] if ee >= 0 else -1, r)
+                        for s, v, st, en, ev, es, ee, r in raw.excluded]
+        raw.near_start = np.where(raw.near_start >= 0, raw.near_start - base, -1)
+        raw.near_end = np.where(raw.near_end >= 0, raw.near_end - base, -1)
         raw.seg = raw.seg + a
         parts.append(raw)
     rows, flds = texts.rows, texts.fields
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         strings = {k: [] for k in ("match", "sentence", "left", "right")} if context is not None else None
-        return _Raw(empty, empty, empty, empty, np.zeros(0, dtype=np.int8), [], strings), texts, rows, flds
+        return (_Raw(empty, empty, empty, empty, np.zeros(0, dtype=np.int8), [], strings, empty, empty, empty), texts,
+                rows, flds)
+    offset = np.cumsum([0] + [len(p.seg) for p in parts[:-1]])
+    pending = np.concatenate([p.pending + [o, 0] for p, o in zip(parts, offset, strict=True)])
     raw = _Raw(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg", "variant", "start", "end", "voice")),
-               [x for p in parts for x in p.excluded])
+               [x for p in parts for x in p.excluded],
+               **{f: np.concatenate([getattr(p, f) for p in parts]) for f in ("near_start", "near_end", "entry")},
+               pending=pending)
     if context is not None:
         raw.strings = {k: _concat_strings([p.strings[k] for p in parts]) for k in parts[0].strings}
+    if len(pending):
+        _decide_article_rules(raw, matcher, texts)
     return raw, texts, rows, flds
+
+
+def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusTexts) -> None:
+    """Apply the article-scope rules: a rule's word anywhere in the article's scanned fields.
+
+    Hits an article rule removes are dropped from ``raw`` and listed in ``raw.excluded`` (with the
+    word's offsets when it is in the hit's own field). These hits were already voiced, so within
+    their own text they counted as lexicon terms for the scare-quote rule.
+    """
+    rows = texts.rows
+    wanted = set(rows[raw.seg[raw.pending[:, 0]]].tolist())
+    fields_of: dict[int, list[int]] = {}
+    for i in np.flatnonzero(np.isin(rows, list(wanted))).tolist():
+        fields_of.setdefault(int(rows[i]), []).append(i)
+    first: dict[tuple[int, int], tuple[int, int, int] | None] = {}  # (row, rule) -> (seg, start, end) of a word
+
+    def word_of(row: int, r: int):
+        if (row, r) not in first:
+            found = None
+            for sg in fields_of.get(row, []):  # fields in scan order: the headline first
+                text = texts.text(sg)
+                spans = _word_spans(_rule_finder(matcher.rules[r]), text, 0, len(text))
+                if spans:
+                    found = (sg, *spans[0])
+                    break
+            first[(row, r)] = found
+        return first[(row, r)]
+
+    drop = np.zeros(len(raw.seg), dtype=bool)
+    added = []
+    for k, r in raw.pending.tolist():
+        if drop[k]:
+            continue
+        rule = matcher.rules[r]
+        sg = int(raw.seg[k])
+        word = word_of(int(rows[sg]), r)
+        at = (word[1], word[2]) if word is not None and word[0] == sg else (-1, -1)
+        if (word is not None) != (rule.kind == "near"):
+            drop[k] = True
+            added.append((sg, int(raw.variant[k]), int(raw.start[k]), int(raw.end[k]), -1, *at, r))
+        elif word is not None and raw.near_start[k] < 0:
+            raw.near_start[k], raw.near_end[k] = at
+    if not drop.any():
+        return
+    keep = ~drop
+    for f in ("seg", "variant", "start", "end", "voice", "near_start", "near_end", "entry"):
+        setattr(raw, f, getattr(raw, f)[keep])
+    if raw.strings is not None:
+        picked = np.flatnonzero(keep)
+        for key, values in raw.strings.items():
+            raw.strings[key] = [values[i] for i in picked.tolist()] if isinstance(values, list) else values.take(picked)
+    raw.excluded = sorted(raw.excluded + added, key=_excluded_order)
 
 
 def _concat_strings(parts: list):
@@ -268,6 +522,7 @@ def find_hits(
     language: str | None = None,
     return_excluded: bool = False,
     exclude_shared: bool | pd.DataFrame = False,
+    explain: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Every match of the lexicon in the corpus, one row per hit, with its voice and context.
 
@@ -292,22 +547,38 @@ def find_hits(
     language : str, optional
         Language of the distancing cues (default: the lexicon's language).
     return_excluded : bool, default=False
-        Also return the matches consumed by ``except`` phrases.
+        Also return the matches that do not count: those consumed by ``except`` phrases, and the
+        hits a context rule of the lexicon removed (``not_near``, ``near``, ``not_after``,
+        ``not_before``; :class:`framing.lexicon.ContextRule`).
     exclude_shared : bool or DataFrame, default=False
         Drop hits in wording copied between outlets (wire copy): ``True`` finds shared passages with
         :func:`framing.shared_passages`; a DataFrame of its output is used as is. The number of
         dropped hits is in ``hits.attrs["n_shared_dropped"]`` and the dropped hits in
         ``hits.attrs["shared_dropped"]``.
+    explain : bool, default=False
+        Add the columns that say why each hit has its voice (:data:`EXPLAIN_COLUMNS`):
+        ``voice_rule`` (``quotation``, ``scare_quotes``, ``distancing_cue``, the id of the
+        attribution frame of framing/data/voice_cues.yaml, ``editorial_insertion`` or ``none``),
+        ``voice_cue`` (the quotation, cue or frame words) and ``voice_cue_start``,
+        ``voice_cue_end`` (their offsets in the field; -1 when there is none); ``context_rule``
+        (the lexicon's context rules the hit passed, "; "-separated; empty when none applies),
+        ``context_word``, ``context_word_start``, ``context_word_end`` (the word that satisfied its
+        first ``near`` rule; empty and -1 otherwise). Slower: each hit's voice rules are checked
+        one by one.
 
     Returns
     -------
     DataFrame or (DataFrame, DataFrame)
         Hits with columns ``doc_id, outlet, published, field, contrast, variant, side, match,
         start, end, voice, sentence, left, right``: ``corpus.loc[doc_id, field][start:end] ==
-        match``; ``voice`` is ``authorial``, ``quoted`` or ``distanced``. Rows are ordered by
+        match``; ``voice`` is ``authorial``, ``quoted``, ``distanced`` or ``attributed``
+        (:mod:`framing.voice`; only ``authorial`` is the outlet's own wording). Rows are ordered by
         document (corpus order), field, start, contrast. With ``return_excluded``, also the
         excluded matches: ``doc_id, field, contrast, variant, match, start, end, except_match,
-        except_start, except_end``.
+        except_start, except_end, rule, rule_detail``: ``rule`` is ``except`` (``except_*``: the
+        except phrase) or the context rule's kind (``except_*``: the word that removed the hit,
+        empty and -1 for a ``near`` rule whose words were missing), ``rule_detail`` the rule
+        (:meth:`framing.lexicon.ContextRule.describe`).
 
     Examples
     --------
@@ -327,7 +598,16 @@ def find_hits(
     raw, texts, rows, flds = _scan_corpus(corpus, matcher, fields, language or lex.language, context=context)
 
     doc_ids = corpus.index.to_numpy()
-    hits = _hits_frame(corpus, matcher, fields, raw, rows, flds)
+    extra = None
+    if explain:  # the context rules each hit passed, and the word that satisfied a `near` rule
+        checked = np.array(["; ".join(matcher.rules[r].describe() for r in np.flatnonzero(matcher._rule_applies[:, e]))
+                            for e in range(len(matcher.entries))] if matcher.rules else [""] * len(matcher.entries),
+                           dtype=object)
+        extra = {"context_rule": checked[raw.entry], "context_word_start": raw.near_start,
+                 "context_word_end": raw.near_end}
+    hits = _hits_frame(corpus, matcher, fields, raw, rows, flds, extra)
+    if explain:
+        hits = _explain_voices(hits, corpus, lex, language or lex.language)
 
     if exclude_shared is not False:
         hits = _drop_shared(hits, corpus, exclude_shared)
@@ -337,13 +617,44 @@ def find_hits(
     variants = matcher.variants
     excluded = pd.DataFrame(
         [(doc_ids[rows[s]], fields[flds[s]], variants[v][0].id, variants[v][1].id, texts.text(s)[a:b], a, b,
-          texts.text(s)[ea:eb], ea, eb) for s, v, a, b, _ev, ea, eb in ex],
+          texts.text(s)[ea:eb] if ea >= 0 else "", ea, eb,
+          "except" if r < 0 else matcher.rules[r].kind, "" if r < 0 else matcher.rules[r].describe())
+         for s, v, a, b, _ev, ea, eb, r in ex],
         columns=EXCLUDED_COLUMNS)
     return hits, excluded
 
 
+def _explain_voices(hits: pd.DataFrame, corpus: pd.DataFrame, lex: Lexicon, language: str) -> pd.DataFrame:
+    """``hits`` with the EXPLAIN_COLUMNS of its voices, from the reference rules (framing.voice)."""
+    from framing.voice import _Analyzer
+
+    n = len(hits)
+    rule = np.full(n, "none", dtype=object)
+    cue = np.full(n, "", dtype=object)
+    cue_start = np.full(n, -1, dtype=np.int64)
+    cue_end = np.full(n, -1, dtype=np.int64)
+    kind = {c.id: c.kind for c in lex.contrasts.values()}
+    keys = pd.Series(list(zip(hits["doc_id"], hits["field"], strict=True)), dtype=object)
+    starts, ends, contrasts = hits["start"].to_numpy(), hits["end"].to_numpy(), hits["contrast"].to_numpy()
+    for (doc, field), where in keys.groupby(keys, sort=False).groups.items():
+        where = np.asarray(where)
+        text = corpus.at[doc, field]
+        analyzer = _Analyzer(text, language)
+        covered = list(zip(starts[where].tolist(), ends[where].tolist(), strict=True))
+        for k, (a, b) in zip(where.tolist(), covered, strict=True):
+            _, rule[k], s, e = analyzer.explain(a, b, covered, kind.get(contrasts[k]))
+            if s >= 0:
+                cue[k], cue_start[k], cue_end[k] = text[s:e], s, e
+    word = [corpus.at[d, f][a:b] if a >= 0 else "" for d, f, a, b in
+            zip(hits["doc_id"], hits["field"], hits["context_word_start"], hits["context_word_end"], strict=True)]
+    out = hits.assign(voice_rule=rule, voice_cue=string_column(cue.tolist()).set_axis(hits.index),
+                      voice_cue_start=cue_start, voice_cue_end=cue_end,
+                      context_word=string_column(word).set_axis(hits.index))
+    return out[HIT_COLUMNS + EXPLAIN_COLUMNS]
+
+
 def _hits_frame(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...], raw: _Raw,
-                rows: np.ndarray, flds: np.ndarray) -> pd.DataFrame:
+                rows: np.ndarray, flds: np.ndarray, extra: dict | None = None) -> pd.DataFrame:
     """The hits table, ordered by document, field, start and contrast.
 
     Columns with few distinct values (ids, outlet, voice...) are built from their distinct values
@@ -368,6 +679,8 @@ def _hits_frame(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[st
         hits = pd.DataFrame(columns, columns=HIT_COLUMNS)
         hits["start"] = hits["start"].astype("int64")
         hits["end"] = hits["end"].astype("int64")
+        for name, values in (extra or {}).items():
+            hits[name] = pd.Series(values, dtype=values.dtype if isinstance(values, np.ndarray) else object)
         return hits
     picked = order.tolist()
     in_order = bool((np.diff(order) == 1).all())  # one field: the hits come in table order
@@ -394,7 +707,10 @@ def _hits_frame(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[st
         "voice": _coded(np.asarray(VOICES, dtype=object), raw.voice[order].astype(np.int64)),
         **{k: reordered(k) for k in ("sentence", "left", "right")},
     }
-    return pd.DataFrame(columns, columns=HIT_COLUMNS)
+    hits = pd.DataFrame(columns, columns=HIT_COLUMNS)
+    for name, values in (extra or {}).items():
+        hits[name] = values[order]
+    return hits
 
 
 def _coded(values: np.ndarray, codes: np.ndarray) -> pd.Series:

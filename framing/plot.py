@@ -64,11 +64,13 @@ VOICE_COLORS = {
     "authorial": OKABE_ITO["bluish_green"],
     "quoted": OKABE_ITO["yellow"],
     "distanced": OKABE_ITO["reddish_purple"],
+    "attributed": OKABE_ITO["black"],
 }
 _VOICE_LABELS = {
     "authorial": "authorial: own words",
     "quoted": "quoted",
     "distanced": "distanced: scare quotes, “so-called”",
+    "attributed": "attributed: “which Moscow calls”, “claimed that”",
 }
 _EXTRA_SIDE_COLORS = [OKABE_ITO[c] for c in ("orange", "sky_blue", "bluish_green", "reddish_purple", "black")]
 _OUTLET_COLORS = [OKABE_ITO[c] for c in ("black", "bluish_green", "reddish_purple", "orange", "sky_blue")]
@@ -562,7 +564,7 @@ def plot_voice(
     lexicon=None,
     title: str | None = None,
 ) -> Axes:
-    """How each outlet's hits of a contrast or variant split into authorial, quoted and distanced.
+    """How each outlet's hits of a contrast or variant split into authorial, quoted, distanced and attributed.
 
     Does the outlet adopt the term in its own words, or only quote it (or keep it at a distance)?
     100% stacked bars, one per outlet, with ``n=`` hits.
@@ -600,8 +602,8 @@ def plot_voice(
     >>> ax = plot_voice(hits, contrast="war_name", ax=ax, lexicon="russia-ukraine")
     >>> ax.get_title(loc="left")
     'Own words or quoted? What the war is called'
-    >>> len(ax.patches)  # 3 voices x 5 outlets
-    15
+    >>> len(ax.patches)  # 4 voices x 5 outlets
+    20
     """
     if not isinstance(hits_or_counts, pd.DataFrame):
         raise FramingError(f"plot_voice expects the table of framing.find_hits or framing.count_hits, "
@@ -679,7 +681,7 @@ def plot_voice(
             what = "all terms of the lexicon"
         title = f"Own words or quoted? {what}"
     handles = [Patch(facecolor=VOICE_COLORS[v], label=_VOICE_LABELS[v]) for v in VOICES]
-    _legend_above(ax, handles, title, ncol=3)
+    _legend_above(ax, handles, title, ncol=2)
     return ax
 
 

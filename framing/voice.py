@@ -1,4 +1,14 @@
-"""Stage 3, voice: who is speaking when a term is used (authorial, quoted or distanced)."""
+"""Stage 3, voice: who is speaking when a term is used (authorial, quoted, distanced or attributed).
+
+Precedence, strongest evidence first: a hit inside quotation marks is ``quoted`` (or ``distanced``
+when the quotation holds only lexicon terms: scare quotes); outside quotation marks, a distancing
+cue ("so-called", "self-proclaimed", "what X calls", "pseudo-") makes it ``distanced``, the outlet
+marking doubt; else an attribution frame ("which Moscow calls ...", "was described as ...",
+"claimed that ... neo-Nazis") makes it ``attributed``, the wording given as someone else's without
+the outlet's doubt; everything else is ``authorial``. Quotation marks are the surest sign of other
+people's words and a cue is an explicit stance, so both outrank a frame (and "what X calls" is
+both a frame and a cue: distanced). The rules and cue lists are data: framing/data/voice_cues.yaml.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +24,12 @@ import yaml
 
 __all__ = ["VOICES", "voice_spans", "voice_of", "assign_voices"]
 
-VOICES = ("authorial", "quoted", "distanced")
+VOICES = ("authorial", "quoted", "distanced", "attributed")
+"""Every voice a hit can have; the "own voice" of an outlet is ``authorial`` alone."""
 
 _BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
 _SENTENCE_BREAK = re.compile(r"[.!?;:]\s|\n")
+_LAST_BREAK = re.compile(r".*(?:[.!?;:]\s|\n)", re.S)  # the end of the last break: one C call
 CUE_WINDOW = 100  # characters before a hit searched for a distancing cue
 
 
@@ -54,6 +66,162 @@ def _cues(language: str = "en") -> _Cues:
         filler=re.compile(rf"^\s*(?:(?:{fillers})\s+)?$", re.I),
         possessive_tail=re.compile(r"^(?:['’]s)?[\s,.;:!?]*$"),
     )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """One attribution frame of voice_cues.yaml, compiled."""
+
+    id: str
+    kinds: frozenset
+    before: re.Pattern | None
+    after: re.Pattern | None
+    triggers: frozenset  # each match holds one of these words (lowercase)
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    frames: tuple[_Frame, ...]
+    window_before: int
+    window_after: int
+    triggers: tuple[str, ...]  # every word (lowercase) of which each frame match holds one
+
+
+_FRAME_FLAGS = re.ASCII | re.IGNORECASE  # ASCII letters and case folding, as the matchers'
+
+
+def _alternation(items) -> str:
+    """Whole words or phrases (a space: any run of whitespace, ' also ’), as one regex trie.
+
+    A trie ("call(?:s|ed|ing)?") is tested in one pass at each position; a plain alternation of
+    a hundred words would be tried word by word.
+    """
+    trie: dict = {}
+    for item in {" ".join(str(i).lower().split()) for i in items}:
+        node = trie
+        for ch in item:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # the end of an item
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            atom = r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)
+            branches.append(atom + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return (body + "?") if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + body + ")?"
+        return body
+
+    return r"\b" + emit(trie) + r"\b"
+
+
+def _frame_regex(template: str, lists: dict[str, str], where: str) -> re.Pattern:
+    """Compile a frame template: ``{list}`` placeholders, a space for any run of whitespace."""
+    from framing._errors import LexiconError
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in lists:
+            raise LexiconError(f"framing/data/voice_cues.yaml, attribution frame {where}: unknown list "
+                               f"{{{name}}}; the lists are {sorted(lists)}")
+        return "(?:" + lists[name] + ")"
+
+    body = re.sub(r"\{([a-z_]+)\}", sub, template.replace(" ", r"\s+"))
+    try:
+        return re.compile(body, _FRAME_FLAGS)
+    except re.error as exc:
+        raise LexiconError(f"framing/data/voice_cues.yaml, attribution frame {where}: not a valid "
+                           f"regular expression ({exc})") from None
+
+
+@lru_cache(maxsize=8)
+def _attribution(language: str = "en") -> _Attribution:
+    """The attribution frames of ``language`` (none when the language has no ``attribution``)."""
+    from framing._errors import LexiconError
+
+    spec = _cue_spec(language).get("attribution") or {}
+    raw = dict(spec.get("lists") or {})
+    for name, items in raw.items():
+        bad = [i for i in items if not isinstance(i, str)] if isinstance(items, list) else [items]
+        if bad:
+            raise LexiconError(f"framing/data/voice_cues.yaml, attribution list {name!r}: {bad[0]!r} is not a "
+                               f"word; give a list of words and quote those YAML reads otherwise (\"on\", \"no\")")
+    lists = {k: _alternation(v) for k, v in raw.items()}
+    fn = lists.get("function", r"(?!)")
+    lists["word"] = rf"(?!{fn}(?![\w'’-]))\w[\w'’.\-]*"
+    breaks = lists.get("clause_break", r"(?!)")
+    lists["tok"] = rf"(?!{breaks}(?![\w'’-]))(?!-+(?:\s|$))[^\s;:!?()\[\]{{}}\"“”«»—–]+"
+    det = lists.get("determiner", r"(?!)")
+    lists["name"] = rf"(?:{det}\s+)?(?:(?:{lists['word']}|of)\s+){{0,3}}"
+    frames, triggers = [], set()
+    for k, f in enumerate(spec.get("frames") or []):
+        where = f"{f.get('id', k)!r}"
+        if not f.get("before") and not f.get("after"):
+            raise LexiconError(f"framing/data/voice_cues.yaml, attribution frame {where}: needs `before` or `after`")
+        own = set()
+        for t in f.get("triggers") or []:
+            for w in raw.get(t, [t]):
+                word = str(w).split()[0].lower()
+                if not re.fullmatch(r"[a-z]+", word):
+                    raise LexiconError(f"framing/data/voice_cues.yaml, attribution frame {where}: trigger "
+                                       f"{word!r} must be a word of ASCII letters (the scan looks for it)")
+                own.add(word)
+        if not own:
+            raise LexiconError(f"framing/data/voice_cues.yaml, attribution frame {where}: needs `triggers`")
+        triggers |= own
+        frames.append(_Frame(
+            id=str(f["id"]), kinds=frozenset(f.get("kinds") or ("spelling", "naming", "label")),
+            before=_frame_regex(f["before"], lists, where) if f.get("before") else None,
+            after=_frame_regex(f["after"], lists, where) if f.get("after") else None,
+            triggers=frozenset(own)))
+    return _Attribution(tuple(frames), int(spec.get("window_before", 250)), int(spec.get("window_after", 120)),
+                        tuple(sorted(triggers)))
+
+
+def _attributed(text: str, start: int, end: int, kind: str | None, attribution: _Attribution,
+                triggers: Sequence[tuple[int, str]] | None = None):
+    """(frame id, frame start, frame end) of the first frame attributing ``text[start:end]``, or None.
+
+    ``kind``: the contrast's kind (None reads as ``naming``). Frames are matched within the hit's
+    sentence: ``before`` on the text before the hit, ``after`` on the text after it.
+    ``triggers``: (end offset, word) of trigger words found around the hit by a scan, if known:
+    only the frames with one of these words in the windows can match, so only those are tried.
+    """
+    if not attribution.frames:
+        return None
+    kind = kind or "naming"
+    lo = max(0, start - attribution.window_before)
+    before = text[lo:start]
+    cut = _LAST_BREAK.match(before)  # frames count only within the sentence
+    if cut:
+        lo += cut.end()
+        before = before[cut.end():]
+    after = text[end:end + attribution.window_after]
+    stop = _SENTENCE_BREAK.search(after)
+    if stop:
+        after = after[:stop.start()]
+    present = None
+    if triggers is not None:
+        present = {w for e, w in triggers if lo < e <= start or end < e <= end + len(after)}
+        if not present:
+            return None
+    for frame in attribution.frames:
+        if kind not in frame.kinds or present is not None and not frame.triggers & present:
+            continue
+        mb = frame.before.search(before) if frame.before is not None else None
+        if frame.before is not None and mb is None:
+            continue
+        ma = frame.after.match(after) if frame.after is not None else None
+        if frame.after is not None and ma is None:
+            continue
+        if mb is not None:
+            return frame.id, lo + mb.start(), lo + mb.end()
+        return frame.id, end + ma.start(), end + ma.end()
+    return None
 
 
 _MARKS = re.compile("[\n\"'“”„‟«»‹›‘’‚]")
@@ -177,6 +345,7 @@ class _Analyzer:
     def __init__(self, text: str, language: str = "en", quotes: list[tuple[int, int]] | None = None):
         self.text = text
         self.cues = _cues(language)
+        self.attribution = _attribution(language)
         self.quotes = _quote_spans(text) if quotes is None else quotes
         self.starts = [s for s, _ in self.quotes]
         self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(text)] if "[" in text else []
@@ -196,18 +365,39 @@ class _Analyzer:
         s, e = span
         return _is_scare(self.text, self.cues, span, [(a, b) for a, b in covered if s < a and b <= e])
 
-    def voice(self, start: int, end: int, covered: Sequence[tuple[int, int]] = ()) -> str:
+    def explain(self, start: int, end: int, covered: Sequence[tuple[int, int]] = (),
+                kind: str | None = None) -> tuple[str, str, int, int]:
+        """(voice, rule, evidence start, evidence end) of the span: the rule that decided the voice.
+
+        Rules, in order of precedence: ``quotation`` (the innermost quotation holding the hit),
+        ``scare_quotes`` (it, holding only lexicon terms), ``distancing_cue`` (the cue), an
+        attribution frame's id (the frame's words), ``editorial_insertion`` (the brackets of an
+        insertion inside a quotation: the author's words), ``none`` (-1, -1).
+        """
         spans = self._containing(start, end) if self.quotes else []
         if spans:
             terms = list(covered) or [(start, end)]
-            if all(self._scare(sp, terms) for sp in spans):
-                return "distanced"
-            return "quoted"
-        if self.cues.inside.search(self.text[start:end]):
-            return "distanced"
-        if _cue_before(self.cues, self.text, start):
-            return "distanced"
-        return "authorial"
+            scare = [self._scare(sp, terms) for sp in spans]
+            if all(scare):
+                return ("distanced", "scare_quotes", *spans[-1])
+            return ("quoted", "quotation", *[sp for sp, sc in zip(spans, scare, strict=True) if not sc][-1])
+        m = self.cues.inside.search(self.text[start:end])
+        if m is not None:
+            return "distanced", "distancing_cue", start + m.start() + _lead(m), start + m.end()
+        cue = _cue_before_span(self.cues, self.text, start)
+        if cue is not None:
+            return ("distanced", "distancing_cue", *cue)
+        frame = _attributed(self.text, start, end, kind, self.attribution)
+        if frame is not None:
+            return ("attributed", *frame)
+        if self.brackets:
+            for bs, be in self.brackets:
+                if bs < start and end <= be and any(s < bs and be <= e for s, e in self.quotes):
+                    return "authorial", "editorial_insertion", bs, be
+        return "authorial", "none", -1, -1
+
+    def voice(self, start: int, end: int, covered: Sequence[tuple[int, int]] = (), kind: str | None = None) -> str:
+        return self.explain(start, end, covered, kind)[0]
 
 
 def _is_scare(text: str, cues: _Cues, span: tuple[int, int], inner: list[tuple[int, int]]) -> bool:
@@ -233,21 +423,40 @@ def _is_scare(text: str, cues: _Cues, span: tuple[int, int], inner: list[tuple[i
 
 def _cue_before(cues: _Cues, text: str, start: int) -> bool:
     """True when a distancing cue ends at most a few words before ``start``, in the same sentence."""
-    window = text[max(0, start - CUE_WINDOW):start]
+    return _cue_before_span(cues, text, start) is not None
+
+
+def _cue_before_span(cues: _Cues, text: str, start: int) -> tuple[int, int] | None:
+    """(start, end) in ``text`` of the distancing cue (and the words after it) before ``start``, or None."""
+    lo = max(0, start - CUE_WINDOW)
+    window = text[lo:start]
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
     if breaks:
+        lo += breaks[-1]
         window = window[breaks[-1]:]  # cues count only within the sentence
-    return cues.before.search(window) is not None
+    m = cues.before.search(window)
+    if m is None:
+        return None
+    return lo + m.start() + _lead(m), lo + m.end()
 
 
-def assign_voices(text: str, spans: Sequence[tuple[int, int]], language: str = "en") -> list[str]:
+def _lead(m: re.Match) -> int:
+    """1 when a cue match starts with the non-word character before the cue (``(?:^|[^\\w])``), else 0."""
+    first = m.group(0)[:1]
+    return 1 if first and not (first.isalnum() or first == "_") else 0
+
+
+def assign_voices(text: str, spans: Sequence[tuple[int, int]], language: str = "en",
+                  kinds: Sequence[str | None] | None = None) -> list[str]:
     """The voice of each span of one text, knowing all the lexicon hits in it.
 
     ``spans`` are every lexicon hit of the text (all contrasts): a quotation that holds only
     lexicon terms (scare quotes) makes them ``distanced``, any other quotation makes a hit
     ``quoted``, a distancing cue up to three words before a hit (or inside it) makes it
-    ``distanced``, and everything else is ``authorial``. Square-bracket insertions inside a
-    quotation are the author's words.
+    ``distanced``, an attribution frame makes it ``attributed``, and everything else is
+    ``authorial``. Square-bracket insertions inside a quotation are the author's words.
+    ``kinds``: the contrast kind of each span (``spelling``, ``naming``, ``label`` or None,
+    read as ``naming``); claim frames attribute only labels.
 
     Examples
     --------
@@ -255,14 +464,19 @@ def assign_voices(text: str, spans: Sequence[tuple[int, int]], language: str = "
     >>> text = 'Russia calls it a "special military operation". Kyiv says invasion.'
     >>> assign_voices(text, [(19, 45), (59, 67)])
     ['distanced', 'authorial']
+    >>> text = "Putin claimed that Kyiv is run by neo-Nazis."
+    >>> assign_voices(text, [(19, 23), (34, 43)], kinds=["spelling", "label"])
+    ['authorial', 'attributed']
     """
     analyzer = _Analyzer(text, language)
     covered = list(spans)
-    return [analyzer.voice(s, e, covered) for s, e in covered]
+    kinds = list(kinds) if kinds is not None else [None] * len(covered)
+    return [analyzer.voice(s, e, covered, k) for (s, e), k in zip(covered, kinds, strict=True)]
 
 
-def voice_of(text: str, start: int, end: int, *, language: str = "en") -> str:
-    """The voice of the span ``text[start:end]``: ``authorial``, ``quoted`` or ``distanced``.
+def voice_of(text: str, start: int, end: int, *, language: str = "en", kind: str | None = None,
+             explain: bool = False) -> str | dict:
+    """The voice of the span ``text[start:end]``: ``authorial``, ``quoted``, ``distanced`` or ``attributed``.
 
     Parameters
     ----------
@@ -271,7 +485,14 @@ def voice_of(text: str, start: int, end: int, *, language: str = "en") -> str:
     start, end : int
         Character offsets of the term.
     language : str, default="en"
-        Which distancing cues to use (``framing/data/voice_cues.yaml``).
+        Which cues and attribution frames to use (``framing/data/voice_cues.yaml``).
+    kind : {"spelling", "naming", "label"}, optional
+        The kind of the term's contrast (None reads as ``naming``): a claim frame ("X claimed
+        that ...") attributes a label, never a name or a spelling.
+    explain : bool, default=False
+        Return a dict ``voice, rule, cue, cue_start, cue_end``: the rule that decided (``quotation``,
+        ``scare_quotes``, ``distancing_cue``, an attribution frame's id, ``editorial_insertion`` or
+        ``none``) and the text and offsets of its evidence (-1 for ``none``).
 
     Examples
     --------
@@ -285,5 +506,11 @@ def voice_of(text: str, start: int, end: int, *, language: str = "en") -> str:
     >>> t = "Russia launched its military operation in Ukraine in February 2022."
     >>> voice_of(t, 20, 38)
     'authorial'
+    >>> t = "The war, which the Kremlin calls a special military operation, goes on."
+    >>> voice_of(t, 35, 61, explain=True)
+    {'voice': 'attributed', 'rule': 'naming_relative', 'cue': 'which the Kremlin calls a ', 'cue_start': 9, 'cue_end': 35}
     """
-    return _Analyzer(text, language).voice(start, end)
+    voice, rule, a, b = _Analyzer(text, language).explain(start, end, (), kind)
+    if not explain:
+        return voice
+    return {"voice": voice, "rule": rule, "cue": text[a:b] if a >= 0 else "", "cue_start": a, "cue_end": b}

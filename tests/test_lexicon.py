@@ -154,6 +154,73 @@ def test_builtin_russia_ukraine_has_the_required_forms():
     assert {"chicken kiev", "kievan rus", "dynamo kyiv"} <= excepts
 
 
+# ------------------------------------------------------------------------------ context rules
+RULES = """\
+name: tiny
+version: "1"
+sides: {ru: Russian, ua: Ukrainian}
+contrasts:
+  war:
+    not_near: {words: ["Pearl Harbor", "Hitler*"], within: 12}
+    variants:
+      operation:
+        side: ru
+        patterns: ["military operation", "special military operation"]
+        not_near: {words: [Syria, Turkey], within: 8, patterns: ["military operation"]}
+      war:
+        side: ua
+        patterns: ["war"]
+        not_before: ["Minister", "Office"]
+        not_after: [{words: ["Napoleon's"], within: 1}, {words: ["1812"], scope: paragraph}]
+  referendums:
+    near: {words: [Donetsk, "annex*"], scope: text}
+    variants:
+      referendum: {side: ru, patterns: ["referendum*"]}
+      sham: {side: ua, patterns: ["sham referendum*"], near: {words: [sham], case: sensitive}}
+"""
+
+
+def test_context_rules_are_read(tmp_path):
+    from framing.lexicon import ContextRule
+
+    lex = load_lexicon(_write(tmp_path, RULES))
+    war = lex.contrasts["war"]
+    assert war.rules == (ContextRule("not_near", ("Pearl Harbor", "Hitler*"), 12, contrast="war"),)
+    assert war.variants["operation"].rules == (
+        ContextRule("not_near", ("Syria", "Turkey"), 8, patterns=("military operation",), contrast="war",
+                    variant="operation"),)
+    kinds = [(r.kind, r.words, r.within, r.scope) for r in war.variants["war"].rules]
+    assert kinds == [("not_after", ("Napoleon's",), 1, "sentence"), ("not_after", ("1812",), 0, "paragraph"),
+                     ("not_before", ("Minister", "Office"), 0, "sentence")]
+    assert lex.contrasts["referendums"].rules[0].scope == "text"
+    assert lex.contrasts["referendums"].variants["sham"].rules[0].case_sensitive
+    table = lex.rule_table()
+    assert len(table) == len(lex.rules) == 7
+    assert table.loc[0, "description"] == "not_near ['Pearl Harbor', 'Hitler*'] within 12 words in the sentence (war)"
+
+
+@pytest.mark.parametrize(("old", "new", "message", "line"), [
+    ("within: 8, patterns", "within: -1, patterns", "contrast 'war', variant 'operation': not_near: within must be "
+     "a number of words", 11),
+    ("within: 8, patterns", "within: eight, patterns", "within must be a number of words (0 or more), not 'eight'",
+     11),
+    ('patterns: ["military operation"]}', 'patterns: ["invasion"]}', "'invasion' in `patterns` is not one of its "
+     "patterns", 11),
+    ("scope: text", "scope: chapter", "contrast 'referendums': near: scope must be one of", 18),
+    ("not_near: {words: [Syria, Turkey]", "not_near: {words: []", "needs `words`", 11),
+    ("not_near: {words: [Syria, Turkey]", "not_near: {wordz: [Syria, Turkey]", "unknown key 'wordz'", 11),
+    ('not_before: ["Minister", "Office"]', 'not_before: ["Minister", "*Office"]', "'*' may only end a word", 15),
+    ('not_before: ["Minister", "Office"]', "not_before: 3", "contrast 'war', variant 'war': not_before must be a "
+     "mapping", 15),
+    ("case: sensitive}", "case: upper}", "contrast 'referendums', variant 'sham': near: case must be", 21),
+])
+def test_context_rule_errors_name_file_line_contrast_and_variant(tmp_path, old, new, message, line):
+    assert old in RULES
+    error = _error(tmp_path, RULES.replace(old, new))
+    assert message in error
+    assert f"lex.yaml, line {line}:" in error
+
+
 RECORD = """\
 name: tiny
 sides: {ru: Russian, ua: Ukrainian}

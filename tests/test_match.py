@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framing import count_hits, find_hits, kwic, load_corpus, load_lexicon
+from framing import Lexicon, count_hits, find_hits, kwic, load_corpus, load_lexicon
 from framing.match import HIT_COLUMNS, available_engines, compile_lexicon
 
 from .conftest import ROOT
@@ -271,33 +271,40 @@ def reference_hits(texts, lexicon, context=60):
     """A straightforward find_hits over plain texts (the matcher's specification, slowly).
 
     Per text: every start of every pattern's regex (Python ``re``), Unicode word boundaries, the
-    greedy leftmost-longest loop per contrast with ``except`` phrases, the voice from
-    ``voice._Analyzer``, the sentence from ``sentence_at``. Returns (hits, excluded) as sorted
-    lists of tuples.
+    greedy leftmost-longest loop per contrast with ``except`` phrases, the context rules one hit
+    at a time, the voice from ``voice._Analyzer`` (with each contrast's kind), the sentence from
+    ``sentence_at``. Returns (hits, excluded) as sorted lists of tuples.
     """
     import re
 
     from framing._engines import CompiledLexicon, pattern_regex
-    from framing.match import _one_line, sentence_at
+    from framing.lexicon import surface_form
+    from framing.match import _one_line, _sentence_end, _sentence_start, sentence_at
     from framing.voice import _Analyzer
 
-    entries = CompiledLexicon(lexicon, "python").entries
-    regexes = [re.compile("(?=(" + pattern_regex(e.pattern, e.case_sensitive) + "))",
-                          re.ASCII | (0 if e.case_sensitive else re.IGNORECASE)) for e in entries]
+    def finder(pattern, case_sensitive):
+        rx = re.compile("(?=(" + pattern_regex(pattern, case_sensitive) + "))",
+                        re.ASCII | (0 if case_sensitive else re.IGNORECASE))
+
+        def spans(text):
+            for m in rx.finditer(text):
+                a, b = m.start(), m.end(1)
+                if a > 0 and text[a - 1].isalnum() and pattern[0].isalnum():
+                    continue
+                if b < len(text) and text[b].isalnum() and (pattern[-1].isalnum() or pattern[-1] == "*"):
+                    continue
+                yield a, b
+        return spans
+
+    entries = [e for e in CompiledLexicon(lexicon, "python").entries if not e.aux]  # the lexicon's own
+    finders = [finder(e.pattern, e.case_sensitive) for e in entries]
+    rules = lexicon.rules
+    rule_finders = [[finder(w, r.case_sensitive) for w in r.words] for r in rules]
     variants = [(c, v) for c in lexicon.contrasts.values() for v in c.variants.values()]
     contrast_order = list(lexicon.contrasts)
     hits, excluded = [], []
     for t, text in enumerate(texts):
-        raw = []
-        for i, (e, rx) in enumerate(zip(entries, regexes, strict=True)):
-            for m in rx.finditer(text):
-                a, b = m.start(), m.end(1)
-                if a > 0 and text[a - 1].isalnum() and e.pattern[0].isalnum():
-                    continue
-                if b < len(text) and text[b].isalnum() and (e.pattern[-1].isalnum() or e.pattern[-1] == "*"):
-                    continue
-                raw.append((a, -b, i))
-        raw.sort()
+        raw = sorted((a, -b, i) for i, f in enumerate(finders) for a, b in f(text))
         last, kept = {}, []
         for a, minus_b, i in raw:
             e, b = entries[i], -minus_b
@@ -305,15 +312,46 @@ def reference_hits(texts, lexicon, context=60):
             if prev is None or a >= prev[0]:
                 last[e.contrast] = (b, i, a)
                 if not e.is_except:
-                    kept.append((e.variant, a, b))
+                    kept.append((e.variant, a, b, i))
             elif entries[prev[1]].is_except and not e.is_except:
-                excluded.append((t, e.variant, text[a:b], a, b, text[prev[2]:prev[0]], prev[2], prev[0]))
+                excluded.append((t, e.variant, text[a:b], a, b, text[prev[2]:prev[0]], prev[2], prev[0], "except"))
+        counted = []
+        for v, a, b, i in kept:
+            c, var = variants[v]
+            for r, rule in enumerate(rules):
+                if rule.contrast != c.id or rule.variant not in (None, var.id):
+                    continue
+                if rule.patterns and surface_form(entries[i].pattern) not in {surface_form(p) for p in rule.patterns}:
+                    continue
+                if rule.scope == "sentence":
+                    lo, hi = _sentence_start(text, a, max(0, a - 400)), _sentence_end(text, b, min(len(text), b + 400))
+                elif rule.scope == "paragraph":
+                    lo, hi = text.rfind("\n", 0, a) + 1, (text.find("\n", b) + 1 or len(text) + 1) - 1
+                else:
+                    lo, hi = 0, len(text)
+                found = []  # (characters between, start, end) of the rule's words that qualify
+                for f in rule_finders[r]:
+                    for ws, we in f(text):
+                        if ws < lo or we > hi:
+                            continue
+                        gap = text[we:a] if we <= a else text[b:ws] if ws >= b else ""
+                        side = "before" if we <= a else "after" if ws >= b else "overlap"
+                        if {"not_after": "before", "not_before": "after"}.get(rule.kind, side) != side:
+                            continue
+                        if rule.within is None or len(re.findall(r"\w+", gap)) <= rule.within:
+                            found.append((len(gap), ws, we))
+                if bool(found) != (rule.kind == "near"):
+                    _, ws, we = min(found) if found else (0, -1, -1)
+                    excluded.append((t, v, text[a:b], a, b, text[ws:we] if ws >= 0 else "", ws, we, rule.kind))
+                    break
+            else:
+                counted.append((v, a, b))
         analyzer = _Analyzer(text, lexicon.language)
-        covered = [(a, b) for _, a, b in kept]
-        for v, a, b in kept:
+        covered = [(a, b) for _, a, b in counted]
+        for v, a, b in counted:
             c, var = variants[v]
             hits.append((t, a, contrast_order.index(c.id), c.id, var.id, text[a:b], b,
-                         analyzer.voice(a, b, covered), _one_line(sentence_at(text, a, b)),
+                         analyzer.voice(a, b, covered, c.kind), _one_line(sentence_at(text, a, b)),
                          _one_line(text[max(0, a - context):a]), _one_line(text[b:b + context])))
     return sorted(hits), sorted(excluded)
 
@@ -331,7 +369,7 @@ def fast_hits(texts, lexicon, engine="auto", context=60):
     v_index = {(c.id, v.id): i for i, (c, v) in enumerate((c, v) for c in lexicon.contrasts.values()
                                                             for v in c.variants.values())}
     ex = sorted((int(r.doc_id[1:]), v_index[(r.contrast, r.variant)], r.match, r.start, r.end, r.except_match,
-                 r.except_start, r.except_end) for r in excluded.itertuples())
+                 r.except_start, r.except_end, r.rule) for r in excluded.itertuples())
     return [tuple(int(x) if hasattr(x, "item") else x for x in row) for row in rows], ex
 
 
@@ -372,6 +410,45 @@ def test_fast_path_agrees_with_the_reference_with_the_built_in_lexicon(texts):
     lex = load_lexicon("russia-ukraine")
     for engine in ENGINES:
         assert fast_hits(texts, lex, engine) == reference_hits(texts, lex)
+
+
+VOICE_LEX = load_lexicon(ROOT / "tests" / "fixtures" / "voice-lexicon.yaml")
+FRAME_FRAGMENTS = st.sampled_from([
+    "which", "whom", "what", "the Kremlin", "Moscow", "officials", "has", "long", "often", "not", "calls", "called",
+    "call it", "calling them", "dubbed", "labelled", "describes", "described as", "referred to as", "refers to",
+    "was", "is", "been", "’s", ", dubbed", "by Moscow", "as", ", as Moscow calls it", "as alleged by", "claimed",
+    "claims that", "insisted", "alleged", "allegedly", "accused", "accused Kiev of", "charged with being",
+    "suspected of", "for being", "claim that", "allegations of", "that", "were", "had", "shelled", "and", "but",
+    "said", "of", "on", "for", "in", "a", "an", "the", "it", "them", "its", "explosion", "incident", "Kiev",
+    "Kyiv", "war", "invasion", "special military operation", "military operation", "neo-Nazis", "neo-Nazi",
+    "Ukrainian nationalists", "mercenaries", "mercenary", "foreign fighters", "terrorist attack", "terrorist act",
+    "drone attack", "Ukrainian attacks", "unprovoked", "Kiev regime", "Ukrainian government", "so-called",
+    ".", ",", ";", ":", "—", " - ", "\n", '"', "“", "”", "«", "»", "[", "]", "(", ")", "CALLED", "Claimed", "ſuspected",
+    "İnsisted", "écalled", "callé", "calls’", "K",
+])
+FRAME_TEXTS = st.lists(FRAME_FRAGMENTS, min_size=0, max_size=50).map(lambda xs: "".join(
+    x if k == 0 or x[:1] in ".,;:’”»)]\n" else " " + x for k, x in enumerate(xs)))
+
+
+@settings(max_examples=150)
+@given(st.lists(FRAME_TEXTS, min_size=1, max_size=4))
+def test_fast_path_agrees_with_the_reference_on_attribution_frames(texts):
+    """Attribution frames (with the trigger prefilter) and contrast kinds: fast path == reference."""
+    texts = [t for t in texts if t] or ["Kiev"]
+    for engine in ENGINES:
+        assert fast_hits(texts, VOICE_LEX, engine, context=20) == reference_hits(texts, VOICE_LEX, context=20)
+
+
+def test_fast_path_agrees_with_the_reference_on_written_frames():
+    texts = ["The war, which the Kremlin calls a special military operation, went on. Critics call it an invasion.",
+             "Officials called the explosion a terrorist act; Kiev insists the attack was unprovoked.",
+             "Putin claimed that Kyiv is run by neo-Nazis, but the Ukrainian government denies it.",
+             "He was described as a mercenary, as alleged by officials. Moscow accused Kiev of terrorist attacks.",
+             "Two men were charged with being mercenaries and the war, as Moscow calls it, went on."]
+    reference = reference_hits(texts, VOICE_LEX)
+    assert sum(1 for row in reference[0] if row[7] == "attributed") == 10
+    for engine in ENGINES:
+        assert fast_hits(texts, VOICE_LEX, engine) == reference
 
 
 @settings(max_examples=80)
@@ -481,3 +558,112 @@ def test_unknown_voice_fails_before_any_reading_or_writing(tmp_path):
     with pytest.raises(FramingError, match="unknown voice"):
         write_hits(tmp_path / "not-read.csv", MINI, tmp_path / "hits.parquet", by="outlet", voice=["quoted", "loud"])
     assert not list(tmp_path.iterdir())
+
+
+# ------------------------------------------------------------------------------- context rules
+RULES_LEX = Lexicon.from_dict({"name": "rules", "sides": {"ru": "Russian", "ua": "Western"}, "contrasts": {
+    "war_name": {"not_near": {"words": ["Pearl Harbor", "Hitler"], "within": 6}, "variants": {
+        "special_operation": {"side": "ru", "patterns": ["special military operation", "military operation"],
+                              "not_near": {"words": ["Syria", "Turkey"], "within": 6,
+                                           "patterns": ["military operation"]}},
+        "war": {"side": "ua", "patterns": ["war", "invasion"], "not_before": ["Minister", "of 1812"]}}},
+    "referendums": {"near": {"words": ["Donetsk", "annex*"], "scope": "text"}, "variants": {
+        "referendum": {"side": "ru", "patterns": ["referendum*"]},
+        "sham": {"side": "ua", "patterns": ["sham referendum*"]}}},
+    "fighters": {"kind": "label", "variants": {
+        "mercenaries": {"side": "ru", "patterns": ["mercenary", "mercenaries"],
+                        "not_after": {"words": ["Wagner"], "within": 1},
+                        "near": {"words": ["Ukrain*", "Kyiv", "Kiev"], "scope": "paragraph"}},
+        "volunteers": {"side": "ua", "patterns": ["foreign volunteers"]}}}}})
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("text", "counted", "removed"), [
+    # not_near, for one pattern of the variant only
+    ("Turkey launched a military operation in Syria.", [], [("military operation", "not_near", "Syria")]),
+    ("Russia's military operation in Ukraine went on for months and months, and Turkey stayed out.",
+     ["military operation"], []),
+    ("Turkey condemned the special military operation.", ["special military operation"], []),
+    # a contrast's rule applies to every variant
+    ("Pearl Harbor and the war that followed.", [], [("war", "not_near", "Pearl Harbor")]),
+    ("Hitler's invasion of the Soviet Union.", [], [("invasion", "not_near", "Hitler")]),
+    # not_before: adjacent by default
+    ("War Minister Barclay de Tolly met the army.", [], [("War", "not_before", "Minister")]),
+    ("the war of 1812 and the war", ["war"], [("war", "not_before", "of 1812")]),
+    # near, in the whole text
+    ("Denmark held a referendum on defence.", [], [("referendum", "near", "")]),
+    ("The referendums were held.\nMoscow then moved to annex Donetsk.", ["referendums"], []),
+    # not_after within one word; near within a paragraph
+    ("Wagner mercenaries fought in Ukraine.", [], [("mercenaries", "not_after", "Wagner")]),
+    ("Ukraine hired foreign mercenaries.", ["mercenaries"], []),
+    ("Foreign mercenaries.\nUkraine denied it.", [], [("mercenaries", "near", "")]),
+])
+def test_context_rules(engine, text, counted, removed):
+    hits, excluded = find_hits(corpus_of(text), RULES_LEX, engine=engine, return_excluded=True)
+    assert hits["match"].tolist() == counted
+    assert list(zip(excluded["match"], excluded["rule"], excluded["except_match"], strict=True)) == removed
+    for row in excluded.itertuples():
+        assert row.rule_detail and (row.except_start == -1 or text[row.except_start:row.except_end] == row.except_match)
+
+
+def test_context_rules_are_explained():
+    text = "The referendums were held.\nMoscow then moved to annex Donetsk."
+    [row] = find_hits(corpus_of(text), RULES_LEX, explain=True).itertuples()
+    assert row.context_rule == "near ['Donetsk', 'annex*'] anywhere in the text (referendums)"
+    assert (row.context_word, row.context_word_start) == ("annex", text.index("annex"))  # the nearer one
+    plain = find_hits(corpus_of("Kyiv and the war."), RULES_LEX, explain=True)
+    assert plain["context_rule"].tolist() == ["not_near ['Pearl Harbor', 'Hitler'] within 6 words in the sentence "
+                                              "(war_name); not_before ['Minister', 'of 1812'] within 0 words in the "
+                                              "sentence (war_name/war)"]
+    assert plain["context_word"].tolist() == [""] and plain["context_word_start"].tolist() == [-1]
+
+
+def test_removed_hits_are_not_terms_for_scare_quotes():
+    """A hit a rule removed counts for nothing: here the quotation holds another word, so "war" is quoted."""
+    hits = find_hits(corpus_of('He said "War Minister, war" again.'), RULES_LEX)
+    assert hits["voice"].tolist() == ["quoted"]
+
+
+RULE_FRAGMENTS = st.sampled_from([
+    "military operation", "special military operation", "war", "War", "invasion", "Minister", "of 1812",
+    "Pearl Harbor", "Hitler", "Syria", "Turkey", "referendum", "referendums", "sham referendum", "Donetsk", "annexed",
+    "mercenaries", "mercenary", "Wagner", "foreign volunteers", "Ukraine", "Ukrainian", "Kyiv", "the", "and", "of",
+    "said", "a", "Mr.", ".", ",", ";", "\n", "\n\n", '"', "“", "”", "é", "Syriaé", "éDonetsk", "ДонецкDonetsk",
+])
+RULE_TEXTS = st.lists(RULE_FRAGMENTS, min_size=0, max_size=50).map(lambda xs: "".join(
+    x if k == 0 or x[:1] in ".,;\n”" else " " + x for k, x in enumerate(xs)))
+
+
+@settings(max_examples=150)
+@given(st.lists(RULE_TEXTS, min_size=1, max_size=4))
+def test_fast_path_agrees_with_the_reference_on_context_rules(texts):
+    texts = [t for t in texts if t] or ["war"]
+    for engine in ENGINES:
+        assert fast_hits(texts, RULES_LEX, engine, context=20) == reference_hits(texts, RULES_LEX, context=20)
+
+
+def test_article_scope_reads_every_field_of_the_article():
+    lex = Lexicon.from_dict({"name": "x", "sides": {"ru": "R", "ua": "W"}, "contrasts": {"referendums": {
+        "near": {"words": ["Donetsk", "annex*"], "scope": "article"}, "variants": {
+            "referendum": {"side": "ru", "patterns": ["referendum*"]},
+            "sham": {"side": "ua", "patterns": ["sham referendum*"]}}}}})
+    corpus = corpus_of("Votes were held in Donetsk and the referendum passed.", "Denmark held a referendum.",
+                       titles=["Putin surprised by referendum results", "Denmark's referendum"])
+    for engine in ENGINES:
+        hits, excluded = find_hits(corpus, lex, engine=engine, return_excluded=True, explain=True)
+        assert list(zip(hits["doc_id"], hits["field"], hits["match"], strict=True)) == [
+            ("d0", "title", "referendum"), ("d0", "text", "referendum")]
+        assert hits["context_word"].tolist() == ["", "Donetsk"]  # the title's word is in the body: no offsets
+        assert list(zip(excluded["doc_id"], excluded["field"], excluded["rule"], excluded["except_start"],
+                        strict=True)) == [("d1", "title", "near", -1), ("d1", "text", "near", -1)]
+        counts = count_hits(corpus, lex)
+        assert counts["n_hits"].sum() == 2
+
+
+def test_article_scope_takes_near_and_not_near_only():
+    from framing import LexiconError
+
+    with pytest.raises(LexiconError, match="scope 'article'"):
+        Lexicon.from_dict({"name": "x", "sides": {"ru": "R", "ua": "W"}, "contrasts": {"c": {"variants": {
+            "a": {"side": "ru", "patterns": ["a"], "not_after": {"words": ["b"], "scope": "article"}},
+            "b": {"side": "ua", "patterns": ["c"]}}}}})

@@ -87,9 +87,9 @@ def is_words(label: str) -> bool:
 def test_side_and_voice_colours_are_okabe_ito_and_distinct():
     assert SIDE_COLORS["ru_state"] == OKABE_ITO["vermillion"] == "#D55E00"
     assert SIDE_COLORS["ua_western"] == OKABE_ITO["blue"] == "#0072B2"
-    assert set(VOICE_COLORS) == {"authorial", "quoted", "distanced"}
-    assert not set(VOICE_COLORS.values()) & {SIDE_COLORS["ru_state"], SIDE_COLORS["ua_western"]}
-    assert len(set(VOICE_COLORS.values())) == 3
+    assert set(VOICE_COLORS) == {"authorial", "quoted", "distanced", "attributed"}
+    assert not set(VOICE_COLORS.values()) & set(SIDE_COLORS.values())  # no side's colour, attributed included
+    assert len(set(VOICE_COLORS.values())) == 4
 
 
 def test_outlet_order_sorts_by_lean(lean_table, shares):
@@ -198,16 +198,16 @@ def test_plot_voice_axes(hits):
     assert plot_voice(hits, contrast="war_name", ax=ax1) is ax1
 
 
-def test_plot_voice_splits_each_outlet_into_three_voices(hits):
+def test_plot_voice_splits_each_outlet_into_four_voices(hits):
     ax = plot_voice(hits, contrast="war_name", lexicon=LEX)
     sub = hits[hits.contrast == "war_name"]
     n_outlets = sub.outlet.nunique()
-    assert len(ax.patches) == 3 * n_outlets
+    assert len(ax.patches) == 4 * n_outlets
     assert {rgb(p.get_facecolor()) for p in ax.patches} == {rgb(c) for c in VOICE_COLORS.values()}
     for label in ax.get_yticklabels():  # n= hits, and the bars of each outlet add up to 100%
         outlet, n = label.get_text().rsplit(" (n=", 1)
         assert int(n.rstrip(")")) == (sub.outlet == outlet).sum()
-    widths = np.array([p.get_width() for p in ax.patches]).reshape(3, n_outlets)
+    widths = np.array([p.get_width() for p in ax.patches]).reshape(4, n_outlets)
     assert np.allclose(widths.sum(axis=0), 1)
     assert ax.get_title(loc="left") == "Own words or quoted? What the war is called"
 

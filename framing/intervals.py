@@ -157,6 +157,57 @@ def cluster_interval(x, n, *, level: float = 0.95, cap=None, extra_var=0.0):
     return tuple(float(a[0]) for a in out) if one else out
 
 
+def mixture_interval(share_draws, n_eff, *, level: float = 0.95):
+    """Interval of a share whose point estimate is itself uncertain (e.g. corrected by an estimated precision).
+
+    Each row of ``share_draws`` is one draw of the shares (from the correction's posterior); the
+    interval is the equal-tailed interval of the mixture of the Jeffreys distributions
+    ``Beta(s n* + 1/2, (1 - s) n* + 1/2)`` over the draws, on the effective sample size ``n*`` of
+    :func:`cluster_interval`. With a certain correction (every draw equal) it is the
+    :func:`cluster_interval` interval; it never leaves [0, 1] and respects the draws' bounds (a
+    precision that cannot exceed 1 cannot move a share up). The ends are found by bisection, so the
+    same draws always give the same interval.
+
+    Parameters
+    ----------
+    share_draws : array-like, shape (b, k)
+        ``b`` draws of ``k`` shares.
+    n_eff : array-like, shape (k,)
+        Effective sample size of each share (from :func:`cluster_interval`).
+    level : float, default=0.95
+
+    Returns
+    -------
+    low, high : arrays of shape (k,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from framing.intervals import cluster_interval, mixture_interval
+    >>> share, low, high, n_eff = cluster_interval([[3, 1], [2, 2], [4, 0]], [4, 4, 4])
+    >>> lo, hi = mixture_interval(np.tile(share, (50, 1)), n_eff)   # a certain correction
+    >>> bool(np.allclose(lo, low) and np.allclose(hi, high))
+    True
+    """
+    level = _level(level)
+    s = np.atleast_2d(np.asarray(share_draws, dtype=np.float64))
+    n_eff = np.broadcast_to(np.asarray(n_eff, dtype=np.float64), (s.shape[1],))
+    a_, b_ = s * n_eff + 0.5, (1 - s) * n_eff + 0.5
+    ok = np.isfinite(s).all(axis=0) & np.isfinite(n_eff)
+    a_, b_ = np.where(ok, a_, 1.0), np.where(ok, b_, 1.0)
+    out = []
+    for target in ((1 - level) / 2, (1 + level) / 2):
+        lo, hi = np.zeros(s.shape[1]), np.ones(s.shape[1])
+        for _ in range(60):  # bisection on the mixture's CDF: 2^-60 is below float precision
+            mid = (lo + hi) / 2
+            below = sps.beta.cdf(mid, a_, b_).mean(axis=0) < target
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        out.append((lo + hi) / 2)
+    low = np.where((s <= 0).all(axis=0), 0.0, out[0])
+    high = np.where((s >= 1).all(axis=0), 1.0, out[1])
+    return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
+
+
 def resample_articles(n_articles: int, n_boot: int, rng: np.random.Generator, *, weights=None,
                       bayesian: bool = False) -> np.ndarray:
     """Resampling weights of articles, one row per resample (for corrections propagated by simulation).

@@ -273,8 +273,11 @@ def _lean_selection(hits: pd.DataFrame, lex, contrasts, exclude) -> tuple[list, 
     return used, pd.DataFrame(left, columns=["contrast", "variant", "reason"]), off_variants
 
 
-def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight):
-    """Per article x contrast side counts a, b of the contrasts in the lean, with the lean weight w."""
+def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight, hit_weight=None):
+    """Per article x contrast side counts a, b of the contrasts in the lean, with the lean weight w.
+
+    ``hit_weight`` (a Series on the hits' index) counts each hit by that weight instead of 1 (the
+    precision-corrected lean of :func:`framing.corrected_lean`)."""
     _check_inputs(hits, corpus, by)
     if weight not in WEIGHTS:
         raise FramingError(f"weight must be one of {list(WEIGHTS)}, not {weight!r}")
@@ -290,16 +293,22 @@ def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weig
     if off:
         keep &= ~pd.Series(list(zip(hits["contrast"], hits["variant"], strict=True)), index=hits.index).isin(off)
     h = hits[keep]
-    rows = (h.assign(a=(h["side"] == a).astype(int), b=(h["side"] == b).astype(int))
+    if hit_weight is None:
+        h = h.assign(a=(h["side"] == a).astype(int), b=(h["side"] == b).astype(int))
+    else:
+        one = hit_weight.reindex(h.index).to_numpy(dtype=float)
+        h = h.assign(a=(h["side"] == a) * one, b=(h["side"] == b) * one)
+    rows = (h
             .groupby(["doc_id", "contrast"], sort=False)[["a", "b"]].sum().reset_index())
     rows["n"] = rows["a"] + rows["b"]
+    rows = rows[rows["n"] > 0].reset_index(drop=True)  # only precision weights of 0 make an empty unit
     if weight == "hits":
         rows["w"] = 1.0
     else:  # every contrast of an article weighs 1 / (its contrasts), whatever its number of hits
         k = rows.groupby("doc_id")["contrast"].transform("size")
         rows["w"] = 1.0 / (k * rows["n"])
     rows["group"] = _groups_of(corpus, by).reindex(rows["doc_id"]).to_numpy()
-    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight}
+    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight, "hits": h}
     return rows, meta
 
 

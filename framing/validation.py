@@ -295,79 +295,51 @@ def _precision_table(precision: pd.DataFrame) -> pd.DataFrame:
     return p[["n_coded", "n_on_referent"]].astype(float)
 
 
-def _draws(precision: pd.DataFrame, keys: list[tuple[str, str]], n_boot: int, rng) -> tuple[np.ndarray, np.ndarray,
-                                                                                          np.ndarray]:
-    """(point estimate, n_boot draws, coded?) of each variant's precision.
+def _precision_draws(precision: pd.DataFrame, keys: list[tuple[str, str]], n_draws: int, rng
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(point estimate, n_draws draws, coded?) of each variant's precision.
 
-    Draws come from the Jeffreys posterior Beta(x + 1/2, n - x + 1/2) of the coded sample: a
-    resampling that still has spread when every coded hit was on referent (a plain bootstrap of
-    such a sample would claim certainty). Variants not coded keep precision 1 with no spread.
+    Draws come from the Jeffreys posterior Beta(x + 1/2, n - x + 1/2) of the coded sample: they
+    still spread when every coded hit was on referent (a plain bootstrap of such a sample would
+    claim certainty). Variants not coded keep precision 1 with no spread.
     """
     point = np.ones(len(keys))
-    draws = np.ones((n_boot, len(keys)))
+    draws = np.ones((n_draws, len(keys)))
     coded = np.zeros(len(keys), dtype=bool)
     for j, key in enumerate(keys):
         if key in precision.index and precision.at[key, "n_coded"] > 0:
             n, x = precision.at[key, "n_coded"], precision.at[key, "n_on_referent"]
             point[j] = x / n
-            draws[:, j] = rng.beta(x + 0.5, n - x + 0.5, size=n_boot)
+            draws[:, j] = rng.beta(x + 0.5, n - x + 0.5, size=n_draws)
             coded[j] = True
     return point, draws, coded
 
 
-def _doc_matrix(hits: pd.DataFrame, corpus: pd.DataFrame, by: str, voice, keys: list) -> pd.DataFrame:
-    from framing.stats import _voices
-
-    h = hits[hits["voice"].isin(_voices(voice))]
-    h = h.assign(group=corpus[by].reindex(h["doc_id"]).to_numpy(), key=list(zip(h["contrast"], h["variant"],
-                                                                                    strict=True)))
-    h = h[h["key"].isin(set(keys))]
-    return (h.groupby(["group", "doc_id", "key"]).size().unstack("key", fill_value=0)
-            .reindex(columns=keys, fill_value=0))
-
-
-def _boot_ratio(mat: np.ndarray, num_cols: np.ndarray, den_cols: np.ndarray, draws: np.ndarray, sign: np.ndarray | None,
-                rng, small: bool) -> np.ndarray:
-    """Replicates of sum(num * p) / sum(den * p) over resampled articles (or, for few articles, a
-    Jeffreys draw on the corrected counts), with the precision draws ``draws`` (n_boot x variants)."""
-    n_boot, d = draws.shape[0], mat.shape[0]
-    if small:  # few articles: resample the counts' binomial uncertainty instead
-        totals = np.tile(mat.sum(axis=0), (n_boot, 1))
-    else:
-        idx = rng.integers(0, d, size=(n_boot, d))
-        weights = np.zeros((n_boot, d))
-        np.add.at(weights, (np.repeat(np.arange(n_boot), d), idx.ravel()), 1.0)
-        totals = weights @ mat
-    corrected = totals * draws
-    den = corrected[:, den_cols].sum(axis=1)
-    num = (corrected[:, num_cols] * (sign if sign is not None else 1.0)).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if small:
-            if sign is None:
-                return rng.beta(num + 0.5, np.maximum(den - num, 0) + 0.5)
-            a = corrected[:, num_cols][:, sign > 0].sum(axis=1)
-            return 2 * rng.beta(a + 0.5, np.maximum(den - a, 0) + 0.5) - 1
-        return num / den
+def _check_draws(n_boot) -> None:
+    if not isinstance(n_boot, int | np.integer) or isinstance(n_boot, bool) or n_boot < 100:
+        raise FramingError(f"n_boot must be a whole number of precision draws, at least 100, not {n_boot!r}")
 
 
 def corrected_shares(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.DataFrame, by: str = "outlet",
-                     voice="authorial", *, lexicon=None, level: float = 0.95, n_boot: int = 2000, min_docs: int = 10,
+                     voice="authorial", *, lexicon=None, level: float = 0.95, n_boot: int = 2000,
                      seed: int = 0) -> pd.DataFrame:
     """:func:`framing.variant_shares`, with each hit weighted by its variant's precision.
 
     A variant whose hits are 60% on referent counts 0.6 per hit; the share is the corrected count
-    over the contrast's corrected total. The interval resamples the articles (as variant_shares
-    does) and, in the same replicates, each variant's precision from its coded sample (a Jeffreys
-    posterior draw), so it carries both uncertainties; groups with fewer than ``min_docs`` articles
-    with hits draw the share from a Jeffreys posterior on the corrected counts instead of resampling
-    articles. Variants without coded hits keep precision 1.
+    over the contrast's corrected total. The interval carries both uncertainties: the articles' (the
+    cluster-adjusted effective sample size of :func:`framing.intervals.cluster_interval`, on the
+    corrected counts) and the precision's (``n_boot`` draws from each coded variant's Jeffreys
+    posterior), combined by :func:`framing.intervals.mixture_interval`. Variants without coded hits
+    keep precision 1.
 
     Parameters
     ----------
-    hits, corpus, by, voice, lexicon, level, n_boot, min_docs, seed
+    hits, corpus, by, voice, lexicon, level, seed
         As for :func:`framing.variant_shares`.
     precision : DataFrame
-        From :func:`validation_report`.
+        From :func:`validation_report` (``contrast, variant, n_coded, n_on_referent``).
+    n_boot : int, default=2000
+        Draws of the precisions (at least 100).
 
     Returns
     -------
@@ -389,36 +361,41 @@ def corrected_shares(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.Dat
     ...   kyiv    0.0              0.0       True
     ...   kiev    1.0              1.0       True
     """
-    from framing.stats import _rng, variant_shares
+    from framing._groups import group_labels
+    from framing.intervals import cluster_interval, mixture_interval, rng_for
+    from framing.stats import _voices, variant_shares
 
-    base = variant_shares(hits, corpus, by, voice, lexicon=lexicon, level=level, n_boot=n_boot, min_docs=min_docs,
-                          seed=seed)
+    _check_draws(n_boot)
+    base = variant_shares(hits, corpus, by, voice, lexicon=lexicon, level=level, seed=seed)
     prec = _precision_table(precision)
-    keys = list(dict.fromkeys(zip(base["contrast"], base["variant"], strict=True)))
-    point, _, coded = _draws(prec, keys, 1, np.random.default_rng(seed))
-    per_doc = _doc_matrix(hits, corpus, by, voice, keys)
-    alpha = (1 - level) / 2
+    h = hits[hits["voice"].isin(_voices(voice))]
+    h = h.assign(group=group_labels(corpus[by]).reindex(h["doc_id"]).to_numpy())
     extra = {}
-    for contrast in dict.fromkeys(base["contrast"]):
-        cols = np.array([j for j, k in enumerate(keys) if k[0] == contrast])
-        for g in dict.fromkeys(base["group"]):
-            mat = (per_doc.xs(g, level="group").to_numpy(dtype=float) if g in per_doc.index.get_level_values(0)
-                   else np.zeros((0, len(keys))))
-            mat = mat[mat[:, cols].sum(axis=1) > 0] if len(mat) else mat
-            counts = mat.sum(axis=0) if len(mat) else np.zeros(len(keys))
-            corrected = counts[cols] * point[cols]
-            total = corrected.sum()
-            rng = _rng(seed, g, contrast, "corrected")
-            _, draws, _ = _draws(prec, keys, n_boot, rng)
-            for i, j in enumerate(cols):
-                if total > 0:
-                    boot = _boot_ratio(mat, np.array([j]), cols, draws, None, rng, len(mat) < min_docs)
-                    low, high = np.nanquantile(boot, alpha), np.nanquantile(boot, 1 - alpha)
-                    share = corrected[i] / total
-                else:
-                    share = low = high = np.nan
-                extra[(g, contrast, keys[j][1])] = (point[j], bool(coded[j]), corrected[i], share, low, high,
-                                                    bool(coded[cols].any()))
+    for contrast, rows in base.groupby("contrast", sort=False):
+        var_ids = list(dict.fromkeys(rows["variant"]))
+        keys = [(contrast, v) for v in var_ids]
+        point, draws, coded = _precision_draws(prec, keys, n_boot, rng_for(seed, contrast, "precision"))
+        hc = h[h["contrast"] == contrast]
+        per_doc = (hc.groupby(["group", "doc_id", "variant"]).size().unstack("variant", fill_value=0)
+                   .reindex(columns=var_ids, fill_value=0)) if len(hc) else None
+        present = set(per_doc.index.get_level_values(0)) if per_doc is not None else set()
+        for g in dict.fromkeys(rows["group"]):
+            mat = (per_doc.xs(g, level="group").to_numpy(dtype=float) if g in present
+                   else np.zeros((0, len(var_ids))))
+            counts = mat.sum(axis=0)
+            x = mat * point
+            total = x.sum()
+            if total > 0:
+                cap = total**2 / (counts * point**2).sum()  # Kish: hits weighted by their precision
+                share, _, _, n_eff = cluster_interval(x, x.sum(axis=1), level=level, cap=cap)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    s_draws = draws * counts / (draws * counts).sum(axis=1, keepdims=True)
+                low, high = mixture_interval(s_draws, n_eff, level=level)
+            else:
+                share = low = high = np.full(len(var_ids), np.nan)
+            for j, vid in enumerate(var_ids):
+                extra[(g, contrast, vid)] = (point[j], bool(coded[j]), counts[j] * point[j], share[j], low[j],
+                                             high[j], bool(coded.any()))
     cols = ["precision", "precision_coded", "corrected_n_hits", "corrected_share", "corrected_ci_low",
             "corrected_ci_high", "corrected"]
     values = [extra[(g, c, v)] for g, c, v in zip(base["group"], base["contrast"], base["variant"], strict=True)]
@@ -426,18 +403,21 @@ def corrected_shares(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.Dat
 
 
 def corrected_lean(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.DataFrame, by: str = "outlet",
-                   voice="authorial", *, sides: Sequence[str] | None = None, lexicon=None, level: float = 0.95,
-                   n_boot: int = 2000, min_docs: int = 10, seed: int = 0) -> pd.DataFrame:
+                   voice="authorial", *, sides: Sequence[str] | None = None, lexicon=None, weight: str = "contrast",
+                   contrasts: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+                   level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
     """:func:`framing.lean`, with each hit weighted by its variant's precision.
 
-    (A - B) / (A + B) over precision-weighted side-tagged hits; the interval resamples articles and
-    the precisions together, as in :func:`corrected_shares`.
+    The lean of :func:`framing.lean` (same ``weight``, ``contrasts``, ``exclude``) over
+    precision-weighted side-tagged hits; the interval combines the articles' and the precisions'
+    uncertainty as in :func:`corrected_shares`.
 
     Returns
     -------
     DataFrame
-        The columns of :func:`framing.lean` (uncorrected), then ``corrected_a``, ``corrected_b``,
-        ``corrected_lean``, ``corrected_ci_low``, ``corrected_ci_high``, ``corrected``.
+        The columns of :func:`framing.lean` (uncorrected), then ``corrected_a``, ``corrected_b``
+        (precision-weighted hits), ``corrected_lean``, ``corrected_ci_low``, ``corrected_ci_high``,
+        ``corrected``.
 
     Examples
     --------
@@ -449,38 +429,60 @@ def corrected_lean(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.DataF
     >>> bool((out["corrected_lean"] <= out["lean"] + 1e-12).all())
     True
     """
-    from framing.stats import _rng
+    from framing.intervals import cluster_interval, mixture_interval, rng_for
+    from framing.stats import _lean_rows, _units
     from framing.stats import lean as _lean
 
-    base = _lean(hits, corpus, by, voice, sides=sides, lexicon=lexicon, level=level, n_boot=n_boot,
-                 min_docs=min_docs, seed=seed)
-    a, b = base["side_a"].iloc[0], base["side_b"].iloc[0]
-    sided = hits[hits["side"].isin([a, b])]
-    keys = list(dict.fromkeys(zip(sided["contrast"], sided["variant"], strict=True)))
-    side_of = dict(zip(zip(sided["contrast"], sided["variant"], strict=True), sided["side"], strict=True))
-    sign = np.array([1.0 if side_of[k] == a else -1.0 for k in keys])
+    _check_draws(n_boot)
+    base = _lean(hits, corpus, by, voice, sides=sides, lexicon=lexicon, weight=weight, contrasts=contrasts,
+                 exclude=exclude, level=level, seed=seed)
     prec = _precision_table(precision)
-    point, _, coded = _draws(prec, keys, 1, np.random.default_rng(seed))
-    per_doc = _doc_matrix(sided, corpus, by, voice, keys)
-    alpha = (1 - level) / 2
-    cols = np.arange(len(keys))
-    rows = []
+    keys = list(dict.fromkeys(zip(hits["contrast"], hits["variant"], strict=True)))
+    point, draws, coded = _precision_draws(prec, keys, n_boot, rng_for(seed, "corrected lean"))
+    col = pd.Series(range(len(keys)), index=pd.MultiIndex.from_tuples(keys) if keys else None, dtype=int)
+    j_of = pd.Series(col.reindex(list(zip(hits["contrast"], hits["variant"], strict=True))).to_numpy(),
+                     index=hits.index)
+    weights = pd.Series(point[j_of.to_numpy()] if len(keys) else [], index=hits.index, dtype=float)
+    rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight,
+                            hit_weight=weights)
+    used, side_a = meta["hits"], meta["sides"][0]
+    out_rows = []
     for g in base["group"]:
-        mat = (per_doc.xs(g, level="group").to_numpy(dtype=float) if len(keys) and g in per_doc.index.get_level_values(0)
-               else np.zeros((0, len(keys))))
-        counts = mat.sum(axis=0) if len(mat) else np.zeros(len(keys))
-        corr = counts * point
-        ca, cb = corr[sign > 0].sum(), corr[sign < 0].sum()
-        if ca + cb > 0:
-            rng = _rng(seed, g, "corrected lean")
-            _, draws, _ = _draws(prec, keys, n_boot, rng)
-            boot = _boot_ratio(mat, cols, cols, draws, sign, rng, len(mat) < min_docs)
-            rows.append((ca, cb, (ca - cb) / (ca + cb), np.nanquantile(boot, alpha), np.nanquantile(boot, 1 - alpha),
-                         bool(coded[counts > 0].any())))
-        else:
-            rows.append((ca, cb, np.nan, np.nan, np.nan, False))
-    extra = pd.DataFrame(rows, columns=["corrected_a", "corrected_b", "corrected_lean", "corrected_ci_low",
-                                        "corrected_ci_high", "corrected"], index=base.index)
+        r = rows[rows["group"] == g]
+        if r.empty or r["n"].sum() <= 0:
+            out_rows.append((0.0, 0.0, np.nan, np.nan, np.nan, False))
+            continue
+        x, n, cap = _units(r, r["doc_id"].to_numpy())
+        share, _, _, n_eff = cluster_interval(x[:, None], n, level=level, cap=cap)
+        # per (article, contrast) unit and variant: side-A hits and all side-tagged hits, to redo the
+        # lean under each precision draw (a unit weighs 1 / its article's contrasts, or by its hits)
+        hg = used[used["doc_id"].isin(set(r["doc_id"]))]
+        unit = pd.MultiIndex.from_arrays([hg["doc_id"], hg["contrast"]])
+        units = unit.unique()
+        u = units.get_indexer(unit)
+        j = j_of.reindex(hg.index).to_numpy()
+        A = np.zeros((len(units), len(keys)))
+        N = np.zeros((len(units), len(keys)))
+        np.add.at(N, (u, j), 1.0)
+        np.add.at(A, (u, j), (hg["side"] == side_a).to_numpy(dtype=float))
+        docs, doc_of_unit = np.unique(units.get_level_values(0), return_inverse=True)
+        in_doc = np.zeros((len(units), len(docs)))
+        in_doc[np.arange(len(units)), doc_of_unit] = 1.0
+        s_draws = []
+        for chunk in np.array_split(draws, max(1, len(draws) // 100)):
+            a_u, n_u = chunk @ A.T, chunk @ N.T  # draws x units
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if weight == "hits":
+                    s_draws.append(a_u.sum(axis=1) / n_u.sum(axis=1))
+                else:
+                    live = (n_u > 0).astype(float)
+                    k = (live @ in_doc)[:, doc_of_unit]  # the article's contrasts with hits in this draw
+                    w = np.where(n_u > 0, 1.0 / np.maximum(k, 1), 0.0)
+                    s_draws.append((w * np.where(n_u > 0, a_u / n_u, 0)).sum(axis=1) / w.sum(axis=1))
+        low, high = mixture_interval(np.concatenate(s_draws)[:, None], n_eff, level=level)
+        ca, cb = float(r["a"].sum()), float(r["b"].sum())
+        used_keys = np.unique(j)
+        out_rows.append((ca, cb, 2 * share[0] - 1, 2 * low[0] - 1, 2 * high[0] - 1, bool(coded[used_keys].any())))
+    extra = pd.DataFrame(out_rows, columns=["corrected_a", "corrected_b", "corrected_lean", "corrected_ci_low",
+                                            "corrected_ci_high", "corrected"], index=base.index)
     return pd.concat([base, extra], axis=1)
-
-

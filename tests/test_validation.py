@@ -218,3 +218,26 @@ def test_cli_writes_a_sheet_and_reads_it_back(tmp_path, capsys):
     assert report.iloc[-1]["precision"] == 1.0 and report.iloc[-1]["voice_agreement"] == 1.0
     assert main(["validate", "report", str(tmp_path / "missing.csv")]) == 2
     assert "no such coding file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("weight", ["contrast", "hits"])
+def test_corrected_lean_with_every_precision_known_to_be_one_is_the_lean(corpus, hits, weight):
+    keys = hits[["contrast", "variant"]].drop_duplicates()
+    known = keys.assign(n_coded=10**7, n_on_referent=10**7)
+    out = corrected_lean(hits, corpus, known, lexicon=LEX, weight=weight, n_boot=200)
+    assert out["corrected"].all()
+    assert np.allclose(out["corrected_lean"], out["lean"])
+    assert np.allclose(out["corrected_ci_low"], out["ci_low"], atol=1e-4)
+    assert np.allclose(out["corrected_ci_high"], out["ci_high"], atol=1e-4)
+
+
+def test_a_variant_never_on_referent_drops_out_of_the_lean(corpus, hits):
+    sided = hits[hits["side"].notna()]
+    first = sided.iloc[0]
+    wrong = pd.DataFrame({"contrast": [first.contrast], "variant": [first.variant], "n_coded": [50],
+                          "n_on_referent": [0]})
+    out = corrected_lean(hits, corpus, wrong, lexicon=LEX, n_boot=200)
+    left = hits[(hits.contrast != first.contrast) | (hits.variant != first.variant)]
+    plain = corrected_lean(left, corpus, wrong.iloc[:0], lexicon=LEX, n_boot=200)
+    assert np.allclose(out["corrected_lean"], plain["corrected_lean"], equal_nan=True)
+    assert np.isfinite(out["corrected_ci_low"]).all()

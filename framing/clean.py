@@ -88,6 +88,7 @@ class _Rules:
     rule_cost: float
     min_lines: int
     anchor_share: float
+    lead_lines: int
     min_words: int
     repeat_min_docs: int
     repeat_max_chars: int
@@ -113,7 +114,7 @@ def _rules() -> _Rules:
                   int(art.get("prose_min_words", 6)), float(art.get("min_function_share", 0.12)),
                   float(art.get("prose_cost", 4)), float(art.get("chrome_cost", 4)),
                   float(art.get("chrome_per_word", 0.5)), float(art.get("rule_cost", 20)), int(art.get("min_lines", 4)),
-                  float(art.get("anchor_share", 0.1)),
+                  float(art.get("anchor_share", 0.1)), int(art.get("lead_lines", 12)),
                   int(safety.get("min_words", 40)), int(rep.get("min_docs", 3)), int(rep.get("max_chars", 600)),
                   fw)
 
@@ -436,7 +437,9 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
         if total > 0:
             for h in sorted(heads):  # the article follows the headline: the best run starting right after it
                 b2, t2, run = h, 0.0, 0.0
-                for k in range(h + 1, n):
+                # the lead (stamps, bylines, share buttons) up to the first text line below the headline is free
+                first = next((k for k in range(h + 1, min(n, h + 1 + rules.lead_lines)) if values[k] > 0), h + 1)
+                for k in range(first, n):
                     run += values[k]
                     if run > t2:
                         b2, t2 = k, run

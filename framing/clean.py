@@ -526,7 +526,12 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
         cleaned = text
         if "\n\n\n" in cleaned:
             cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
-        return _Outcome(cleaned.strip("\n"), [])
+        cleaned = cleaned.strip("\n")
+        if find and not any(v > 0 for v in values) and not any(sentence) and \
+                sum(len(t) for t in tokens) < rules.min_words:  # a menu, nothing else: say so
+            return _Outcome(cleaned, [], "chrome_only",
+                            f"only page chrome (no sentence, {sum(len(t) for t in tokens)} words): nothing to keep")
+        return _Outcome(cleaned, [])
     kept_idx = [idx[k] for k in range(n) if reasons[k] is None and new_line.get(idx[k], True) != ""]
     out: list[str] = []
     if kept_idx:

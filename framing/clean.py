@@ -65,8 +65,21 @@ def _ends_sentence(s: str) -> bool:
 
 
 def _has_url(s: str) -> bool:
-    """Whether ``s`` holds a link (a cheap substring test first: the regex scans slowly)."""
-    return ("://" in s or "www." in s or "WWW." in s) and _URL.search(s) is not None
+    """Whether ``s`` holds a link: ``http(s)://`` or ``www.`` followed by a word character (what ``_URL``
+    matches), found with ``str.find`` (the regex scans a long line slowly)."""
+    i = s.find("://")
+    while i >= 0:
+        if s[max(0, i - 4):i].lower() == "http" or s[max(0, i - 5):i].lower() == "https":
+            return True
+        i = s.find("://", i + 3)
+    for www in ("www.", "WWW."):
+        i = s.find(www)
+        while i >= 0:
+            if (i == 0 or not (s[i - 1].isalnum() or s[i - 1] == "_")) and i + 4 < len(s) and \
+                    (s[i + 4].isalnum() or s[i + 4] == "_"):
+                return True
+            i = s.find(www, i + 4)
+    return False
 
 
 def _is_sep(tok: str) -> bool:
@@ -173,6 +186,36 @@ _SEP_RUN = re.compile(r"(?<!\S)(?:_{3,}|[-–—=*•·]{3,})(?!\S)")
 _BOUNDARY = re.compile(r"(?:[.!?…。！？؟।][\"'’”»)\]]*|_{3,}|[-–—=*•·]{3,})\s+")
 
 
+def _has_sep(s: str) -> bool:
+    return any(c * 3 in s for c in "_-–—=*•·")
+
+
+def _url_tokens(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the links of a line (``http(s)://...`` and ``www.x...`` up to the next space)."""
+    out = []
+    lower = None
+    for needle in ("://", "www."):
+        i = line.find(needle) if needle == "://" else (lower or line.lower()).find(needle)
+        if needle == "www." and lower is None:
+            lower = line.lower()
+        while i >= 0:
+            if needle == "://":
+                start = i - 5 if line[max(0, i - 5):i].lower() == "https" else i - 4
+                ok = start >= 0 and line[start:i].lower() in ("http", "https")
+            else:
+                start = i
+                ok = (i == 0 or not (line[i - 1].isalnum() or line[i - 1] == "_")) and i + 4 < len(line) \
+                    and (line[i + 4].isalnum() or line[i + 4] == "_")
+            if ok:
+                end = i
+                while end < len(line) and not line[end].isspace():
+                    end += 1
+                out.append((start, end))
+            i = (line if needle == "://" else lower).find(needle, i + len(needle))
+    out.sort()
+    return [(a, b) for k, (a, b) in enumerate(out) if k == 0 or a >= out[k - 1][1]]
+
+
 def _link_spans(line: str) -> list[tuple[int, int]]:
     """(start, end) of the parts of a long line that cleaning may cut out: separator runs such as ``___``,
     and link segments, from the sentence end (or separator) before a link to the end of the link.
@@ -181,13 +224,13 @@ def _link_spans(line: str) -> list[tuple[int, int]]:
     >>> [line[a:b] for a, b in _link_spans(line)]
     ['___', 'Follow our coverage at https://example.org/hub']
     """
-    spans = [(m.start(), m.end()) for m in _SEP_RUN.finditer(line)]
-    for m in _URL_TOKEN.finditer(line):
-        lo = max(0, m.start() - 400)
-        starts = [b.end() for b in _BOUNDARY.finditer(line, lo, m.start())]
+    spans = [(m.start(), m.end()) for m in _SEP_RUN.finditer(line)] if _has_sep(line) else []
+    for start, end in _url_tokens(line):
+        lo = max(0, start - 300)
+        starts = [b.end() for b in _BOUNDARY.finditer(line, lo, start)]
         if not starts and lo > 0:
             continue  # no sentence end within reach: the link is inside running text
-        spans.append((starts[-1] if starts else 0, m.end()))
+        spans.append((starts[-1] if starts else 0, end))
     spans.sort()
     merged: list[list[int]] = []
     for a, b in spans:
@@ -232,7 +275,7 @@ def _unit_keys(text: str, max_chars: int) -> set[int]:
             continue
         if len(s) <= max_chars:
             keys.update(_keys(s))
-        elif _has_url(s) or "___" in s:
+        elif _has_url(s):
             for a, b in _link_spans(line):
                 if b - a <= max_chars:
                     keys.update(_keys(line[a:b]))
@@ -378,6 +421,14 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
                    skip: frozenset = frozenset()) -> _Outcome:
     """Clean one text: the whole decision procedure of the module docstring."""
     rules = _rules()
+    if "\n" not in text:  # one line (an export that joined the paragraphs): quick unless a rule can apply
+        s = text.strip()
+        if not s:
+            return _Outcome("", [])
+        if len(s) > 12 * rules.max_line_words or len(s.split()) > rules.max_line_words:
+            if not (repeated and "repeated_on_outlet" not in skip and _has_url(s)):
+                return _Outcome(text, [])
+            return _cut_repeated_line(text, repeated, rules)
     lines = text.split("\n")
     stripped = [ln.strip() for ln in lines]
     idx = [i for i, s in enumerate(stripped) if s]  # the non-blank lines, in order
@@ -513,7 +564,7 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
     if check_repeats:
         for k in range(n):
             s = utext[k]
-            if reasons[k] is None and len(s) > rules.repeat_max_chars and (_has_url(s) or "___" in s):
+            if reasons[k] is None and len(s) > rules.repeat_max_chars and _has_url(s):
                 line = lines[idx[k]]
                 cuts = [(a, b) for a, b in _link_spans(line) if b - a <= rules.repeat_max_chars
                         and any(key in repeated for key in _keys(line[a:b]))]
@@ -546,6 +597,19 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
         cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     cleaned = cleaned.strip("\n")
     return _safety(text, cleaned, removed, reasons, tokens, prose, sentence, rules, feats, cut_words)
+
+
+def _cut_repeated_line(text: str, repeated: frozenset, rules: _Rules) -> _Outcome:
+    """A text of one long line: only the outlet's repeated link segments and separators can go."""
+    cuts = [(a, b) for a, b in _link_spans(text) if b - a <= rules.repeat_max_chars
+            and any(key in repeated for key in _keys(text[a:b]))]
+    if not cuts:
+        return _Outcome(text, [])
+    cleaned = _cut_spans(text, cuts)
+    if len(cleaned.split()) < rules.min_words:
+        return _Outcome(text.strip("\n"), [], "kept_raw", f"cleaning would keep {len(cleaned.split())} words: "
+                        f"raw text kept")
+    return _Outcome(cleaned, [(1, text[a:b], "repeated_on_outlet") for a, b in cuts])
 
 
 def _safety(text, cleaned, removed, reasons, tokens, prose, sentence, rules, feats, cut_words) -> _Outcome:

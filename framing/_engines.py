@@ -355,6 +355,7 @@ class CompiledLexicon:
         self._anchored: dict[int, re.Pattern] = {}
         self._heads = [_leading_word(e.pattern).encode("ascii") for e in self.entries]
         self._databases: dict[str, tuple] = {}
+        self._rule_databases: dict[tuple[int, ...], tuple | None] = {}  # context rules' words (rule_word_ends)
         if self.engine == "python":
             self._build_portable()
         else:
@@ -400,6 +401,51 @@ class CompiledLexicon:
                 db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
             self._databases[key] = (db, n_cues)
         return self._databases[key]
+
+    def rule_word_matches(self, chunk: Chunk, rules: tuple[int, ...]):
+        """Where a word of these context rules may end in the chunk, from one Hyperscan scan.
+
+        Returns (rule index, word index in the rule, chunk character offset of the end) of every
+        match of the rules' words: the engines' byte regexes, case folded unless the rule is
+        case-sensitive; matches glued to a non-ASCII letter are not left out, so the ends hold
+        every end of the words ``framing.match._word_spans`` finds (and maybe more). None without
+        Hyperscan, or when a word does not compile: the caller then looks for the words itself.
+        """
+        if self.engine != "hyperscan" or not rules:
+            return None
+        if rules not in self._rule_databases:
+            exprs, flags, owner, index = [], [], [], []
+            for r in rules:
+                rule = self.rules[r]
+                for w, word in enumerate(rule.words):
+                    exprs.append(pattern_regex(word, rule.case_sensitive, for_bytes=True).encode("ascii"))
+                    flags.append(0 if rule.case_sensitive else _hs.HS_FLAG_CASELESS)
+                    owner.append(r)
+                    index.append(w)
+            db = _hs.Database()
+            try:
+                db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+                self._rule_databases[rules] = (db, np.array(owner, dtype=np.int64), np.array(index, dtype=np.int64))
+            except Exception:  # pragma: no cover - a word Hyperscan cannot compile
+                self._rule_databases[rules] = None
+        compiled = self._rule_databases[rules]
+        if compiled is None:  # pragma: no cover
+            return None
+        db, owner, index = compiled
+        found: list[int] = []
+        with self._lock:
+            db.scan(chunk.buf, match_event_handler=_on_match, context=found)
+        packed = np.asarray(found, dtype=np.int64)
+        ids = packed & 0xFFFFFFFF
+        return owner[ids], index[ids], chunk.to_chars(packed >> 32)
+
+    def rule_word_ends(self, chunk: Chunk, rules: tuple[int, ...]) -> dict[int, np.ndarray] | None:
+        """{rule index: sorted chunk character offsets where a word of the rule may end} (``rule_word_matches``)."""
+        found = self.rule_word_matches(chunk, rules)
+        if found is None:
+            return None
+        owner, _, ends = found
+        return {r: np.unique(ends[owner == r]) for r in rules}
 
     # ------------------------------------------------------------------ scanning
     def scan(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

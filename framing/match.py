@@ -35,6 +35,8 @@ EXCLUDED_COLUMNS = ["doc_id", "field", "contrast", "variant", "match", "start", 
 COUNT_COLUMNS = ["group", "contrast", "variant", "side", "voice", "n_hits", "n_docs"]
 FIELDS = ("title", "text")
 _CHUNK_CHARS = 4_000_000
+_RULE_SCAN_FROM = 200  # hits of a context rule in a batch from which one scan finds its words (Hyperscan)
+_REFERENCE = False  # True: the plain code paths the fast ones are tested against (tools/compare_hits.py)
 
 
 @lru_cache(maxsize=16)
@@ -176,6 +178,31 @@ def _word_spans(finder, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
+def _first_word_span(finder, text: str, words=None) -> tuple[int, int] | None:
+    """``_word_spans(finder, text, 0, len(text))[0]`` (or None), stopping at each word's first match.
+
+    ``words``: the indices of the only words that may occur in the text (None: any).
+    """
+    literals, regexes = finder
+    low = text.lower() if words is None else ""
+    best = None
+    for w, (lit, (rx, word)) in enumerate(zip(literals, regexes, strict=True)):
+        if words is None and lit not in low or words is not None and w not in words:
+            continue
+        for m in rx.finditer(text):
+            a, b = m.start(), m.end(1)
+            if best is not None and a > best[0]:
+                break  # a later start than the best so far: no better match of this word
+            if a > 0 and text[a - 1].isalnum() and word[0].isalnum():
+                continue
+            if b < len(text) and text[b].isalnum() and (word[-1].isalnum() or word[-1] == "*"):
+                continue
+            if best is None or (a, b) < best:
+                best = (a, b)
+            break
+    return best
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -207,6 +234,76 @@ def _context_verdict(rule, text: str, start: int, end: int, spans) -> tuple[bool
 
 def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):
     """Which kept hits the lexicon's context rules let count (chunk character offsets).
+
+    Returns (mask of the hits that count, [(hit, rule, word start, word end)] of those removed);
+    fills ``near_start``/``near_end`` with the word that satisfied each hit's first ``near`` rule.
+    The same results as :func:`_apply_context_rules_reference` (tests compare them), faster:
+    the sentences of every hit a rule applies to are found once; a rule that applies to many
+    hits of the batch has its words found by one Hyperscan scan of the batch
+    (``CompiledLexicon.rule_word_ends``), and only the hits with one of these ends in their scope
+    are checked word by word (a ``near`` rule removes the others at once, a ``not_*`` rule keeps
+    them); a rule over a few hits looks for its words in each hit's scope.
+    """
+    if _REFERENCE:
+        return _apply_context_rules_reference(matcher, chunk, seg, ent, st, en, near_start, near_end)
+    n = len(seg)
+    passed = np.ones(n, dtype=bool)
+    removed: list[tuple[int, int, int, int]] = []
+    local = [r for r, rule in enumerate(matcher.rules) if rule.scope != "article"]
+    applies = {r: matcher._rule_applies[r][ent] for r in local}
+    in_sentence = np.zeros(n, dtype=bool)
+    for r in local:
+        if matcher.rules[r].scope == "sentence":
+            in_sentence |= applies[r]
+    sentence_lo = sentence_hi = None
+    if in_sentence.any():  # one pass for every rule: a hit's sentence depends on nothing else
+        where = np.flatnonzero(in_sentence)
+        sentence_lo, sentence_hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        sentence_lo[where], sentence_hi[where] = _scope_bounds(chunk, "sentence", seg[where], st[where], en[where])
+    many = tuple(r for r in local if np.count_nonzero(applies[r]) >= _RULE_SCAN_FROM)
+    word_ends = (matcher.rule_word_ends(chunk, many) if many else None) or {}
+    joined = None
+    for r in local:
+        rule = matcher.rules[r]
+        idx = np.flatnonzero(applies[r] & passed)
+        if not len(idx):
+            continue
+        if joined is None:
+            joined = chunk.joined
+        if rule.scope == "sentence":
+            lo, hi = sentence_lo[idx], sentence_hi[idx]
+        else:
+            lo, hi = _scope_bounds(chunk, rule.scope, seg[idx], st[idx], en[idx])
+        finder = _rule_finder(rule)
+        ends = word_ends.get(r)
+        out: list[tuple[int, int, int, int]] = []
+        if ends is not None:  # a word of the rule in the scope ends in (lo, hi]
+            has = np.searchsorted(ends, hi, side="right") > np.searchsorted(ends, lo, side="right")
+            if rule.kind == "near":  # no word: the hit does not count
+                gone = idx[~has]
+                passed[gone] = False
+                out.extend((k, r, -1, -1) for k in gone.tolist())
+            idx, lo, hi = idx[has], lo[has], hi[has]
+        elif rule.kind != "near" and len(idx) > 1000:  # as the reference (the portable engine)
+            at = _literal_positions(chunk, finder[0])
+            near = np.searchsorted(at, hi, side="left") > np.searchsorted(at, lo - 1, side="left")
+            idx, lo, hi = idx[near], lo[near], hi[near]
+        for k, a, b in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            spans = _word_spans(finder, joined, a, b)
+            if not spans and rule.kind != "near":
+                continue
+            counts, word = _context_verdict(rule, joined, int(st[k]), int(en[k]), spans)
+            if not counts:
+                passed[k] = False
+                out.append((k, r, *(word if word is not None else (-1, -1))))
+            elif rule.kind == "near" and near_start[k] < 0 and word is not None:
+                near_start[k], near_end[k] = word
+        removed.extend(sorted(out))
+    return passed, removed
+
+
+def _apply_context_rules_reference(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):
+    """Which kept hits the lexicon's context rules let count (chunk character offsets): the plain way.
 
     Returns (mask of the hits that count, [(hit, rule, word start, word end)] of those removed);
     fills ``near_start``/``near_end`` with the word that satisfied each hit's first ``near`` rule.
@@ -380,15 +477,22 @@ def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusText
     for i in np.flatnonzero(np.isin(rows, list(wanted))).tolist():
         fields_of.setdefault(int(rows[i]), []).append(i)
     first: dict[tuple[int, int], tuple[int, int, int] | None] = {}  # (row, rule) -> (seg, start, end) of a word
+    present = None if _REFERENCE else _article_words_present(matcher, texts, fields_of, raw.pending)
 
     def word_of(row: int, r: int):
         if (row, r) not in first:
             found = None
             for sg in fields_of.get(row, []):  # fields in scan order: the headline first
-                text = texts.text(sg)
-                spans = _word_spans(_rule_finder(matcher.rules[r]), text, 0, len(text))
-                if spans:
-                    found = (sg, *spans[0])
+                finder = _rule_finder(matcher.rules[r])
+                if _REFERENCE:
+                    text = texts.text(sg)
+                    spans = _word_spans(finder, text, 0, len(text))
+                    span = spans[0] if spans else None
+                else:
+                    words = present.get((sg, r), ()) if present is not None else None
+                    span = _first_word_span(finder, texts.text(sg), words) if words != () else None
+                if span is not None:
+                    found = (sg, *span)
                     break
             first[(row, r)] = found
         return first[(row, r)]
@@ -417,6 +521,29 @@ def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusText
         for key, values in raw.strings.items():
             raw.strings[key] = [values[i] for i in picked.tolist()] if isinstance(values, list) else values.take(picked)
     raw.excluded = sorted(raw.excluded + added, key=_excluded_order)
+
+
+def _article_words_present(matcher: CompiledLexicon, texts: CorpusTexts, fields_of: dict[int, list[int]],
+                           pending: np.ndarray) -> dict[tuple[int, int], set[int]] | None:
+    """{(text, rule): the words of the rule that may occur in the text} for the article-scope rules
+    with pending hits, from one Hyperscan scan of the articles' texts (None without Hyperscan).
+
+    A text and rule missing from the result has none of the rule's words.
+    """
+    rules = tuple(sorted(set(pending[:, 1].tolist())))
+    segs = sorted(sg for sgs in fields_of.values() for sg in sgs)
+    if not segs or matcher.engine != "hyperscan":
+        return None
+    chunk = Chunk([texts.text(sg) for sg in segs])
+    found = matcher.rule_word_matches(chunk, rules)
+    if found is None:  # pragma: no cover - a word Hyperscan cannot compile
+        return None
+    owner, word, end = found
+    text_of = np.asarray(segs, dtype=np.int64)[chunk.segment_of(end)]
+    present: dict[tuple[int, int], set[int]] = {}
+    for sg, r, w in zip(text_of.tolist(), owner.tolist(), word.tolist(), strict=True):
+        present.setdefault((sg, r), set()).add(w)
+    return present
 
 
 def _concat_strings(parts: list):

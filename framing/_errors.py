@@ -17,3 +17,11 @@ class CorpusError(FramingError, ValueError):
 
 class LexiconError(FramingError, ValueError):
     """A lexicon is invalid: the message names the file, the line, the contrast and the variant."""
+
+
+class ArgumentError(FramingError, ValueError):
+    """An argument has a value the function cannot take: the message names it, its value and the choices.
+
+    A ``ValueError`` too, as scikit-learn's estimator contract and Python convention expect of a
+    bad parameter value.
+    """

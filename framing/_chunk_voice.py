@@ -393,6 +393,9 @@ class _Frames:
             near = ((np.searchsorted(ends, s, side="right") > first) | (last > np.searchsorted(ends, e, side="right")))
             keep = np.flatnonzero(near)
             where, s, e, lo, hi, first, last = (x[keep] for x in (where, s, e, lo, hi, first, last))
+            if len(where) and not _plain_paths():
+                keep = np.flatnonzero(self._in_sentence(where, s, e, lo, hi))
+                where, s, e, lo, hi, first, last = (x[keep] for x in (where, s, e, lo, hi, first, last))
         if not len(where):
             return
         attributed = VOICES.index("attributed")
@@ -407,6 +410,78 @@ class _Frames:
                 found = [(ends[x] - base, words[x]) for x in range(i, j)]
             if _attributed(piece, a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
                 voices[k] = attributed
+
+
+    def _in_sentence(self, where, s, e, lo, hi) -> np.ndarray:
+        """For hits with trigger words around them: may a frame that reads their kind have one of its
+        trigger words in the hit's sentence (the text ``voice._attributed`` gives the frames)?
+
+        False only where ``_attributed`` tries no frame: its windows are cut at the sentence breaks
+        around the hit, and it tries only the frames for the hit's kind with a trigger word in
+        them. The breaks here are a subset of its breaks (``_certain_breaks``), so these windows
+        hold its windows.
+        """
+        breaks_start, breaks_end = _certain_breaks(self.chunk)
+        cut, stop = lo, hi  # where the sentence starts (or earlier) and ends (or later)
+        if len(breaks_start):
+            j = np.searchsorted(breaks_end, s, side="right") - 1  # the last break ending at or before the hit
+            inside = (j >= 0) & (breaks_start[np.maximum(j, 0)] >= lo)
+            cut = np.where(inside, breaks_end[np.maximum(j, 0)], lo)
+            k = np.searchsorted(breaks_start, e, side="left")  # the first break starting at or after its end
+            ok = k < len(breaks_start)
+            k = np.minimum(k, len(breaks_start) - 1)
+            stop = np.where(ok & (breaks_end[k] <= hi), breaks_start[k], hi)
+        frames = self.attribution.frames
+        word_mask: dict[str, int] = {}
+        for f, frame in enumerate(frames):
+            for word in frame.triggers:
+                word_mask[word] = word_mask.get(word, 0) | (1 << f)
+        masks = np.fromiter((word_mask.get(w, 0) for w in self.words), dtype=np.int64, count=len(self.words))
+        kinds = ["naming"] * len(where) if self.kinds is None else \
+            [self.kinds[i] or "naming" for i in where.tolist()]
+        keep = np.zeros(len(where), dtype=bool)
+        for kind in set(kinds):
+            eligible = sum(1 << f for f, frame in enumerate(frames) if kind in frame.kinds)
+            ends = self.ends[(masks & eligible) != 0]
+            hits = np.flatnonzero(np.asarray(kinds, dtype=object) == kind)
+            before = np.searchsorted(ends, s[hits], side="right") > np.searchsorted(ends, cut[hits], side="right")
+            after = np.searchsorted(ends, stop[hits], side="right") > np.searchsorted(ends, e[hits], side="right")
+            keep[hits] = before | after
+        return keep
+
+
+def _plain_paths() -> bool:
+    """True when framing.match runs its plain code paths (the reference of the fast ones)."""
+    import framing.match
+
+    return framing.match._REFERENCE
+
+
+def _certain_breaks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) in chunk character offsets of sentence breaks ``voice._SENTENCE_BREAK`` matches.
+
+    ``.``, ``!`` or ``?`` before an ASCII space, tab or line break (end: after that character), and
+    every line break. A subset of its matches (``;``, ``:`` and Unicode spaces are left out); sorted
+    by start, and then by end.
+    """
+    cached = chunk.__dict__.get("_certain_breaks")
+    if cached is not None:
+        return cached
+    from framing._chunk import LANDMARK, PAD
+
+    pos, kind = chunk.landmarks
+    punct = pos[(kind == LANDMARK["."]) | (kind == LANDMARK["!"]) | (kind == LANDMARK["?"])]
+    punct = punct[_ASCII_BREAK_SPACE[chunk.padded[punct + PAD + 1]]]
+    lines = pos[kind == LANDMARK["\n"]]
+    starts = np.concatenate((chunk.to_chars(punct), chunk.to_chars(lines)))
+    ends = starts + np.concatenate((np.full(len(punct), 2), np.ones(len(lines)))).astype(np.int64)
+    order = np.lexsort((ends, starts))
+    chunk.__dict__["_certain_breaks"] = out = (starts[order], ends[order])
+    return out
+
+
+_ASCII_BREAK_SPACE = np.zeros(256, dtype=bool)  # what str regexes' \s matches among ASCII bytes (a subset)
+_ASCII_BREAK_SPACE[[9, 10, 11, 12, 13, 32]] = True
 
 
 def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, language, voices) -> None:

@@ -62,11 +62,13 @@ WRITTEN = [
     "Syriaé military operation; éDonetsk referendum; ДонецкDonetsk referendums and Hitler's war.",
     "The war, which the Kremlin calls a special military operation, went on. Critics call it an invasion.",
     "Officials called the explosion a terrorist act; Kiev insists the attack was unprovoked.",
+    "Critics call it a Mr.Putin war. Moscow calls it a U.S.-led invasion!Kiev calls them neo-Nazis?Yes.",
+    "Putin claimed that Kyiv:neo-Nazis; he alleged\u00a0that the 3.5 neo-Nazis\u2009. Called it a war",
 ]
 
 
 def test_written_texts_with_the_test_lexicons():
-    corpus = corpus_of(*WRITTEN, titles=["Donetsk votes", None, "Wagner", None, None, None, "referendum"])
+    corpus = corpus_of(*WRITTEN, titles=["Donetsk votes", None, "Wagner", None, None, None, "referendum", None, None])
     assert_same(corpus, RULES_LEX)
     assert_same(corpus, VOICE_LEX)
 
@@ -102,8 +104,14 @@ def test_generated_texts_with_context_rules(texts, titles):
     assert_same(corpus_of(*texts, titles=titles), RULES_LEX)
 
 
+BREAKS = st.lists(st.sampled_from([".", "!", "?", ";", ":", "\n", " ", "\u00a0", "\u2009", "\x1c", "\t", "\x0b",
+                                   "U.S.", "Mr.", "3.5", "a.m.", "x"]), min_size=1, max_size=3).map("".join)
+FRAMES_AND_BREAKS = st.lists(st.tuples(FRAME_TEXTS, BREAKS), max_size=4).map(
+    lambda parts: "".join(a + b for a, b in parts))
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(FRAME_TEXTS, min_size=1, max_size=4))
+@given(st.lists(st.one_of(FRAME_TEXTS, FRAMES_AND_BREAKS), min_size=1, max_size=4))
 def test_generated_texts_with_attribution_frames(texts):
     texts = [t for t in texts if t] or ["Kiev"]
     assert_same(corpus_of(*texts), VOICE_LEX)

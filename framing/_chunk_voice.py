@@ -374,6 +374,8 @@ class _Frames:
                  frame_words: list | None):
         self.chunk, self.kinds, self.ends, self.words = chunk, kinds, frame_ends, frame_words
         self.attribution = _attribution(language)
+        self._kind_ends: dict | None = None  # for the prefilter (_in_sentence), made when first needed
+        self._kinds: np.ndarray | None = None
 
     def attribute(self, seg, start, end, voices, where) -> None:
         """Make ``attributed`` the hits ``where`` (indices) still authorial that a frame attributes."""
@@ -431,23 +433,34 @@ class _Frames:
             ok = k < len(breaks_start)
             k = np.minimum(k, len(breaks_start) - 1)
             stop = np.where(ok & (breaks_end[k] <= hi), breaks_start[k], hi)
-        frames = self.attribution.frames
-        word_mask: dict[str, int] = {}
-        for f, frame in enumerate(frames):
-            for word in frame.triggers:
-                word_mask[word] = word_mask.get(word, 0) | (1 << f)
-        masks = np.fromiter((word_mask.get(w, 0) for w in self.words), dtype=np.int64, count=len(self.words))
-        kinds = ["naming"] * len(where) if self.kinds is None else \
-            [self.kinds[i] or "naming" for i in where.tolist()]
+        if self._kind_ends is None:  # per kind: the ends of the trigger words of the frames for that kind
+            frames = self.attribution.frames
+            word_mask: dict[str, int] = {}  # bit f: the word is a trigger of frame f
+            for f, frame in enumerate(frames):
+                for word in frame.triggers:
+                    word_mask[word] = word_mask.get(word, 0) | (1 << f)
+            masks = np.array([word_mask.get(w, 0) for w in self.words], dtype=np.int64)
+            self._kind_ends = {}
+            for kind in {k for f in frames for k in f.kinds}:
+                eligible = sum(1 << f for f, frame in enumerate(frames) if kind in frame.kinds)
+                self._kind_ends[kind] = self.ends[(masks & eligible) != 0]
+        kinds = np.full(len(where), "naming", dtype=object) if self.kinds is None else \
+            np.asarray(self._kinds_array()[where], dtype=object)
         keep = np.zeros(len(where), dtype=bool)
-        for kind in set(kinds):
-            eligible = sum(1 << f for f, frame in enumerate(frames) if kind in frame.kinds)
-            ends = self.ends[(masks & eligible) != 0]
-            hits = np.flatnonzero(np.asarray(kinds, dtype=object) == kind)
+        for kind in set(kinds.tolist()):
+            ends = self._kind_ends.get(kind)
+            if ends is None or not len(ends):
+                continue
+            hits = np.flatnonzero(kinds == kind)
             before = np.searchsorted(ends, s[hits], side="right") > np.searchsorted(ends, cut[hits], side="right")
             after = np.searchsorted(ends, stop[hits], side="right") > np.searchsorted(ends, e[hits], side="right")
             keep[hits] = before | after
         return keep
+
+    def _kinds_array(self) -> np.ndarray:
+        if self._kinds is None:
+            self._kinds = np.array([k or "naming" for k in self.kinds], dtype=object)
+        return self._kinds
 
 
 def _plain_paths() -> bool:

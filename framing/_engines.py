@@ -189,6 +189,11 @@ def _on_match(i: int, start: int, end: int, flags: int, found: list) -> None:
     found.append(end << 32 | i)
 
 
+def _on_match_with_start(i: int, start: int, end: int, flags: int, found: list) -> None:
+    """Hyperscan's match callback with start-of-match tracking: (id, start, end)."""
+    found.append((i, start, end))
+
+
 def _leading_word(pattern: str, start: int = 0) -> str:
     """The run of ASCII letters and digits at ``pattern[start:]``, lowercased ("" if none)."""
     end = start
@@ -402,39 +407,46 @@ class CompiledLexicon:
             self._databases[key] = (db, n_cues)
         return self._databases[key]
 
-    def rule_word_matches(self, chunk: Chunk, rules: tuple[int, ...]):
+    def rule_word_matches(self, chunk: Chunk, rules: tuple[int, ...], starts: bool = False):
         """Where a word of these context rules may end in the chunk, from one Hyperscan scan.
 
         Returns (rule index, word index in the rule, chunk character offset of the end) of every
         match of the rules' words: the engines' byte regexes, case folded unless the rule is
         case-sensitive; matches glued to a non-ASCII letter are not left out, so the ends hold
-        every end of the words ``framing.match._word_spans`` finds (and maybe more). None without
-        Hyperscan, or when a word does not compile: the caller then looks for the words itself.
+        every end of the words ``framing.match._word_spans`` finds (and maybe more). With
+        ``starts``, also the leftmost start of a match with each end (a slower scan): no match of
+        the word starts before the first of them. None without Hyperscan, or when a word does not
+        compile: the caller then looks for the words itself.
         """
         if self.engine != "hyperscan" or not rules:
             return None
-        if rules not in self._rule_databases:
+        key = (rules, starts)
+        if key not in self._rule_databases:
             exprs, flags, owner, index = [], [], [], []
             for r in rules:
                 rule = self.rules[r]
                 for w, word in enumerate(rule.words):
                     exprs.append(pattern_regex(word, rule.case_sensitive, for_bytes=True).encode("ascii"))
-                    flags.append(0 if rule.case_sensitive else _hs.HS_FLAG_CASELESS)
+                    flags.append((0 if rule.case_sensitive else _hs.HS_FLAG_CASELESS)
+                                 | (_hs.HS_FLAG_SOM_LEFTMOST if starts else 0))
                     owner.append(r)
                     index.append(w)
             db = _hs.Database()
             try:
                 db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-                self._rule_databases[rules] = (db, np.array(owner, dtype=np.int64), np.array(index, dtype=np.int64))
+                self._rule_databases[key] = (db, np.array(owner, dtype=np.int64), np.array(index, dtype=np.int64))
             except Exception:  # pragma: no cover - a word Hyperscan cannot compile
-                self._rule_databases[rules] = None
-        compiled = self._rule_databases[rules]
+                self._rule_databases[key] = None
+        compiled = self._rule_databases[key]
         if compiled is None:  # pragma: no cover
             return None
         db, owner, index = compiled
-        found: list[int] = []
+        found: list = []
         with self._lock:
-            db.scan(chunk.buf, match_event_handler=_on_match, context=found)
+            db.scan(chunk.buf, match_event_handler=_on_match_with_start if starts else _on_match, context=found)
+        if starts:
+            ids, first, last = np.array(found, dtype=np.int64).reshape(-1, 3).T
+            return owner[ids], index[ids], chunk.to_chars(last), chunk.to_chars(first)
         packed = np.asarray(found, dtype=np.int64)
         ids = packed & 0xFFFFFFFF
         return owner[ids], index[ids], chunk.to_chars(packed >> 32)

@@ -178,10 +178,11 @@ def _word_spans(finder, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
-def _first_word_span(finder, text: str, words=None) -> tuple[int, int] | None:
+def _first_word_span(finder, text: str, words: dict[int, int] | None = None) -> tuple[int, int] | None:
     """``_word_spans(finder, text, 0, len(text))[0]`` (or None), stopping at each word's first match.
 
-    ``words``: the indices of the only words that may occur in the text (None: any).
+    ``words``: {index: offset} of the only words that may occur in the text, none of whose matches
+    starts before the offset (None: any word, anywhere).
     """
     literals, regexes = finder
     low = text.lower() if words is None else ""
@@ -189,7 +190,7 @@ def _first_word_span(finder, text: str, words=None) -> tuple[int, int] | None:
     for w, (lit, (rx, word)) in enumerate(zip(literals, regexes, strict=True)):
         if words is None and lit not in low or words is not None and w not in words:
             continue
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, words[w] if words is not None else 0):
             a, b = m.start(), m.end(1)
             if best is not None and a > best[0]:
                 break  # a later start than the best so far: no better match of this word
@@ -262,14 +263,11 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
         sentence_lo[where], sentence_hi[where] = _scope_bounds(chunk, "sentence", seg[where], st[where], en[where])
     many = tuple(r for r in local if np.count_nonzero(applies[r]) >= _RULE_SCAN_FROM)
     word_ends = (matcher.rule_word_ends(chunk, many) if many else None) or {}
-    joined = None
     for r in local:
         rule = matcher.rules[r]
         idx = np.flatnonzero(applies[r] & passed)
         if not len(idx):
             continue
-        if joined is None:
-            joined = chunk.joined
         if rule.scope == "sentence":
             lo, hi = sentence_lo[idx], sentence_hi[idx]
         else:
@@ -288,11 +286,18 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
             at = _literal_positions(chunk, finder[0])
             near = np.searchsorted(at, hi, side="left") > np.searchsorted(at, lo - 1, side="left")
             idx, lo, hi = idx[near], lo[near], hi[near]
-        for k, a, b in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
-            spans = _word_spans(finder, joined, a, b)
+        # each scope's text with one character more each side (the word boundaries), not the whole
+        # joined text: the same checks in the piece's offsets
+        p0 = np.maximum(lo - 1, 0)
+        p1 = np.minimum(hi + 1, chunk.ends[-1])
+        for k, a, b, base, piece in zip(idx.tolist(), lo.tolist(), hi.tolist(), p0.tolist(), chunk.strings(p0, p1),
+                                        strict=True):
+            spans = _word_spans(finder, piece, a - base, b - base)
             if not spans and rule.kind != "near":
                 continue
-            counts, word = _context_verdict(rule, joined, int(st[k]), int(en[k]), spans)
+            counts, word = _context_verdict(rule, piece, int(st[k]) - base, int(en[k]) - base, spans)
+            if word is not None:
+                word = (word[0] + base, word[1] + base)
             if not counts:
                 passed[k] = False
                 out.append((k, r, *(word if word is not None else (-1, -1))))
@@ -524,25 +529,29 @@ def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusText
 
 
 def _article_words_present(matcher: CompiledLexicon, texts: CorpusTexts, fields_of: dict[int, list[int]],
-                           pending: np.ndarray) -> dict[tuple[int, int], set[int]] | None:
-    """{(text, rule): the words of the rule that may occur in the text} for the article-scope rules
-    with pending hits, from one Hyperscan scan of the articles' texts (None without Hyperscan).
+                           pending: np.ndarray) -> dict[tuple[int, int], dict[int, int]] | None:
+    """{(text, rule): {word: where its first match may start}} for the article-scope rules with
+    pending hits, from one Hyperscan scan of the articles' texts (None without Hyperscan).
 
-    A text and rule missing from the result has none of the rule's words.
+    A text and rule missing from the result has none of the rule's words, a word missing from a
+    text's entry is not in the text, and no match of a word starts before the offset given.
     """
     rules = tuple(sorted(set(pending[:, 1].tolist())))
     segs = sorted(sg for sgs in fields_of.values() for sg in sgs)
     if not segs or matcher.engine != "hyperscan":
         return None
     chunk = Chunk([texts.text(sg) for sg in segs])
-    found = matcher.rule_word_matches(chunk, rules)
+    found = matcher.rule_word_matches(chunk, rules, starts=True)
     if found is None:  # pragma: no cover - a word Hyperscan cannot compile
         return None
-    owner, word, end = found
-    text_of = np.asarray(segs, dtype=np.int64)[chunk.segment_of(end)]
-    present: dict[tuple[int, int], set[int]] = {}
-    for sg, r, w in zip(text_of.tolist(), owner.tolist(), word.tolist(), strict=True):
-        present.setdefault((sg, r), set()).add(w)
+    owner, word, end, start = found
+    where = chunk.segment_of(end - 1)
+    text_of = np.asarray(segs, dtype=np.int64)[where]
+    present: dict[tuple[int, int], dict[int, int]] = {}
+    for sg, r, w, a in zip(text_of.tolist(), owner.tolist(), word.tolist(), (start - chunk.starts[where]).tolist(),
+                           strict=True):
+        words = present.setdefault((sg, r), {})
+        words[w] = min(a, words.get(w, a))
     return present
 
 

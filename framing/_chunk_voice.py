@@ -31,6 +31,7 @@ from framing.voice import (
     CUE_WINDOW,
     VOICES,
     _attributed,
+    _attributed_fast,
     _attribution,
     _cue_before,
     _cues,
@@ -404,13 +405,15 @@ class _Frames:
         kinds, words = self.kinds, self.words
         ends = self.ends.tolist() if self.ends is not None else None
         spans = zip(first.tolist(), last.tolist(), lo.tolist(), strict=True) if first is not None else None
+        plain = _plain_paths()
         for k, piece, a, b in zip(where.tolist(), chunk.strings(lo, hi), (s - lo).tolist(), (e - lo).tolist(),
                                   strict=True):
             found = None
             if spans is not None:  # the trigger words around the hit, in the piece's offsets
                 i, j, base = next(spans)
                 found = [(ends[x] - base, words[x]) for x in range(i, j)]
-            if _attributed(piece, a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
+            check = _attributed if found is None or plain else _attributed_fast
+            if check(piece, a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
                 voices[k] = attributed
 
 

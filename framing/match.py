@@ -262,7 +262,15 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
         sentence_lo, sentence_hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
         sentence_lo[where], sentence_hi[where] = _scope_bounds(chunk, "sentence", seg[where], st[where], en[where])
     many = tuple(r for r in local if np.count_nonzero(applies[r]) >= _RULE_SCAN_FROM)
-    word_ends = (matcher.rule_word_ends(chunk, many) if many else None) or {}
+    word_ends = {}
+    if many and matcher.engine == "hyperscan":  # their words, looked for in their scopes only
+        scopes = []
+        for r in many:
+            k = np.flatnonzero(applies[r])
+            scopes.append((sentence_lo[k], sentence_hi[k]) if matcher.rules[r].scope == "sentence"
+                          else _scope_bounds(chunk, matcher.rules[r].scope, seg[k], st[k], en[k]))
+        word_ends = _rule_word_ends(matcher, chunk, many, np.concatenate([a for a, _ in scopes]),
+                                    np.concatenate([b for _, b in scopes])) or {}
     for r in local:
         rule = matcher.rules[r]
         idx = np.flatnonzero(applies[r] & passed)
@@ -305,6 +313,33 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
                 near_start[k], near_end[k] = word
         removed.extend(sorted(out))
     return passed, removed
+
+
+def _rule_word_ends(matcher: CompiledLexicon, chunk: Chunk, rules: tuple[int, ...], lo: np.ndarray,
+                    hi: np.ndarray) -> dict[int, np.ndarray] | None:
+    """{rule: sorted chunk character offsets} holding the end of every match of the rules' words
+    that lies in one of the scopes ``[lo, hi)`` (and maybe more): one Hyperscan scan of the scopes,
+    merged where they overlap and joined like a chunk's texts (None without Hyperscan).
+
+    A word inside a scope is inside its merged piece, and the separators around a piece only add
+    word boundaries there, so every such match is found.
+    """
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], hi[order]
+    new = np.ones(len(lo), dtype=bool)
+    new[1:] = lo[1:] > np.maximum.accumulate(hi)[:-1]
+    first = np.flatnonzero(new)
+    starts, stops = lo[first], np.maximum.reduceat(hi, first)
+    buf = chunk.buf
+    pieces = Chunk.from_utf8([buf[a:b] for a, b in zip(chunk.to_bytes(starts).tolist(),
+                                                       chunk.to_bytes(stops).tolist(), strict=True)])
+    found = matcher.rule_word_matches(pieces, rules)
+    if found is None:  # pragma: no cover - no Hyperscan, or a word it cannot compile
+        return None
+    owner, _, end = found
+    piece = pieces.segment_of(np.maximum(end - 1, 0))
+    end = starts[piece] + (end - pieces.starts[piece])
+    return {r: np.unique(end[owner == r]) for r in rules}
 
 
 def _apply_context_rules_reference(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):

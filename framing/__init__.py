@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from framing._errors import ArgumentError, CorpusError, FramingError, LexiconError
+from framing._errors import ArgumentError, CorpusError, FramingError, LexiconError, OutputError
 
 __version__ = "0.1.0"
 
@@ -42,7 +42,8 @@ _EXPORTS = {
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted(["ArgumentError", "CorpusError", "FramingError", "LexiconError", *_WHERE], key=lambda n: (n.lower(), n))
+__all__ = sorted(["ArgumentError", "CorpusError", "FramingError", "LexiconError", "OutputError", *_WHERE],
+                 key=lambda n: (n.lower(), n))
 
 
 def __getattr__(name: str):

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing._atomic import atomic_file, check_file_target
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
@@ -1165,38 +1166,33 @@ def write_hits(
     voice_codes = _voice_codes(voice)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    path = check_file_target(path, option="path", inputs=[source, load_kwargs.get("metadata")], hint=".parquet")
     summary: dict = {}
     partials, docs_per_group = [], {}
-    writer = None
     n_hits = 0
-    empty = None
-    try:
-        for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
-            hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
-            if by is not None:
-                _add_group_sizes(chunk, by, docs_per_group)
-                partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
-            if not len(hits):
-                empty = hits  # its columns, should no chunk have a hit
-                continue
-            table = pa.Table.from_pandas(hits, preserve_index=False)
+    with atomic_file(path) as tmp:  # a unique temporary beside `path`, moved onto it at the end
+        writer = None
+        empty = None
+        try:
+            for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
+                hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
+                if by is not None:
+                    _add_group_sizes(chunk, by, docs_per_group)
+                    partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
+                if not len(hits):
+                    empty = hits  # its columns, should no chunk have a hit
+                    continue
+                table = pa.Table.from_pandas(hits, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+                n_hits += len(hits)
             if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            n_hits += len(hits)
-        if writer is None:
-            frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
-            frame.to_parquet(tmp, index=False)
-        else:
-            writer.close()
-            writer = None
-        tmp.replace(path)
-    finally:
-        if writer is not None:
-            writer.close()
-        tmp.unlink(missing_ok=True)
+                frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
+                frame.to_parquet(tmp, index=False)
+        finally:
+            if writer is not None:
+                writer.close()
     counts = None
     if by is not None:
         counts = _finish_counts(partials, matcher)

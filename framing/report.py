@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import platform
 import re
 import shutil
 import subprocess
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framing._atomic import PROVENANCE, atomic_folder, check_report_target
 from framing._errors import CorpusError, FramingError
 
 if TYPE_CHECKING:
@@ -253,6 +252,7 @@ def render_report(
     started = datetime.now(UTC)
     corpus_path = Path(corpus).expanduser()
     load_kwargs = dict(load_kwargs or {})
+    check_report_target(out, inputs=[corpus_path, load_kwargs.get("metadata")])
     lex = _preflight(corpus_path, lexicon, by, groups, load_kwargs)
     nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK
     if not nb_path.exists():
@@ -263,8 +263,6 @@ def render_report(
 
     title = title or f"How outlets word the story: {corpus_path.name}"
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     params = {
         "corpus_path": str(corpus_path.resolve()),
         "lexicon": str(lex.path) if lex.path is not None else lex.name,
@@ -275,33 +273,26 @@ def render_report(
         "title": title,
         "seed": int(seed),
         "load_kwargs": load_kwargs,
-        "tables_dir": str((tmp / "tables").resolve()),
     }
-    try:
+    failed = out.parent / f"{out.name}.failed.ipynb"
+    with atomic_folder(out) as tmp:
+        params["tables_dir"] = str((tmp / "tables").resolve())
         executed_path = tmp / "report.ipynb"
         try:
             pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(nb_path.parent),
                                 kernel_name="python3", progress_bar=progress, request_save_on_cell_execute=False,
                                 execution_timeout=timeout, kernel_manager_class=KERNEL_MANAGER)
         except pm.PapermillExecutionError as exc:
-            failed = out.parent / f"{out.name}.failed.ipynb"
             if executed_path.exists():
                 shutil.copy(executed_path, failed)
             raise FramingError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                                f"(executed notebook kept at {failed})") from None
         executed = nbformat.read(executed_path, as_version=4)
-        (tmp / "report.html").write_text(_to_html(executed, html.escape(title)), encoding="utf-8")
+        (tmp / "report.html").write_text(_to_html(executed, title), encoding="utf-8")
         inputs_csv = tmp / "tables" / "input_files.csv"
         inputs = pd.read_csv(inputs_csv).to_dict(orient="records") if inputs_csv.exists() else []
         public = {k: v for k, v in params.items() if k != "tables_dir"}
         record = provenance(public, inputs, lex, started)
-        (tmp / "provenance.json").write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
-        tmp.rename(out)
-        (out.parent / f"{out.name}.failed.ipynb").unlink(missing_ok=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
+    failed.unlink(missing_ok=True)
     return out

@@ -83,7 +83,8 @@ def test_source_ids_in_the_text_are_cited_by_the_contrast(builtin):
 
 
 def test_version_changelog_and_contested_codings(builtin):
-    assert builtin.version == "2026.12" and builtin.changelog[0][0] == "2026.12"
+    assert builtin.version == "2026.12.1" and builtin.changelog[0][0] == builtin.version
+    assert "not_near" in builtin.changelog[0][1] and "exploratory" in builtin.changelog[0][1]
     referendums = builtin.contrasts["referendums"]
     assert referendums.variants["referendum"].side is None and referendums.contested
     war = builtin.contrasts["war_name"]

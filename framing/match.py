@@ -123,7 +123,7 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
         near_start, near_end = near_start[passed], near_end[passed]
         pending = _article_rules(matcher, ent)
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
-    kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
+    kinds = matcher.variant_kinds[matcher._variant_of[ent]].tolist()
     voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
     return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded, near_start=near_start, near_end=near_end,
                 entry=ent, pending=pending)
@@ -804,9 +804,10 @@ def _explain_voices(hits: pd.DataFrame, corpus: pd.DataFrame, lex: Lexicon, lang
     cue = np.full(n, "", dtype=object)
     cue_start = np.full(n, -1, dtype=np.int64)
     cue_end = np.full(n, -1, dtype=np.int64)
-    kind = {c.id: c.kind for c in lex.contrasts.values()}
+    kind = {(c.id, v.id): v.kind or c.kind for c in lex.contrasts.values() for v in c.variants.values()}
     keys = pd.Series(list(zip(hits["doc_id"], hits["field"], strict=True)), dtype=object)
-    starts, ends, contrasts = hits["start"].to_numpy(), hits["end"].to_numpy(), hits["contrast"].to_numpy()
+    starts, ends = hits["start"].to_numpy(), hits["end"].to_numpy()
+    contrasts = list(zip(hits["contrast"], hits["variant"], strict=True))
     for (doc, field), where in keys.groupby(keys, sort=False).groups.items():
         where = np.asarray(where)
         text = corpus.at[doc, field]

@@ -306,6 +306,8 @@ class CompiledLexicon:
         self.contrasts = list(lexicon.contrasts)
         self.kinds = np.array([c.kind for c in lexicon.contrasts.values()], dtype=object)  # by contrast index
         self.variants = [(c, v) for c in lexicon.contrasts.values() for v in c.variants.values()]
+        # by variant index: the kind the voice rules read (a variant's own kind, else its contrast's)
+        self.variant_kinds = np.array([getattr(v, "kind", None) or c.kind for c, v in self.variants], dtype=object)
         entries = []
         for ci, c in enumerate(lexicon.contrasts.values()):
             for v in c.variants.values():
@@ -369,7 +371,7 @@ class CompiledLexicon:
     def __getstate__(self):
         keep = ("engine", "lexicon", "contrasts", "variants", "entries", "_contrast_of", "_variant_of",
                 "_is_except", "_aux", "_rule_applies", "_starts_alnum", "_ends_alnum",
-                "trigger_language", "kinds", "rules")
+                "trigger_language", "kinds", "variant_kinds", "rules")
         return {k: v for k, v in self.__dict__.items() if k in keep}
 
     def __setstate__(self, state):

@@ -32,7 +32,7 @@ _RULE_FIELDS = {"words", "within", "scope", "patterns", "case"}
 _TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts", "changelog", "usage"}
 _CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lean", "exploratory", "evidence",
                   "contested", *RULE_KINDS}
-_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence", *RULE_KINDS}
+_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence", "kind", *RULE_KINDS}
 _SOURCE_KEYS = {"publisher", "title", "date", "url", "kind", "note", "copy", "author"}
 _USAGE_KEYS = {"file", "groups", "description"}
 # Keys that describe a contrast or variant without changing what it matches. Every other key (patterns,
@@ -119,6 +119,8 @@ class Variant:
     notes: str | None = None
     lean: bool = True
     evidence: str | None = None
+    kind: str | None = None
+    """The variant's kind for the voice rules: its own ``kind`` key, else its contrast's (None: naming)."""
     fingerprint: str = ""
     """Hash of everything that decides what the variant matches (patterns, exceptions, case, context
     rules); usage numbers carry it so that numbers computed with other rules are recognised as stale."""
@@ -333,6 +335,9 @@ class Lexicon:
                          *vat, "lean")
                 if v.get("evidence") is not None and not isinstance(v["evidence"], str):
                     fail(f"contrast '{cid}', variant '{vid}': evidence must be text", *vat, "evidence")
+                if "kind" in v and v["kind"] not in CONTRAST_KINDS:
+                    fail(f"contrast '{cid}', variant '{vid}': kind must be one of {list(CONTRAST_KINDS)}, "
+                         f"not {v['kind']!r}", *vat, "kind")
                 case = v.get("case", "insensitive")
                 if case not in ("sensitive", "insensitive"):
                     fail(f"contrast '{cid}', variant '{vid}': case must be 'sensitive' or 'insensitive', "
@@ -363,7 +368,8 @@ class Lexicon:
                     id=vid, contrast=cid, patterns=tuple(p.strip() for p in patterns), side=side,
                     exceptions=tuple(e.strip() for e in exceptions), case_sensitive=case == "sensitive",
                     label=v.get("label"), notes=v.get("notes"), lean=v.get("lean", True),
-                    evidence=v.get("evidence"), fingerprint=_fingerprint(contrast_rules, v),
+                    evidence=v.get("evidence"), kind=v.get("kind", ckind),
+                    fingerprint=_fingerprint(contrast_rules, v),
                     rules=_context_rules(v, fail, vat, f"contrast '{cid}', variant '{vid}'", cid, vid, patterns),
                 )
             all_patterns = [p for v in variants.values() for p in v.patterns]
@@ -507,7 +513,7 @@ class Lexicon:
         for c in self.contrasts.values():
             for v in c.variants.values():
                 in_lean = bool(v.side is not None and v.lean and c.in_lean)
-                rows.append((c.id, c.label, c.kind, v.id, v.side, in_lean, v.evidence, c.contested,
+                rows.append((c.id, c.label, v.kind or c.kind, v.id, v.side, in_lean, v.evidence, c.contested,
                              ", ".join(c.sources)))
         table = pd.DataFrame(rows, columns=["contrast", "contrast_label", "kind", "variant", "side", "in_lean",
                                             "evidence", "contested", "sources"])

@@ -91,10 +91,11 @@ class _Raw:
     pending: np.ndarray | None = None  # (hit, rule) of the article-scope rules, decided after the scan
 
 
-def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
+def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str, voices: bool = True) -> _Raw:
     """Scan, resolve leftmost-longest within each contrast, log except-consumed matches, voice.
 
-    Offsets of the result are chunk character offsets (``chunk.joined``).
+    Offsets of the result are chunk character offsets (``chunk.joined``). Without ``voices`` every
+    hit's voice is left at 0 (for callers that count every voice alike).
     """
     scanned = matcher.scan_chunk(chunk, language)
     seg, ent, st, en = matcher.matches(chunk, scanned)
@@ -124,8 +125,9 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
         near_start, near_end = near_start[passed], near_end[passed]
         pending = _article_rules(matcher, ent)
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
-    kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
-    voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
+    kinds = matcher.variant_kinds[matcher._variant_of[ent]].tolist()
+    voice = (chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words) if voices
+             else np.zeros(len(seg), dtype=np.int8))
     return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded, near_start=near_start, near_end=near_end,
                 entry=ent, pending=pending)
 
@@ -462,7 +464,8 @@ def _leftmost_longest(matcher: CompiledLexicon, seg, ent, st, en) -> tuple[np.nd
 
 
 def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...],
-                 language: str, context: int | None = None) -> tuple[_Raw, CorpusTexts, np.ndarray, np.ndarray]:
+                 language: str, context: int | None = None,
+                 voices: bool = True) -> tuple[_Raw, CorpusTexts, np.ndarray, np.ndarray]:
     """Hits of every text of the corpus, batch by batch (memory stays bounded by the batch size).
 
     Returns the hits, the texts (``texts.text(seg)``), and the row and field of each text. With
@@ -473,7 +476,7 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
     parts = []
     for a, b in texts.batches(_CHUNK_CHARS):
         chunk = texts.chunk(a, b)
-        raw = _resolve(matcher, chunk, language)
+        raw = _resolve(matcher, chunk, language, voices)
         if context is not None:
             raw.strings = _context_strings(chunk, raw, context)
         base = chunk.starts[raw.seg]
@@ -805,9 +808,10 @@ def _explain_voices(hits: pd.DataFrame, corpus: pd.DataFrame, lex: Lexicon, lang
     cue = np.full(n, "", dtype=object)
     cue_start = np.full(n, -1, dtype=np.int64)
     cue_end = np.full(n, -1, dtype=np.int64)
-    kind = {c.id: c.kind for c in lex.contrasts.values()}
+    kind = {(c.id, v.id): v.kind or c.kind for c in lex.contrasts.values() for v in c.variants.values()}
     keys = pd.Series(list(zip(hits["doc_id"], hits["field"], strict=True)), dtype=object)
-    starts, ends, contrasts = hits["start"].to_numpy(), hits["end"].to_numpy(), hits["contrast"].to_numpy()
+    starts, ends = hits["start"].to_numpy(), hits["end"].to_numpy()
+    contrasts = list(zip(hits["contrast"], hits["variant"], strict=True))
     for (doc, field), where in keys.groupby(keys, sort=False).groups.items():
         where = np.asarray(where)
         text = corpus.at[doc, field]

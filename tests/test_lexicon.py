@@ -63,6 +63,19 @@ def test_kind_lean_exploratory_evidence_and_changelog(tmp_path):
     assert plain.kind is None and plain.in_lean
 
 
+def test_a_variant_kind_overrides_its_contrasts(tmp_path):
+    text = GOOD.replace("label: Capital", "label: Capital\n    kind: naming").replace(
+        'kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], kind: label}')
+    lex = load_lexicon(_write(tmp_path, text))
+    capital = lex.contrasts["capital"]
+    assert (capital.kind, capital.variants["kyiv"].kind, capital.variants["kiev"].kind) == ("naming", "label",
+                                                                                         "naming")
+    assert lex.evidence_table().set_index("variant")["kind"].to_dict() == {"kyiv": "label", "kiev": "naming"}
+    # the kind is read by the voice rules only: what the variant matches, and its fingerprint, stay
+    assert capital.variants["kyiv"].fingerprint == load_lexicon(_write(tmp_path, GOOD)).contrasts[
+        "capital"].variants["kyiv"].fingerprint
+
+
 def test_to_frame_one_row_per_pattern():
     frame = load_lexicon(MINI).to_frame()
     assert list(frame.columns) == ["contrast", "contrast_label", "group", "variant", "side", "pattern", "kind",
@@ -108,6 +121,8 @@ def test_repr_html_escapes():
         (GOOD.replace('kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], lean: 0}'),
          ["line 9", "variant 'kyiv'", "lean must be true or false"]),
         (GOOD.replace("name: tiny", "name: tiny\nchangelog: [just text]"), ["`changelog` must map"]),
+        (GOOD.replace('kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], kind: slur}'),
+         ["line 9", "contrast 'capital', variant 'kyiv'", "kind must be one of"]),
     ],
 )
 def test_validation_errors_name_file_line_contrast_variant(tmp_path, text, needles):

@@ -18,7 +18,7 @@ from framing._errors import ArgumentError, CorpusError, FramingError, LexiconErr
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
+    "framing.clean": ["clean_text", "cleaning_flagged", "cleaning_log", "cleaning_summary", "stock_phrases"],
     "framing.compare": ["compare_groups"],
     "framing.corpus": ["corpus_summary", "dropped_documents", "extraction_log", "input_files", "input_summary",
                        "iter_corpus", "load_corpus"],
@@ -60,7 +60,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerly
-    from framing.clean import clean_text, cleaning_log, cleaning_summary
+    from framing.clean import (
+        clean_text,
+        cleaning_flagged,
+        cleaning_log,
+        cleaning_summary,
+        stock_phrases,
+    )
     from framing.compare import compare_groups
     from framing.corpus import (
         corpus_summary,

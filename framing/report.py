@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["render_report", "save_table", "show_text_table", "REPORT_NOTEBOOK"]
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-REPORT_NOTEBOOK = NOTEBOOKS / "02_outlet_report.ipynb"
+#: The report template, shipped inside the package (``notebooks/02_outlet_report.ipynb`` is a copy of it
+#: for reading and editing in Jupyter; a test keeps the two identical).
+REPORT_NOTEBOOK = Path(__file__).resolve().parent / "templates" / "outlet_report.ipynb"
 KERNEL_MANAGER = "framing._kernel.EncryptedKernelManager"
 _LIBRARIES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "pyyaml", "pyarrow", "hyperscan",
               "datasketch", "papermill", "nbconvert", "nbclient", "ipykernel", "adjustText", "dask", "distributed",
@@ -144,6 +145,17 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
     return lex
 
 
+def _lexicon_parameter(lex) -> str:
+    """A built-in lexicon by its name (no install path in the report), a file by its absolute path."""
+    from framing.lexicon import _builtin_dir
+
+    if lex.path is None:
+        return lex.name
+    path = Path(lex.path).resolve()
+    builtin = Path(str(_builtin_dir())).resolve() / f"{lex.name}.yaml"
+    return lex.name if path == builtin else str(path)
+
+
 # ------------------------------------------------------------------------------------- the HTML
 _HIDE_CODE_CSS = """
 <style>
@@ -222,7 +234,8 @@ def render_report(
     load_kwargs : dict, optional
         Passed to :func:`framing.load_corpus` (``text_col=``, ``drop_empty=``, ...).
     notebook : path, optional
-        Another parameterised report notebook to run (default ``notebooks/02_outlet_report.ipynb``).
+        Another parameterised report notebook to run (default: the template shipped in the package,
+        ``framing/templates/outlet_report.ipynb``).
     progress : bool, default=True
         Show a progress bar over the notebook's cells.
     timeout : int, default=1800
@@ -267,7 +280,7 @@ def render_report(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     params = {
         "corpus_path": str(corpus_path.resolve()),
-        "lexicon": str(lex.path) if lex.path is not None else lex.name,
+        "lexicon": _lexicon_parameter(lex),
         "by": by,
         "voices": list(voices),
         "exclude_shared": bool(exclude_shared),
@@ -275,12 +288,12 @@ def render_report(
         "title": title,
         "seed": int(seed),
         "load_kwargs": load_kwargs,
-        "tables_dir": str((tmp / "tables").resolve()),
+        "tables_dir": "tables",  # the kernel runs in the report folder: no temporary path in the report
     }
     try:
         executed_path = tmp / "report.ipynb"
         try:
-            pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(nb_path.parent),
+            pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(tmp),
                                 kernel_name="python3", progress_bar=progress, request_save_on_cell_execute=False,
                                 execution_timeout=timeout, kernel_manager_class=KERNEL_MANAGER)
         except pm.PapermillExecutionError as exc:

@@ -43,7 +43,8 @@ def test_report_folder_contents(seed_report):
 def test_provenance(seed_report):
     record = json.loads((seed_report / "provenance.json").read_text())
     assert record["framing_version"] and record["python"] and record["libraries"]["pandas"]
-    assert record["parameters"]["lexicon"].endswith("russia-ukraine.yaml")
+    assert record["parameters"]["lexicon"] == "russia-ukraine"  # a built-in lexicon by name: no install path
+    assert record["lexicon"]["path"].endswith("russia-ukraine.yaml")
     assert len(record["lexicon"]["sha256"]) == 64
     files = {Path(f["file"]).name: f["sha256"] for f in record["inputs"] if f["role"] != "ignored"}
     assert len(files) == 6 and "metadata.csv" in files

@@ -145,6 +145,17 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
     return lex
 
 
+_PATH_ARGUMENTS = ("metadata",)  # load_corpus arguments that name files
+
+
+def _resolved_paths(load_kwargs: dict) -> dict:
+    for key in _PATH_ARGUMENTS:
+        value = load_kwargs.get(key)
+        if isinstance(value, str | os.PathLike) and "://" not in str(value):
+            load_kwargs[key] = str(Path(value).expanduser().resolve())
+    return load_kwargs
+
+
 def _lexicon_parameter(lex) -> str:
     """A built-in lexicon by its name (no install path in the report), a file by its absolute path."""
     from framing.lexicon import _builtin_dir
@@ -264,8 +275,12 @@ def render_report(
     ['provenance.json', 'report.html', 'report.ipynb', 'tables']
     """
     started = datetime.now(UTC)
-    corpus_path = Path(corpus).expanduser()
-    load_kwargs = dict(load_kwargs or {})
+    # every path is the caller's: resolved here, against the caller's working folder, before the kernel
+    # (which runs in the report folder) starts
+    corpus_path = Path(corpus).expanduser().resolve()
+    load_kwargs = _resolved_paths(dict(load_kwargs or {}))
+    if isinstance(lexicon, str | os.PathLike) and Path(lexicon).suffix:
+        lexicon = Path(lexicon).expanduser().resolve()
     lex = _preflight(corpus_path, lexicon, by, groups, load_kwargs)
     nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK
     if not nb_path.exists():
@@ -275,7 +290,7 @@ def render_report(
     import papermill as pm
 
     title = title or f"How outlets word the story: {corpus_path.name}"
-    out = Path(out)
+    out = Path(out).expanduser().resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     params = {

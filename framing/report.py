@@ -185,8 +185,11 @@ _SHOW_CODE_BUTTON = (
 
 def _to_html(executed_nb, title: str) -> str:
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="lab")
+    # the template's "about this notebook" cell is for Jupyter readers, not for the report
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
     body, _ = exporter.from_notebook_node(executed_nb, resources={"metadata": {"name": title}})
     # self-contained and offline: the template's CDN scripts (require.js, MathJax) are not needed
     # for static tables and PNG figures, so they go
@@ -289,7 +292,9 @@ def render_report(
     import pandas as pd
     import papermill as pm
 
-    title = title or f"How outlets word the story: {corpus_path.name}"
+    from framing.report_parts import default_title
+
+    title = title or default_title(corpus_path.name, by)
     out = Path(out).expanduser().resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

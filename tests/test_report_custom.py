@@ -4,6 +4,7 @@ relative paths given from the caller's folder. Rendered once (module fixture), e
 from __future__ import annotations
 
 import random
+import re
 
 import pandas as pd
 import pytest
@@ -84,6 +85,9 @@ def test_every_section_is_rendered(immigration_report):
     for section in ["What was analysed", "Data quality", "Headline", "Variant shares", "Voice",
                     "Words that set each", "map", "Over time", "Methods", "Appendix"]:
         assert section in html, section
+    assert html.count("<h1") == 1 and "How the story is worded, by region: immig.csv" in html
+    assert '"illegal immigrant" or "undocumented immigrant"' in html  # the question, from the lexicon
+    assert not re.search(r"Kyiv|Kiev|Russia|Ukrain|Kremlin", html)  # nothing of the built-in lexicon's domain
 
 
 def test_groups_are_the_metadata_column(immigration_report):

@@ -35,6 +35,8 @@ _CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lea
 _VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence", "kind", *RULE_KINDS}
 _SOURCE_KEYS = {"publisher", "title", "date", "url", "kind", "note", "copy", "author"}
 _USAGE_KEYS = {"file", "groups", "description"}
+_SIDE_KEYS = {"label", "color"}
+_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # Keys that describe a contrast or variant without changing what it matches. Every other key (patterns,
 # exceptions, case, and any context rule added later) enters the variant's matching fingerprint, so
 # usage numbers computed with other matching rules are recognised as stale.
@@ -196,7 +198,11 @@ class Lexicon:
     name, version, language, description : str
         From the YAML header.
     sides : dict
-        Side id -> description, e.g. ``{"ru_state": "Russian state usage", ...}``.
+        Side id -> description, e.g. ``{"ru_state": "Russian state usage", ...}``. In YAML a side is
+        that text, or a mapping ``{label: ..., color: "#D55E00"}``.
+    side_colors : dict
+        Side id -> the colour its charts use (``#rrggbb``), for the sides whose YAML gives one;
+        the others get colours by their order from :data:`framing.plot.SIDE_PALETTE`.
     sources : dict
         Source id -> :class:`Source` (``str(source)`` is the full citation).
     contrasts : dict
@@ -221,6 +227,7 @@ class Lexicon:
     name: str
     contrasts: dict[str, Contrast]
     sides: dict[str, str] = field(default_factory=dict)
+    side_colors: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     version: str = ""
     language: str = "en"
@@ -270,9 +277,37 @@ class Lexicon:
         name = data.get("name")
         if not name or not isinstance(name, str):
             fail("the lexicon needs a `name`")
-        sides = data.get("sides") or {}
-        if not isinstance(sides, dict):
-            fail("`sides` must map side ids to descriptions", "sides")
+        sides_raw = data.get("sides") or {}
+        if not isinstance(sides_raw, dict):
+            fail("`sides` must map side ids to descriptions (text, or {label: ..., color: '#rrggbb'})", "sides")
+        sides: dict[str, str] = {}
+        side_colors: dict[str, str] = {}
+        for sid, entry in sides_raw.items():
+            if not isinstance(sid, str) or not sid.strip():
+                fail(f"side id {sid!r} must be a name", "sides", sid)
+            if isinstance(entry, dict):
+                unknown = set(entry) - _SIDE_KEYS
+                if unknown:
+                    key = sorted(unknown)[0]
+                    fail(f"side '{sid}': unknown key {key!r}; allowed: {sorted(_SIDE_KEYS)}", "sides", sid, key)
+                label, color = entry.get("label"), entry.get("color")
+                if label is not None and not isinstance(label, str):
+                    fail(f"side '{sid}': label must be text", "sides", sid, "label")
+                if color is not None:
+                    if not isinstance(color, str) or not _HEX_COLOR.match(color.strip()):
+                        fail(f"side '{sid}': color must be a hex colour such as '#D55E00' (quote it in YAML), "
+                             f"not {color!r}", "sides", sid, "color")
+                    color = color.strip().upper()
+                    if color in side_colors.values():
+                        other = next(k for k, v in side_colors.items() if v == color)
+                        fail(f"side '{sid}': color {color} is already side '{other}'s; every side needs its own",
+                             "sides", sid, "color")
+                    side_colors[sid] = color
+                sides[sid] = label or sid.replace("_", " ")
+            elif isinstance(entry, str | int | float) and str(entry).strip():
+                sides[sid] = str(entry)
+            else:
+                fail(f"side '{sid}' must be a description or a mapping {{label: ..., color: ...}}", "sides", sid)
         sources_raw = data.get("sources") or {}
         if not isinstance(sources_raw, dict):
             fail("`sources` must map source ids to citations", "sources")
@@ -401,7 +436,7 @@ class Lexicon:
         if text is None:
             text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
         return cls(
-            name=name, contrasts=contrasts, sides={str(k): str(v) for k, v in sides.items()},
+            name=name, contrasts=contrasts, sides=sides, side_colors=side_colors,
             sources=sources, version=str(data.get("version", "")),
             language=str(data.get("language", "en")), description=str(data.get("description", "")),
             path=Path(path) if path is not None else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -338,3 +339,27 @@ def test_readme_lexicon_example_is_valid(tmp_path):
     lex = load_lexicon(_write(tmp_path, text[start:text.index("```", start)]))
     assert lex.sources["AP19"].kind == "norm" and lex.sources["G19"].url is None
     assert lex.contrasts["capital"].variants["kyiv"].evidence == "AP style (AP19)"
+
+
+def _sided(sides):
+    from framing import Lexicon
+
+    return Lexicon.from_dict({"name": "x", "sides": sides, "contrasts": {"c": {"variants": {
+        "a": {"side": "left", "patterns": ["alpha"]}, "b": {"side": "right", "patterns": ["beta"]}}}}})
+
+
+def test_sides_with_label_and_colour():
+    lex = _sided({"left": {"label": "Left wording", "color": "#d55e00"}, "right": "Right wording"})
+    assert lex.sides == {"left": "Left wording", "right": "Right wording"}
+    assert lex.side_colors == {"left": "#D55E00"}
+
+
+@pytest.mark.parametrize(("sides", "needle"), [
+    ({"left": {"label": "L", "color": "red"}, "right": "R"}, "hex colour"),
+    ({"left": {"label": "L", "colour": "#000000"}, "right": "R"}, "unknown key 'colour'"),
+    ({"left": {"color": "#112233"}, "right": {"color": "#112233"}}, "already side 'left'"),
+    ({"left": ["L"], "right": "R"}, "must be a description or a mapping"),
+])
+def test_bad_sides_are_errors(sides, needle):
+    with pytest.raises(LexiconError, match=re.escape(needle)):
+        _sided(sides)

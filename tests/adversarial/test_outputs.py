@@ -64,7 +64,7 @@ def _fake_papermill(monkeypatch, tables: dict | None = None):
 
     def run(nb_in, nb_out, parameters=None, **kwargs):
         nbformat.write(nbformat.v4.new_notebook(), nb_out)
-        folder = Path(parameters["tables_dir"])
+        folder = Path(kwargs.get("cwd") or ".") / parameters["tables_dir"]  # the kernel runs in the report folder
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in (tables or {"lean": "group,lean\nRT,1\n"}).items():
             (folder / f"{name}.csv").write_text(text)

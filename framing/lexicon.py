@@ -283,8 +283,9 @@ class Lexicon:
         sides: dict[str, str] = {}
         side_colors: dict[str, str] = {}
         for sid, entry in sides_raw.items():
-            if not isinstance(sid, str) or not sid.strip():
-                fail(f"side id {sid!r} must be a name", "sides", sid)
+            if not isinstance(sid, str) or not _ID.match(sid):
+                fail(f"side id {sid!r} must be lowercase letters, digits and _ (quote it if YAML reads it as "
+                     f"null, a number or true/false)", "sides")
             if isinstance(entry, dict):
                 unknown = set(entry) - _SIDE_KEYS
                 if unknown:
@@ -340,6 +341,8 @@ class Lexicon:
             csources = c.get("sources") or []
             if isinstance(csources, str):
                 csources = [csources]
+            if not isinstance(csources, list) or not all(isinstance(x, (str, int)) for x in csources):
+                fail(f"contrast '{cid}': `sources` must be a source id or a list of them", *at, "sources")
             variants_raw = c.get("variants")
             if not isinstance(variants_raw, dict) or len(variants_raw) < 2:
                 n = len(variants_raw) if isinstance(variants_raw, dict) else 0
@@ -362,6 +365,9 @@ class Lexicon:
                     fail(f"contrast '{cid}', variant '{vid}': unknown key {key!r}; allowed: "
                          f"{sorted(_VARIANT_KEYS)}", *vat, key)
                 side = v.get("side")
+                if side is not None and not isinstance(side, str):
+                    fail(f"contrast '{cid}', variant '{vid}': side must be one side id (text), not {side!r}; the "
+                         f"lexicon's sides are {sorted(sides)}", *vat, "side")
                 if side is not None and side not in sides:
                     fail(f"contrast '{cid}', variant '{vid}': unknown side {side!r}; the lexicon's sides "
                          f"are {sorted(sides)}", *vat, "side")
@@ -386,13 +392,22 @@ class Lexicon:
                 if isinstance(exceptions, str):
                     exceptions = [exceptions]
                 for kind, items in (("patterns", patterns), ("except", exceptions)):
+                    if not isinstance(items, list):
+                        fail(f"contrast '{cid}', variant '{vid}': `{kind}` must be a pattern or a list of patterns, "
+                             f"not {items!r}", *vat, kind)
                     for p in items:
                         if not isinstance(p, str) or not p.strip() or not re.search(r"\w", p):
                             fail(f"contrast '{cid}', variant '{vid}': empty pattern {p!r} in `{kind}`",
                                  *vat, kind)
-                        if re.search(r"\*\w", p) or p.strip().startswith("*"):
-                            fail(f"contrast '{cid}', variant '{vid}': '*' may only end a word, as in "
-                                 f"'annex*' ({p!r})", *vat, kind)
+                        problem = pattern_problem(p)
+                        if problem:
+                            fail(f"contrast '{cid}', variant '{vid}': the pattern {_short(p)} in `{kind}` {problem}",
+                                 *vat, kind)
+                forms = {surface_form(p) for p in patterns}
+                for e in exceptions:
+                    if surface_form(e) in forms:
+                        fail(f"contrast '{cid}', variant '{vid}': the exception {e!r} is one of its own patterns, "
+                             f"so it would remove every hit of it; delete one of the two", *vat, "except")
                 for p in patterns:
                     form = surface_form(p)
                     if form in seen and seen[form] != vid:
@@ -771,8 +786,9 @@ def _context_rules(spec: dict, fail, at: tuple, who: str, cid: str, vid: str | N
             for w in words:
                 if not isinstance(w, str) or not w.strip() or not re.search(r"\w", w):
                     fail(f"{who}: {kind}: empty word {w!r} in `words`", *at, kind, "words")
-                if re.search(r"\*\w", w) or w.strip().startswith("*"):
-                    fail(f"{who}: {kind}: '*' may only end a word, as in 'Syria*' ({w!r})", *at, kind, "words")
+                problem = pattern_problem(w)
+                if problem:
+                    fail(f"{who}: {kind}: the word {_short(w)} in `words` {problem}", *at, kind, "words")
             default_within = 0 if kind in ("not_after", "not_before") else None
             within = item.get("within", default_within)
             if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 0):
@@ -799,6 +815,81 @@ def _context_rules(spec: dict, fail, at: tuple, who: str, cid: str, vid: str | N
                                      patterns=tuple(p.strip() for p in only), case_sensitive=case == "sensitive",
                                      contrast=cid, variant=vid))
     return tuple(rules)
+
+
+MAX_PATTERN_CHARS = 300
+"""Characters a pattern may have (the longest built-in one has about 40)."""
+MAX_PATTERN_HYPHENS = 10
+"""Hyphens a pattern may have (each one matches a hyphen or a run of spaces)."""
+_INVISIBLE = {"Cf", "Cc", "Co", "Cn", "Zl", "Zp"}
+
+
+def _short(p: str) -> str:
+    return repr(p) if len(p) <= 60 else repr(p[:40]) + f"... ({len(p):,} characters)"
+
+
+def _script(c: str) -> str | None:
+    """The script of a letter, from its Unicode name (LATIN, CYRILLIC, GREEK, ...)."""
+    import unicodedata
+
+    name = unicodedata.name(c, "")
+    first = name.split(" ", 1)[0]
+    return None if not name or first in ("MODIFIER", "COMBINING") else first
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a pattern, as the end of a sentence, or None when nothing is.
+
+    Refused: more than :data:`MAX_PATTERN_CHARS` characters or :data:`MAX_PATTERN_HYPHENS`
+    hyphens; a ``*`` that does not end a word (``annex**``, ``*ism``, ``pro-*``); an invisible
+    character (zero-width space or joiner, soft hyphen, byte-order mark, control characters); a
+    fullwidth character (``Ｋｙｉｖ``); a word mixing letters of two scripts (a Cyrillic ``а`` or
+    ``і`` among Latin letters looks the same but never matches the text).
+
+    Examples
+    --------
+    >>> from framing.lexicon import pattern_problem
+    >>> pattern_problem("annex*") is None
+    True
+    >>> pattern_problem("annex**")
+    "has a '*' that does not end a word (at position 6); '*' may only end a word, as in 'annex*'"
+    >>> pattern_problem("K\u0456ev")  # a Cyrillic і
+    "mixes CYRILLIC and LATIN letters in the word 'Kіev' (the CYRILLIC 'і', U+0456, at position 2, looks like a LATIN letter); retype it"
+    """
+    import unicodedata
+
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"has {len(pattern):,} characters; a pattern may have at most {MAX_PATTERN_CHARS}"
+    n_hyphens = pattern.count("-")
+    if n_hyphens > MAX_PATTERN_HYPHENS:
+        return f"has {n_hyphens} hyphens; a pattern may have at most {MAX_PATTERN_HYPHENS}"
+    for i, c in enumerate(pattern):
+        if c in " \t":
+            continue
+        if unicodedata.category(c) in _INVISIBLE or (c.isspace() and c not in " \xa0\u2007\u2009\u202f"):
+            name = unicodedata.name(c, "a control character")
+            return f"holds an invisible character, U+{ord(c):04X} ({name}), at position {i + 1}; delete it"
+        if unicodedata.east_asian_width(c) == "F":
+            return (f"holds the fullwidth character {c!r} (U+{ord(c):04X}) at position {i + 1}; write "
+                    f"{unicodedata.normalize('NFKC', pattern)!r} instead")
+        if c == "*":
+            before = pattern[i - 1] if i else ""
+            after = pattern[i + 1] if i + 1 < len(pattern) else ""
+            if not (before.isalnum() or before == "_") or (after and not (after.isspace() or after == "-")):
+                return (f"has a '*' that does not end a word (at position {i + 1}); '*' may only end a word, "
+                        f"as in 'annex*'")
+    for m in re.finditer(r"[^\W\d_]+", pattern):
+        scripts = [_script(c) for c in m.group()]
+        kinds = sorted({x for x in scripts if x})
+        if len(kinds) > 1:
+            counts = {k: scripts.count(k) for k in kinds}
+            odd = min(kinds, key=lambda k: (counts[k], k))
+            other = max(kinds, key=lambda k: (counts[k], k))
+            k = scripts.index(odd)
+            c = m.group()[k]
+            return (f"mixes {' and '.join(kinds)} letters in the word {m.group()!r} (the {odd} {c!r}, "
+                    f"U+{ord(c):04X}, at position {m.start() + k + 1}, looks like a {other} letter); retype it")
+    return None
 
 
 def surface_form(pattern: str) -> str:
@@ -971,6 +1062,7 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
         raise LexiconError(f"{text_path}: not UTF-8 text; save the lexicon as UTF-8") from None
     where = text_path
     try:
+        _check_yaml_bounds(text, where)  # before anything is built: bombs, deep nesting, duplicate keys
         node = yaml.compose(text, Loader=_SAFE)
         data = yaml.load(text, Loader=_SAFE)
     except yaml.YAMLError as exc:
@@ -979,6 +1071,81 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
         problem = getattr(exc, "problem", None) or str(exc)
         raise LexiconError(f"{where}{line}: YAML syntax error: {problem}; fix the YAML") from None
     return Lexicon.from_dict(data, path=where, text=text, lines=_line_map(node) if node else {})
+
+
+MAX_YAML_DEPTH = 20
+"""Nesting a lexicon file may have (mappings and lists inside each other; a lexicon needs about 8)."""
+MAX_YAML_VALUES = 200_000
+"""Values a lexicon file may hold once its aliases are expanded (the built-in ones hold a few thousand)."""
+MAX_YAML_ALIASES = 1_000
+"""Aliases (``*name``) a lexicon file may use."""
+MAX_YAML_BYTES = 20_000_000
+
+
+def _check_yaml_bounds(text: str, where) -> None:
+    """Refuse, from the YAML events alone (nothing is built), a file whose aliases would expand beyond
+    :data:`MAX_YAML_VALUES` values (a "billion laughs" bomb), that nests deeper than
+    :data:`MAX_YAML_DEPTH`, uses more than :data:`MAX_YAML_ALIASES` aliases, or repeats a key in one
+    mapping (which YAML would silently resolve to the last one): each is a LexiconError naming the line.
+
+    Linear in the size of the text: an alias adds the size of the node it names, counted once when
+    that node ends.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise LexiconError(f"{where}: {len(text):,} characters; a lexicon file may have at most "
+                           f"{MAX_YAML_BYTES:,}")
+    total = 0
+    n_aliases = 0
+    stack: list[list] = []  # per open collection: [is_mapping, expecting_key, keys {value: line}, start_total,
+    #                                                anchor, depth_below]
+    sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, depth)
+
+    def fail(line: int, msg: str) -> None:
+        raise LexiconError(f"{where}, line {line}: {msg}")
+
+    def value_done(size: int, depth: int, line: int, key=None) -> None:
+        nonlocal total
+        total += size
+        if total > MAX_YAML_VALUES:
+            fail(line, f"the file expands to more than {MAX_YAML_VALUES:,} values (aliases of aliases?); a "
+                       f"lexicon needs no such size: write the values out, without anchors and aliases")
+        if len(stack) + depth > MAX_YAML_DEPTH:
+            fail(line, f"nested more than {MAX_YAML_DEPTH} levels deep; a lexicon needs about 8")
+        if stack:
+            top = stack[-1]
+            top[5] = max(top[5], depth + 1)
+            if top[0]:
+                if top[1] and key is not None:
+                    first = top[2].get(key)
+                    if first is not None:
+                        fail(line, f"duplicate key {key!r} (first at line {first}); YAML keeps only the last "
+                                   f"one: merge the two or rename one")
+                    top[2][key] = line
+                top[1] = not top[1]
+
+    for event in yaml.parse(text, Loader=_SAFE):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_YAML_DEPTH:
+                fail(line, f"nested more than {MAX_YAML_DEPTH} levels deep; a lexicon needs about 8")
+            stack.append([isinstance(event, yaml.MappingStartEvent), True, {}, total, event.anchor, 0])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            _, _, _, start, anchor, depth = stack.pop()
+            size = total - start + 1
+            if anchor is not None:
+                sizes[anchor] = (size, depth)
+            total = start  # value_done adds the collection's whole size back
+            value_done(size, depth, line)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = (1, 0)
+            value_done(1, 0, line, key=event.value)
+        elif isinstance(event, yaml.AliasEvent):
+            n_aliases += 1
+            if n_aliases > MAX_YAML_ALIASES:
+                fail(line, f"more than {MAX_YAML_ALIASES:,} aliases; write the values out instead")
+            size, depth = sizes.get(event.anchor, (1, 0))
+            value_done(size, depth, line)
 
 
 def lexicon_audit(corpus: pd.DataFrame, lexicon: str | Path | Lexicon = "russia-ukraine", *, by: str = "outlet",

@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 
 from framing._atomic import atomic_file, check_file_target
+from framing._checks import check_int
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
 from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
-from framing._errors import FramingError
+from framing._errors import FramingError, LexiconError
 from framing._groups import group_labels
 from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
@@ -1265,7 +1266,14 @@ def kwic(
     1  The National  ...land. The   referendums  authorial
     2            RT  ...a series of   referendums  authorial
     """
+    check_int(window, "window", low=0)
     if pattern is not None:
+        from framing.lexicon import pattern_problem
+
+        problem = pattern_problem(pattern) if isinstance(pattern, str) and re.search(r"\w", pattern) else \
+            "has no letters or digits"
+        if problem:
+            raise LexiconError(f"the pattern {pattern[:40]!r}{'...' if len(str(pattern)) > 40 else ''} {problem}")
         v = Variant(id="pattern", contrast="kwic", patterns=(pattern,))
         lex = Lexicon(name="kwic", contrasts={"kwic": Contrast(id="kwic", label=pattern, variants={"pattern": v})},
                       sha256=pattern)

@@ -70,6 +70,7 @@ class _Rules:
     prose_cost: float
     chrome_cost: float
     chrome_per_word: float
+    rule_cost: float
     min_lines: int
     anchor_share: float
     min_words: int
@@ -95,7 +96,7 @@ def _rules() -> _Rules:
     return _Rules(ends, lists, tuple(rules), int(raw.get("headline_window", 25)), int(raw.get("max_line_words", 80)),
                   int(art.get("prose_min_words", 6)), float(art.get("min_function_share", 0.12)),
                   float(art.get("prose_cost", 4)), float(art.get("chrome_cost", 4)),
-                  float(art.get("chrome_per_word", 0.5)), int(art.get("min_lines", 4)),
+                  float(art.get("chrome_per_word", 0.5)), float(art.get("rule_cost", 20)), int(art.get("min_lines", 4)),
                   float(art.get("anchor_share", 0.1)),
                   int(safety.get("min_words", 40)), int(rep.get("min_docs", 3)), int(rep.get("max_chars", 600)),
                   fw)
@@ -364,9 +365,10 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
 
     def feats(k: int) -> None:
         s = utext[k]
-        tl = tokens[k] = _TOKEN.findall(s)
+        tl = tokens[k] if tokens[k] is not None else _TOKEN.findall(s)
+        tokens[k] = tl
         size = _size(s, tl)
-        if _URL.search(s) or not _END.search(s):
+        if not _END.search(s) or (len(tl) < 15 and _URL.search(s)):  # a short line with a link is a link
             return
         share_ok = fw is None or not tl or sum(1 for t in tl if t.casefold() in fw) >= rules.min_function_share * len(tl)
         sentence[k] = share_ok and size >= 2
@@ -374,17 +376,19 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
 
     values: list[float] = []
     if find:
-        tl_all = [_TOKEN.findall(s) for s in utext]
-        fw = _language(tl_all, rules)
+        tokens = [_TOKEN.findall(s) for s in utext]
+        fw = _language(tokens, rules)
         for k in range(n):
             feats(k)
         for k in range(n):
             s, tl = utext[k], tokens[k]
             size = _size(s, tl)
             if _line_rule(s, rules, skip) if len(s.split()) <= rules.max_line_words else _legal(s, rules):
-                v = -(rules.chrome_cost + rules.chrome_per_word * min(size, 30))
+                v = -(rules.rule_cost + rules.chrome_per_word * min(size, 30))
             elif sentence[k]:
                 v = size - rules.prose_cost
+            elif len(tl) >= 4 and sum(1 for t in tl if t[0].isdigit()) >= 0.4 * len(tl):
+                v = 0.0  # a row of a table: data, neither prose nor chrome
             elif size >= 25 and not _URL.search(s) and (fw is None or sum(1 for t in tl if t.casefold() in fw)
                                                         >= 2 * rules.min_function_share * len(tl)):
                 v = size / 2 - rules.prose_cost  # long text without final punctuation
@@ -461,7 +465,7 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
                     if fw is None:
                         fw = _language([_TOKEN.findall(s)], rules)
                     feats(k)
-                if not prose[k]:
+                if not prose[k] or _URL.search(s):  # a repeated sentence with a link is a promo
                     reason = "repeated_on_outlet"
             if reason is None and k < start:
                 reason = "before_article"

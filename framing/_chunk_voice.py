@@ -14,6 +14,10 @@
 - Attribution frames (``voice._attributed``) are checked, on the hits left authorial, only where
   the scan found a frame's trigger word ("calls", "claimed", "described"...) in the hit's window
   before or after it (every such hit when the triggers are unknown): every frame match holds one.
+  With the triggers known, ``_Frames._attribute_fast`` cuts every hit's windows at the sentence
+  breaks at once, picks per hit the frames whose trigger words are in them, and matches the frames
+  led by a trigger word only where one starts; the plain per-hit path (``framing.match._REFERENCE``)
+  gives the same voices.
 """
 
 from __future__ import annotations

@@ -51,18 +51,33 @@ FLAGS = {
 _QUOTES = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("´", "'"), ("`", "'"))
 _TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")  # the word of n_words (framing.corpus._WORD)
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_END = re.compile(r"[.!?…。！？؟।][\"'’”»)\]]*$")
 _URL = re.compile(r"https?://|\bwww\.\w", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _SEP = re.compile(r"_{3,}|[-–—=*•·]{3,}")
-_SENT_END = re.compile(r"[.!?…。！？؟।][\"'’”»)\]]*$")
+_END_CHARS = frozenset(".!?…。！？؟।")
+_CLOSERS = "\"'’”»)]"
+_SEP_CHARS = frozenset("_-–—=*•·")
+
+
+def _ends_sentence(s: str) -> bool:
+    """Whether ``s`` ends with sentence punctuation (optionally followed by closing quotes or brackets)."""
+    return s.rstrip(_CLOSERS)[-1:] in _END_CHARS
+
+
+def _has_url(s: str) -> bool:
+    """Whether ``s`` holds a link (a cheap substring test first: the regex scans slowly)."""
+    return ("://" in s or "www." in s or "WWW." in s) and _URL.search(s) is not None
+
+
+def _is_sep(tok: str) -> bool:
+    return len(tok) >= 3 and tok[0] in _SEP_CHARS and _SEP.fullmatch(tok) is not None
 
 
 @dataclass(frozen=True)
 class _Rules:
     end_markers: tuple[re.Pattern, ...]
     list_markers: tuple[re.Pattern, ...]
-    line_rules: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
+    line_rules: tuple[tuple[str, tuple[re.Pattern, ...], int], ...]
     headline_window: int
     max_line_words: int
     prose_min_words: int
@@ -73,6 +88,7 @@ class _Rules:
     rule_cost: float
     min_lines: int
     anchor_share: float
+    lead_lines: int
     min_words: int
     repeat_min_docs: int
     repeat_max_chars: int
@@ -90,14 +106,15 @@ def _rules() -> _Rules:
     rules = []
     for reason, rule in raw["line_rules"].items():
         flags = 0 if rule.get("case") == "sensitive" else re.IGNORECASE
-        rules.append((reason, tuple(re.compile(p, flags) for p in rule["patterns"])))
+        rules.append((reason, tuple(re.compile(p, flags) for p in rule["patterns"]),
+                      int(rule.get("max_words", raw.get("max_line_words", 80)))))
     art, safety, rep = raw.get("article", {}), raw.get("safety", {}), raw.get("repeated", {})
     fw = tuple((lang, frozenset(str(w).casefold() for w in ws)) for lang, ws in words.items())
     return _Rules(ends, lists, tuple(rules), int(raw.get("headline_window", 25)), int(raw.get("max_line_words", 80)),
                   int(art.get("prose_min_words", 6)), float(art.get("min_function_share", 0.12)),
                   float(art.get("prose_cost", 4)), float(art.get("chrome_cost", 4)),
                   float(art.get("chrome_per_word", 0.5)), float(art.get("rule_cost", 20)), int(art.get("min_lines", 4)),
-                  float(art.get("anchor_share", 0.1)),
+                  float(art.get("anchor_share", 0.1)), int(art.get("lead_lines", 12)),
                   int(safety.get("min_words", 40)), int(rep.get("min_docs", 3)), int(rep.get("max_chars", 600)),
                   fw)
 
@@ -111,7 +128,7 @@ def cleaning_rules() -> list[str]:
     >>> cleaning_rules()[:3], cleaning_rules()[-2:]
     (['end_of_article', 'headline', 'legal_notice'], ['before_article', 'after_article'])
     """
-    return ["end_of_article", "headline", *[r for r, _ in _rules().line_rules], "repeated_on_outlet",
+    return ["end_of_article", "headline", *[r for r, _, _ in _rules().line_rules], "repeated_on_outlet",
             "before_article", "after_article"]
 
 
@@ -151,58 +168,74 @@ def _repeat_key(s: str) -> int:
     return hash(_DIGITS.sub("0", s))
 
 
-def _segments(line: str) -> list[tuple[int, int]]:
-    """(start, end) of the segments of a long line with links: cut at sentence ends, after a link and
-    around separator runs such as ``___``; the whitespace between segments belongs to none."""
-    spans = []
-    start = None
-    tokens = list(re.finditer(r"\S+", line))
-    for k, m in enumerate(tokens):
-        tok = m.group()
-        if _SEP.fullmatch(tok):
-            if start is not None:
-                spans.append((start, tokens[k - 1].end()))
-            spans.append((m.start(), m.end()))
-            start = None
-            continue
-        if start is None:
-            start = m.start()
-        nxt = tokens[k + 1].group() if k + 1 < len(tokens) else None
-        if nxt is None or _SENT_END.search(tok) or _URL.match(tok) or _SEP.fullmatch(nxt):
-            spans.append((start, m.end()))
-            start = None
-    return spans
+_URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SEP_RUN = re.compile(r"(?<!\S)(?:_{3,}|[-–—=*•·]{3,})(?!\S)")
+_BOUNDARY = re.compile(r"(?:[.!?…。！？؟।][\"'’”»)\]]*|_{3,}|[-–—=*•·]{3,})\s+")
 
 
-def _units(lines: list[str], stripped: list[str], max_chars: int) -> list[tuple[int, int, int]]:
-    """(line index, start, end) of every unit cleaning decides on: each non-blank line, except that a line
-    over ``max_chars`` characters with a link is cut into segments (``start, end`` within the line)."""
-    out = []
-    for i, s in enumerate(stripped):
-        if not s:
-            continue
-        line = lines[i]
-        if len(s) > max_chars and _URL.search(s):
-            out.extend((i, a, b) for a, b in _segments(line))
+def _link_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the parts of a long line that cleaning may cut out: separator runs such as ``___``,
+    and link segments, from the sentence end (or separator) before a link to the end of the link.
+
+    >>> line = "He spoke on Monday. ___ Follow our coverage at https://example.org/hub A man walks."
+    >>> [line[a:b] for a, b in _link_spans(line)]
+    ['___', 'Follow our coverage at https://example.org/hub']
+    """
+    spans = [(m.start(), m.end()) for m in _SEP_RUN.finditer(line)]
+    for m in _URL_TOKEN.finditer(line):
+        lo = max(0, m.start() - 400)
+        starts = [b.end() for b in _BOUNDARY.finditer(line, lo, m.start())]
+        if not starts and lo > 0:
+            continue  # no sentence end within reach: the link is inside running text
+        spans.append((starts[-1] if starts else 0, m.end()))
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
         else:
-            out.append((i, 0, len(line)))
-    return out
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _cut_spans(line: str, spans: list[tuple[int, int]]) -> str:
+    """The line without the given spans, the whitespace around each cut reduced to one space."""
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(line[pos:a])
+        pos = b
+    out.append(line[pos:])
+    return " ".join(part.strip() for part in out if part.strip())
+
+
+def _keys(s: str) -> tuple[int, ...]:
+    """The repeat keys of a line or segment: the whole of it and, when it holds a link, its template too:
+    its first four words before the link ("Follow AP's coverage of ... <link>"), so that one promo
+    pointing at different pages counts as one."""
+    full = _repeat_key(s)
+    m = _URL.search(s) if ("://" in s or "www." in s or "WWW." in s) else None
+    if m is None:
+        return (full,)
+    words = s[:m.start()].split()
+    if len(words) < 2:
+        return (full,)
+    return full, _repeat_key("\x00link template: " + " ".join(words[:4]))
 
 
 def _unit_keys(text: str, max_chars: int) -> set[int]:
-    """The repeat keys of one text: its lines up to ``max_chars`` characters and the segments of longer
-    lines that contain a link."""
-    keys = set()
+    """The repeat keys of one text: its lines up to ``max_chars`` characters and the link segments of
+    longer lines."""
+    keys: set[int] = set()
     for line in text.split("\n"):
         s = line.strip()
         if not s:
             continue
         if len(s) <= max_chars:
-            keys.add(_repeat_key(s))
-        elif _URL.search(s):
-            for a, b in _segments(line):
+            keys.update(_keys(s))
+        elif _has_url(s) or "___" in s:
+            for a, b in _link_spans(line):
                 if b - a <= max_chars:
-                    keys.add(_repeat_key(line[a:b]))
+                    keys.update(_keys(line[a:b]))
     return keys
 
 
@@ -306,15 +339,18 @@ def _title_forms(title: str) -> frozenset:
     return frozenset(forms)
 
 
-def _line_rule(s: str, rules: _Rules, skip: frozenset) -> str | None:
-    for reason, patterns in rules.line_rules:
-        if reason not in skip and any(p.search(s) for p in patterns):
+def _line_rule(s: str, nwords: int, rules: _Rules, skip: frozenset) -> str | None:
+    """The first line rule that removes this line (None: none; no rule removes a line over its word limit)."""
+    if nwords > rules.max_line_words:
+        return None
+    for reason, patterns, max_words in rules.line_rules:
+        if nwords <= max_words and reason not in skip and any(p.search(s) for p in patterns):
             return reason
     return None
 
 
 def _legal(s: str, rules: _Rules) -> bool:
-    return any(p.search(s) for reason, ps in rules.line_rules if reason == "legal_notice" for p in ps)
+    return any(p.search(s) for reason, ps, _ in rules.line_rules if reason == "legal_notice" for p in ps)
 
 
 def _best_block(values: list[float], lo: int, hi: int) -> tuple[int, int, float]:
@@ -344,19 +380,17 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
     rules = _rules()
     lines = text.split("\n")
     stripped = [ln.strip() for ln in lines]
-    units = _units(lines, stripped, rules.repeat_max_chars) if repeated else \
-        [(i, 0, len(lines[i])) for i, s in enumerate(stripped) if s]
-    n = len(units)
+    idx = [i for i, s in enumerate(stripped) if s]  # the non-blank lines, in order
+    n = len(idx)
     if not n:
-        return _Outcome(text.strip("\n") if text.strip() else "", [])
-    utext = [stripped[i] if (a == 0 and b == len(lines[i])) else lines[i][a:b] for i, a, b in units]
-    whole = [a == 0 and b == len(lines[i]) for i, a, b in units]
+        return _Outcome("", [])
+    utext = [stripped[i] for i in idx]
     wants = _title_forms(title) if title and "headline" not in skip else ()
     longest = max((len(w) for w in wants), default=0)
-    heads = [k for k, s in enumerate(utext) if wants and whole[k] and len(s) < 2 * longest + 20
-             and _norm_line(s) in wants]
+    heads = {k for k, s in enumerate(utext) if wants and len(s) < 2 * longest + 20 and _norm_line(s) in wants}
+    # words of a line, as line rules see them (a line over 12 characters a word is over any limit)
+    nwords = [len(s.split()) if len(s) <= 12 * rules.max_line_words else 10**6 for s in utext]
 
-    # features (computed for multi-line texts and, lazily, for repeated units)
     tokens: list[list[str] | None] = [None] * n
     prose = [False] * n
     sentence = [False] * n
@@ -367,13 +401,14 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
         s = utext[k]
         tl = tokens[k] if tokens[k] is not None else _TOKEN.findall(s)
         tokens[k] = tl
-        size = _size(s, tl)
-        if not _END.search(s) or (len(tl) < 15 and _URL.search(s)):  # a short line with a link is a link
+        if not _ends_sentence(s) or (len(tl) < 15 and _has_url(s)):  # a short line with a link is a link
             return
         share_ok = fw is None or not tl or sum(1 for t in tl if t.casefold() in fw) >= rules.min_function_share * len(tl)
+        size = _size(s, tl)
         sentence[k] = share_ok and size >= 2
         prose[k] = share_ok and size >= rules.prose_min_words
 
+    rule_of = [_line_rule(s, w, rules, skip) for s, w in zip(utext, nwords, strict=True)]
     values: list[float] = []
     if find:
         tokens = [_TOKEN.findall(s) for s in utext]
@@ -383,26 +418,28 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
         for k in range(n):
             s, tl = utext[k], tokens[k]
             size = _size(s, tl)
-            if _line_rule(s, rules, skip) if len(s.split()) <= rules.max_line_words else _legal(s, rules):
+            if rule_of[k] is not None or (nwords[k] > rules.max_line_words and _legal(s, rules)):
                 v = -(rules.rule_cost + rules.chrome_per_word * min(size, 30))
             elif sentence[k]:
                 v = size - rules.prose_cost
             elif len(tl) >= 4 and sum(1 for t in tl if t[0].isdigit()) >= 0.4 * len(tl):
                 v = 0.0  # a row of a table: data, neither prose nor chrome
-            elif size >= 25 and not _URL.search(s) and (fw is None or sum(1 for t in tl if t.casefold() in fw)
+            elif size >= 25 and not _has_url(s) and (fw is None or sum(1 for t in tl if t.casefold() in fw)
                                                         >= 2 * rules.min_function_share * len(tl)):
                 v = size / 2 - rules.prose_cost  # long text without final punctuation
             else:
                 v = -(rules.chrome_cost + rules.chrome_per_word * min(size, 30))
             values.append(v)
-    # the article block
-    start, end, lead = 0, n - 1, None
+    # the article block: [start, end]; the body proper starts at `body` (after a lead below the headline)
+    start, end, body, lead = 0, n - 1, 0, None
     if find:
         a, b, total = _best_block(values, 0, n)
         if total > 0:
-            for h in heads:  # the article follows the headline: the best run starting right after it
+            for h in sorted(heads):  # the article follows the headline: the best run starting right after it
                 b2, t2, run = h, 0.0, 0.0
-                for k in range(h + 1, n):
+                # the lead (stamps, bylines, share buttons) up to the first text line below the headline is free
+                first = next((k for k in range(h + 1, min(n, h + 1 + rules.lead_lines)) if values[k] > 0), h + 1)
+                for k in range(first, n):
                     run += values[k]
                     if run > t2:
                         b2, t2 = k, run
@@ -414,24 +451,19 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
                 a -= 1
             while b + 1 < n and sentence[b + 1]:
                 b += 1
-            start, end = (lead + 1 if lead is not None else a), b
-            body = a
-        else:
-            body = 0
-    else:
-        body = 0
+            start, end, body = (lead + 1 if lead is not None else a), b, a
     if "before_article" in skip:
         start, body = 0, 0
     if "after_article" in skip:
         end = n - 1
-    # end of the article: the first marker after the body has started
+    # the end of the article: the first marker after the body has started
     cut = n
     if "end_of_article" not in skip:
         started = False
         prose_at = [(_size(utext[k], tokens[k]) if values[k] > 0 else 0) for k in range(n)] if find else None
         for k in range(body, n):
             s = utext[k]
-            if started and whole[k] and len(s) < 120:
+            if started and len(s) < 120:
                 if any(p.search(s) for p in rules.end_markers):
                     cut = k
                     break
@@ -445,77 +477,90 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
                 if find:
                     started = sentence[k] or values[k] > 0
                 else:  # a short text: the story has started at a sentence or a line of a few words
-                    started = (bool(_END.search(s)) or len(s.split()) >= rules.prose_min_words) \
-                        and not _URL.search(s)
+                    started = (_ends_sentence(s) or nwords[k] >= rules.prose_min_words) and not _has_url(s)
+    check_repeats = bool(repeated) and "repeated_on_outlet" not in skip
     removed: list[tuple[int, str, str]] = []
     reasons: list[str | None] = [None] * n
     for k in range(n):
-        i = units[k][0]
         s = utext[k]
         if k >= cut:
             reason = "end_of_article"
         elif k in heads:
             reason = "headline"
         else:
-            reason = None
-            if whole[k] and (len(s) < 2 * rules.max_line_words + 1 or len(s.split()) <= rules.max_line_words):
-                reason = _line_rule(s, rules, skip)
-            if reason is None and repeated and "repeated_on_outlet" not in skip and _repeat_key(s) in repeated:
+            reason = rule_of[k]
+            if reason is None and check_repeats and len(s) <= rules.repeat_max_chars and \
+                    any(key in repeated for key in _keys(s)):
                 if tokens[k] is None:
                     if fw is None:
                         fw = _language([_TOKEN.findall(s)], rules)
                     feats(k)
-                if not prose[k] or _URL.search(s):  # a repeated sentence with a link is a promo
+                if not prose[k] or _has_url(s):  # a repeated sentence with a link is a promo
                     reason = "repeated_on_outlet"
             if reason is None and k < start:
                 reason = "before_article"
             elif reason is None and lead is not None and start <= k < body and not sentence[k]:
-                if _size(s, tokens[k] or _TOKEN.findall(s)) < 8 or _URL.search(s):
+                if _size(s, tokens[k] or _TOKEN.findall(s)) < 8 or _has_url(s):
                     reason = "before_article"
             elif reason is None and k > end:
                 reason = "after_article"
         reasons[k] = reason
         if reason is not None:
-            removed.append((i + 1, s, reason))
+            removed.append((idx[k] + 1, s, reason))
+    # a long kept line with a link: its link segments that the outlet repeats go (the one cut inside a line)
+    new_line: dict[int, str] = {}
+    cut_words = 0
+    if check_repeats:
+        for k in range(n):
+            s = utext[k]
+            if reasons[k] is None and len(s) > rules.repeat_max_chars and (_has_url(s) or "___" in s):
+                line = lines[idx[k]]
+                cuts = [(a, b) for a, b in _link_spans(line) if b - a <= rules.repeat_max_chars
+                        and any(key in repeated for key in _keys(line[a:b]))]
+                if cuts:
+                    new_line[idx[k]] = _cut_spans(line, cuts)
+                    removed.extend((idx[k] + 1, line[a:b], "repeated_on_outlet") for a, b in cuts)
+                    cut_words += sum(len(_TOKEN.findall(line[a:b])) for a, b in cuts)
+                    removed.sort(key=lambda r: r[0])
     if not removed:
         cleaned = text
         if "\n\n\n" in cleaned:
             cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
-        return _Outcome(cleaned.strip("\n"), [])
-    # the kept text: kept lines verbatim, kept segments of a cut line joined by one space
-    kept_line: dict[int, list[str]] = {}
-    for k in range(n):
-        if reasons[k] is None:
-            kept_line.setdefault(units[k][0], []).append(lines[units[k][0]] if whole[k] else utext[k])
+        cleaned = cleaned.strip("\n")
+        if find and not any(v > 0 for v in values) and not any(sentence) and \
+                sum(len(t) for t in tokens) < rules.min_words:  # a menu, nothing else: say so
+            return _Outcome(cleaned, [], "chrome_only",
+                            f"only page chrome (no sentence, {sum(len(t) for t in tokens)} words): nothing to keep")
+        return _Outcome(cleaned, [])
+    kept_idx = [idx[k] for k in range(n) if reasons[k] is None and new_line.get(idx[k], True) != ""]
     out: list[str] = []
-    if kept_line:
-        for i in range(min(kept_line), max(kept_line) + 1):
-            if i in kept_line:
-                out.append(" ".join(kept_line[i]))
+    if kept_idx:
+        keep_set = set(kept_idx)
+        for i in range(kept_idx[0], kept_idx[-1] + 1):
+            if i in keep_set:
+                out.append(new_line.get(i, lines[i]))
             elif not stripped[i]:
                 out.append("")
     cleaned = "\n".join(out)
     if "\n\n\n" in cleaned:
         cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     cleaned = cleaned.strip("\n")
-    return _safety(text, cleaned, removed, units, utext, reasons, tokens, prose, sentence, rules, feats)
+    return _safety(text, cleaned, removed, reasons, tokens, prose, sentence, rules, feats, cut_words)
 
 
-def _safety(text, cleaned, removed, units, utext, reasons, tokens, prose, sentence, rules, feats) -> _Outcome:
+def _safety(text, cleaned, removed, reasons, tokens, prose, sentence, rules, feats, cut_words) -> _Outcome:
     """Flag an unsure cleaning; keep the raw text when cleaning would leave less than a plausible article."""
-    n = len(units)
+    n = len(reasons)
     for k in range(n):
         if tokens[k] is None:
             feats(k)
     words = [len(t) for t in tokens]
-    kept = sum(w for w, r in zip(words, reasons, strict=True) if r is None)
+    kept = sum(w for w, r in zip(words, reasons, strict=True) if r is None) - cut_words
     raw_words = sum(words)
     prose_all = sum(w for w, p in zip(words, prose, strict=True) if p)
     prose_kept = sum(w for w, p, r in zip(words, prose, reasons, strict=True) if p and r is None)
-    structural = {"before_article", "after_article", "end_of_article", "repeated_on_outlet"}
-    prose_lost_structurally = sum(w for w, p, r in zip(words, prose, reasons, strict=True) if p and r in structural)
     m = rules.min_words
-    if kept < m and prose_all >= m and prose_lost_structurally > 0:
+    if kept < m and prose_all >= m:
         note = (f"cleaning would keep {kept} of {raw_words} words, but the text has {prose_all} words of prose: "
                 f"raw text kept")
         return _Outcome(text.strip("\n"), [], "kept_raw", note)

@@ -36,6 +36,9 @@ def _corpus_options(p: argparse.ArgumentParser) -> None:
                         "default: decided from the column")
     g.add_argument("--jobs", type=int, default=1, help="processes for extracting web pages (-1: one per core)")
     g.add_argument("--no-clean", action="store_true", help="keep the raw text (no boilerplate removal)")
+    g.add_argument("--skip-rule", action="append", default=None, metavar="RULE",
+                   help="a cleaning rule not to apply (repeatable), e.g. repeated_on_outlet, before_article, "
+                        "after_article, photo_caption: its lines are kept")
     g.add_argument("--drop-empty", action="store_true",
                    help="drop (and log) articles with neither text after cleaning nor title")
     g.add_argument("--skip-bad", action="store_true",
@@ -48,7 +51,7 @@ def _load_kwargs(args: argparse.Namespace) -> dict:
                 date_col=args.date_col, id_col=args.id_col, url_col=args.url_col, file_col=args.file_col,
                 html_col=args.html_col, metadata=args.metadata, sep=sep, encoding=args.encoding,
                 dayfirst=args.dayfirst, n_jobs=args.jobs, clean=not args.no_clean, drop_empty=args.drop_empty,
-                skip_bad=args.skip_bad)
+                skip_bad=args.skip_bad, skip_rules=getattr(args, "skip_rule", None))
 
 
 def _inputs(args: argparse.Namespace, source) -> list:
@@ -63,7 +66,7 @@ def _same_path(a, b) -> bool:
 def _cmd_corpus(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from framing.clean import cleaning_log
+    from framing.clean import cleaning_flagged, cleaning_log
     from framing.corpus import (
         corpus_summary,
         dropped_documents,
@@ -94,8 +97,17 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         notes = notes[notes["note"].notna() & ~notes["note"].astype(str).str.startswith("metadata row")]
         for note, group in notes.groupby("note", sort=True):
             print(f"  {len(group)} articles: {note} (e.g. {group['doc_id'].iloc[0]})")
+        flagged = cleaning_flagged(corpus)
         print(f"\n{len(corpus)} articles, {int(corpus['n_words'].sum()):,} words; "
               f"{len(log)} boilerplate lines removed; {len(dropped)} records dropped")
+        if len(flagged):
+            kinds = ", ".join(f"{n} {flag}" for flag, n in flagged["flag"].value_counts().items())
+            print(f"{len(flagged)} articles flagged by cleaning as unsure ({kinds}): "
+                  + ("listed below" if args.flagged else "list them with --flagged, or framing.cleaning_flagged(corpus)"))
+        if args.flagged:
+            print()
+            cols = ["doc_id", "outlet", "flag", "words_before", "words_after", "note"]
+            print(flagged[cols].to_string(index=False) if len(flagged) else "(no article flagged by cleaning)")
         if args.log:
             print()
             print(log.to_string(index=False) if len(log) else "(no lines removed)")
@@ -415,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 "archives (.warc), Nexis exports (.docx/.txt), .txt articles with metadata.csv")
     p.add_argument("--by", default="outlet", help="column to group by (default: outlet)")
     p.add_argument("--log", action="store_true", help="also list every removed boilerplate line")
+    p.add_argument("--flagged", action="store_true",
+                   help="also list the articles cleaning was unsure about (kept raw, short, chrome only, lost prose)")
     _corpus_options(p)
     p.set_defaults(func=_cmd_corpus)
 

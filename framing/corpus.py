@@ -1349,6 +1349,7 @@ def _check_options(opts: _Options, chunksize) -> None:
 
 def _read_input(unit: _Unit, *, chunksize: int | None, **kwargs) -> Iterator[pd.DataFrame]:
     """The chunks of one planned input, with their audits (the Dask path reads one input per task)."""
+    kwargs["skip_rules"] = _check_skip(kwargs.get("skip_rules"))
     opts = _Options(**kwargs)
     for frame, audit in _iter_units([unit], [], [], opts, chunksize):
         yield _attach(frame, audit)

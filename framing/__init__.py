@@ -30,7 +30,7 @@ _EXPORTS = {
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
     "framing.models": ["model_shares"],
     "framing.plot": ["outlet_order", "plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
-                     "plot_shares", "plot_shares_grid", "plot_trend", "plot_voice"],
+                     "plot_shares", "plot_shares_grid", "plot_trend", "plot_trend_grid", "plot_voice", "side_colors"],
     "framing.report": ["render_report", "save_table", "show_text_table"],
     "framing.similarity": ["outlet_map", "outlet_similarity"],
     "framing.stats": ["lean", "lean_by_contrast", "trend", "variant_shares"],
@@ -101,7 +101,9 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         plot_shares,
         plot_shares_grid,
         plot_trend,
+        plot_trend_grid,
         plot_voice,
+        side_colors,
     )
     from framing.report import render_report, save_table, show_text_table
     from framing.similarity import outlet_map, outlet_similarity

@@ -87,7 +87,8 @@ def test_every_section_is_rendered(immigration_report):
         assert section in html, section
     assert html.count("<h1") == 1 and "How the story is worded, by region: immig.csv" in html
     assert '"illegal immigrant" or "undocumented immigrant"' in html  # the question, from the lexicon
-    assert not re.search(r"Kyiv|Kiev|Russia|Ukrain|Kremlin", html)  # nothing of the built-in lexicon's domain
+    text = re.sub(r"data:[\w/+]+;base64,[\w+/=]+", "", html)  # the words, not the embedded images
+    assert not re.search(r"Kyiv|Kiev|Russia|Ukrain|Kremlin|Moscow", text)  # nothing of the built-in lexicon's domain
 
 
 def test_groups_are_the_metadata_column(immigration_report):

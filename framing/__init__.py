@@ -13,12 +13,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from framing._errors import ArgumentError, CorpusError, FramingError, LexiconError
+from framing._errors import ArgumentError, CorpusError, FramingError, LexiconError, OutputError
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "framing.clean": ["clean_text", "cleaning_log", "cleaning_summary"],
+    "framing.clean": ["clean_text", "cleaning_flagged", "cleaning_log", "cleaning_summary", "stock_phrases"],
     "framing.compare": ["compare_groups"],
     "framing.corpus": ["corpus_summary", "dropped_documents", "extraction_log", "input_files", "input_summary",
                        "iter_corpus", "load_corpus"],
@@ -42,7 +42,8 @@ _EXPORTS = {
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted(["ArgumentError", "CorpusError", "FramingError", "LexiconError", *_WHERE], key=lambda n: (n.lower(), n))
+__all__ = sorted(["ArgumentError", "CorpusError", "FramingError", "LexiconError", "OutputError", *_WHERE],
+                 key=lambda n: (n.lower(), n))
 
 
 def __getattr__(name: str):
@@ -59,7 +60,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerly
-    from framing.clean import clean_text, cleaning_log, cleaning_summary
+    from framing.clean import (
+        clean_text,
+        cleaning_flagged,
+        cleaning_log,
+        cleaning_summary,
+        stock_phrases,
+    )
     from framing.compare import compare_groups
     from framing.corpus import (
         corpus_summary,

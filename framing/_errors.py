@@ -25,3 +25,12 @@ class ArgumentError(FramingError, ValueError):
     A ``ValueError`` too, as scikit-learn's estimator contract and Python convention expect of a
     bad parameter value.
     """
+
+
+class OutputError(FramingError):
+    """An output cannot be written where asked: the message names the path and what to do.
+
+    Raised before any work for a path that would destroy something (a folder that is not a previous
+    report, an input, the current folder), that is a folder where a file is wanted (or the
+    reverse), whose parent cannot be written, or that another framing process is writing.
+    """

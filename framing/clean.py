@@ -1,43 +1,139 @@
-"""Stage 1b, clean: strip page chrome and boilerplate from article text, logging every removed line."""
+"""Stage 1b, clean: find the article in each text, drop the page around it and the boilerplate inside it.
+
+Every removed line is logged (:func:`cleaning_log`: ``doc_id, line_no, text, reason``), every article
+gets a record (:func:`cleaning_summary`: words before and after, words removed per reason, a flag when
+cleaning is unsure) and the unsure ones are listed (:func:`cleaning_flagged`); lines an outlet repeats
+are listed by :func:`stock_phrases`. What is removed, in order of precedence (the rules and their
+thresholds are data: ``framing/data/boilerplate.yaml`` and ``framing/data/function_words.yaml``):
+
+1. ``end_of_article``: everything from an end-of-article marker on ("Related Articles", "Leave a
+   comment", "Most Popular"...), but only once the article body has started: a marker above the
+   story (a sidebar heading, a menu) never wipes it.
+2. ``headline``: a line repeating the title (the title lives in the ``title`` column).
+3. The line rules (captions, credits, stamps, bylines, promos, legal notices...), on lines of at most
+   ``max_line_words`` words.
+4. ``repeated_on_outlet``: a line, or a segment of a long line with a link, that recurs in at least 3
+   distinct articles of the same outlet in the same input and is not a prose sentence.
+5. ``before_article`` / ``after_article``: outside the article block. The finder scores each line
+   (prose: sentence punctuation, enough words, a share of the language's function words; chrome:
+   short labels, teasers without punctuation, links) and takes the run of lines with the highest total,
+   anchored after the headline repeat when the page has one.
+
+Kept lines are returned verbatim; a cleaning that would keep less than a plausible article (under 40
+words) while the raw text holds a story keeps the raw text instead, flagged ``kept_raw``.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import yaml
 
-__all__ = ["clean_text", "cleaning_log", "cleaning_summary", "CLEANING_LOG_COLUMNS"]
+__all__ = ["clean_text", "cleaning_log", "cleaning_summary", "cleaning_flagged", "stock_phrases",
+           "CLEANING_LOG_COLUMNS", "CLEANING_RULES", "FLAGS"]
 
 CLEANING_LOG_COLUMNS = ["doc_id", "line_no", "text", "reason"]
+STRUCTURAL_RULES = ("end_of_article", "headline", "repeated_on_outlet", "before_article", "after_article")
+FLAGS = {
+    "kept_raw": "cleaning would have kept less than a plausible article: the raw text was kept",
+    "short": "fewer words than a plausible article are left after cleaning",
+    "chrome_only": "only page chrome (labels, menu items, links) is left after cleaning",
+    "lost_prose": "cleaning removed more prose than it kept",
+}
 
-_QUOTES = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'))
+_QUOTES = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("´", "'"), ("`", "'"))
+_TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")  # the word of n_words (framing.corpus._WORD)
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_END = re.compile(r"[.!?…。！？؟।][\"'’”»)\]]*$")
+_URL = re.compile(r"https?://|\bwww\.\w", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+_SEP = re.compile(r"_{3,}|[-–—=*•·]{3,}")
+_SENT_END = re.compile(r"[.!?…。！？؟।][\"'’”»)\]]*$")
 
 
 @dataclass(frozen=True)
 class _Rules:
     end_markers: tuple[re.Pattern, ...]
+    list_markers: tuple[re.Pattern, ...]
     line_rules: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
     headline_window: int
     max_line_words: int
+    prose_min_words: int
+    min_function_share: float
+    prose_cost: float
+    chrome_cost: float
+    chrome_per_word: float
+    rule_cost: float
+    min_lines: int
+    anchor_share: float
+    min_words: int
+    repeat_min_docs: int
+    repeat_max_chars: int
+    function_words: tuple[tuple[str, frozenset], ...]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    """Load and compile the boilerplate rules shipped in ``framing/data/boilerplate.yaml``."""
-    raw = yaml.safe_load(resources.files("framing").joinpath("data/boilerplate.yaml").read_text("utf-8"))
+    """Load and compile the rules shipped in ``framing/data/boilerplate.yaml`` and the function words."""
+    data = resources.files("framing").joinpath("data")
+    raw = yaml.safe_load(data.joinpath("boilerplate.yaml").read_text("utf-8"))
+    words = yaml.safe_load(data.joinpath("function_words.yaml").read_text("utf-8"))
     ends = tuple(re.compile(p, re.IGNORECASE) for p in raw["end_markers"]["patterns"])
+    lists = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("list_markers", {}).get("patterns", []))
     rules = []
     for reason, rule in raw["line_rules"].items():
         flags = 0 if rule.get("case") == "sensitive" else re.IGNORECASE
         rules.append((reason, tuple(re.compile(p, flags) for p in rule["patterns"])))
-    return _Rules(ends, tuple(rules), int(raw.get("headline_window", 25)), int(raw.get("max_line_words", 80)))
+    art, safety, rep = raw.get("article", {}), raw.get("safety", {}), raw.get("repeated", {})
+    fw = tuple((lang, frozenset(str(w).casefold() for w in ws)) for lang, ws in words.items())
+    return _Rules(ends, lists, tuple(rules), int(raw.get("headline_window", 25)), int(raw.get("max_line_words", 80)),
+                  int(art.get("prose_min_words", 6)), float(art.get("min_function_share", 0.12)),
+                  float(art.get("prose_cost", 4)), float(art.get("chrome_cost", 4)),
+                  float(art.get("chrome_per_word", 0.5)), float(art.get("rule_cost", 20)), int(art.get("min_lines", 4)),
+                  float(art.get("anchor_share", 0.1)),
+                  int(safety.get("min_words", 40)), int(rep.get("min_docs", 3)), int(rep.get("max_chars", 600)),
+                  fw)
 
 
+def cleaning_rules() -> list[str]:
+    """The names of every cleaning rule (the reasons of the log), in order of precedence.
+
+    Examples
+    --------
+    >>> from framing.clean import cleaning_rules
+    >>> cleaning_rules()[:3], cleaning_rules()[-2:]
+    (['end_of_article', 'headline', 'legal_notice'], ['before_article', 'after_article'])
+    """
+    return ["end_of_article", "headline", *[r for r, _ in _rules().line_rules], "repeated_on_outlet",
+            "before_article", "after_article"]
+
+
+CLEANING_RULES = tuple(cleaning_rules())
+
+
+def _check_skip(skip: Iterable[str] | None) -> frozenset:
+    if not skip:
+        return frozenset()
+    if isinstance(skip, str):
+        skip = [skip]
+    skip = frozenset(skip)
+    unknown = sorted(skip - set(CLEANING_RULES))
+    if unknown:
+        from framing._errors import CorpusError
+
+        raise CorpusError(f"unknown cleaning rule(s) {unknown} (skip_rules=, --skip-rule); the rules are "
+                          f"{list(CLEANING_RULES)}")
+    return skip
+
+
+# ---------------------------------------------------------------------------------------- lines
 def _norm_line(s: str) -> str:
     """A line as compared with the headline: NFKC, straight quotes, casefolded, spaces collapsed."""
     s = unicodedata.normalize("NFKC", s)
@@ -46,83 +142,429 @@ def _norm_line(s: str) -> str:
     return " ".join(s.casefold().split()).rstrip(" .!?")
 
 
-def _headline_line(stripped: list[str], title: str) -> int | None:
-    """Index of the first line that repeats the title, or None."""
-    want = _norm_line(title)
-    return next((i for i, s in enumerate(stripped) if s and _norm_line(s) == want), None) if want else None
+def _repeat_key(s: str) -> int:
+    """The hash a line is counted under across articles: whitespace collapsed, digits as 0, quotes straight."""
+    s = " ".join(s.split())
+    for curly, straight in _QUOTES:
+        if curly in s:
+            s = s.replace(curly, straight)
+    return hash(_DIGITS.sub("0", s))
 
 
-def _line_reason(line: str, rules: _Rules) -> str | None:
+def _segments(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the segments of a long line with links: cut at sentence ends, after a link and
+    around separator runs such as ``___``; the whitespace between segments belongs to none."""
+    spans = []
+    start = None
+    tokens = list(re.finditer(r"\S+", line))
+    for k, m in enumerate(tokens):
+        tok = m.group()
+        if _SEP.fullmatch(tok):
+            if start is not None:
+                spans.append((start, tokens[k - 1].end()))
+            spans.append((m.start(), m.end()))
+            start = None
+            continue
+        if start is None:
+            start = m.start()
+        nxt = tokens[k + 1].group() if k + 1 < len(tokens) else None
+        if nxt is None or _SENT_END.search(tok) or _URL.match(tok) or _SEP.fullmatch(nxt):
+            spans.append((start, m.end()))
+            start = None
+    return spans
+
+
+def _units(lines: list[str], stripped: list[str], max_chars: int) -> list[tuple[int, int, int]]:
+    """(line index, start, end) of every unit cleaning decides on: each non-blank line, except that a line
+    over ``max_chars`` characters with a link is cut into segments (``start, end`` within the line)."""
+    out = []
+    for i, s in enumerate(stripped):
+        if not s:
+            continue
+        line = lines[i]
+        if len(s) > max_chars and _URL.search(s):
+            out.extend((i, a, b) for a, b in _segments(line))
+        else:
+            out.append((i, 0, len(line)))
+    return out
+
+
+def _unit_keys(text: str, max_chars: int) -> set[int]:
+    """The repeat keys of one text: its lines up to ``max_chars`` characters and the segments of longer
+    lines that contain a link."""
+    keys = set()
+    for line in text.split("\n"):
+        s = line.strip()
+        if not s:
+            continue
+        if len(s) <= max_chars:
+            keys.add(_repeat_key(s))
+        elif _URL.search(s):
+            for a, b in _segments(line):
+                if b - a <= max_chars:
+                    keys.add(_repeat_key(line[a:b]))
+    return keys
+
+
+class RepeatCounter:
+    """Counts, per outlet, in how many distinct articles each line occurs (first pass over an input).
+
+    ``add(outlet, text)`` for every article of the input (an article whose text was seen before for the
+    same outlet counts once), then ``repeated()``: outlet -> the set of line keys found in at least
+    ``min_docs`` distinct articles. 16 bytes per distinct line of an article, so a first pass over a
+    large input stays small.
+    """
+
+    def __init__(self, min_docs: int | None = None, max_chars: int | None = None):
+        rules = _rules()
+        self.min_docs = rules.repeat_min_docs if min_docs is None else int(min_docs)
+        self.max_chars = rules.repeat_max_chars if max_chars is None else int(max_chars)
+        self.outlets: dict[str, int] = {}
+        self.seen: set[tuple[int, int]] = set()
+        self.parts: list[np.ndarray] = []
+        self.pending: list[int] = []
+        self.pending_outlet: list[int] = []
+
+    def add(self, outlet, text) -> None:
+        if not isinstance(text, str) or not text or not isinstance(outlet, str):
+            return
+        o = self.outlets.setdefault(outlet.strip(), len(self.outlets))
+        doc = (o, hash(text))
+        if doc in self.seen:
+            return
+        self.seen.add(doc)
+        keys = _unit_keys(text, self.max_chars)
+        self.pending.extend(keys)
+        self.pending_outlet.extend([o] * len(keys))
+        if len(self.pending) > 1_000_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            arr = np.empty(len(self.pending), dtype=[("o", np.int64), ("k", np.int64)])
+            arr["o"] = self.pending_outlet
+            arr["k"] = self.pending
+            self.parts.append(arr)
+            self.pending, self.pending_outlet = [], []
+
+    def repeated(self) -> dict[str, frozenset]:
+        self._flush()
+        if not self.parts:
+            return {}
+        arr = np.concatenate(self.parts)
+        uniq, counts = np.unique(arr, return_counts=True)
+        hot = uniq[counts >= self.min_docs]
+        names = {v: k for k, v in self.outlets.items()}
+        out: dict[str, set] = {}
+        for o, k in zip(hot["o"].tolist(), hot["k"].tolist(), strict=True):
+            out.setdefault(names[o], set()).add(k)
+        return {k: frozenset(v) for k, v in out.items()}
+
+
+def repeated_lines(outlets: Iterable, texts: Iterable, min_docs: int | None = None) -> dict[str, frozenset]:
+    """Outlet -> keys of the lines found in at least ``min_docs`` distinct articles of that outlet."""
+    counter = RepeatCounter(min_docs)
+    for o, t in zip(outlets, texts, strict=True):
+        counter.add(o, t)
+    return counter.repeated()
+
+
+def _language(token_lists: list[list[str]], rules: _Rules) -> frozenset | None:
+    """The function words of the language that covers most tokens (None: no list covers 5%)."""
+    toks = [t.casefold() for tl in token_lists for t in tl][:4000]
+    if not toks:
+        return None
+    best, best_n = None, 0
+    for _lang, words in rules.function_words:
+        n = sum(1 for t in toks if t in words)
+        if n > best_n:
+            best, best_n = words, n
+    return best if best_n >= 0.05 * len(toks) else None
+
+
+def _size(s: str, tokens: list[str]) -> int:
+    """Words of a line for the finder: tokens, or half the Chinese/Japanese characters when more."""
+    n = len(tokens)
+    if not s.isascii():
+        h = len(_HAN_KANA.findall(s))
+        if h:
+            n = max(n, h // 2)
+    return n
+
+
+_TITLE_SEP = re.compile(r"\s+[|–—:-]+\s+|\s+::\s+")
+
+
+def _title_forms(title: str) -> frozenset:
+    """The title as a line may repeat it: whole, or one part of at least 4 words of a title with a site
+    name around it ("Talks resume | The Daily", "The Daily - Talks resume")."""
+    forms = {_norm_line(title)}
+    parts = _TITLE_SEP.split(title)
+    if len(parts) > 1:
+        forms.update(_norm_line(p) for p in parts if len(p.split()) >= 4)
+    forms.discard("")
+    return frozenset(forms)
+
+
+def _line_rule(s: str, rules: _Rules, skip: frozenset) -> str | None:
     for reason, patterns in rules.line_rules:
-        if any(p.search(line) for p in patterns):
+        if reason not in skip and any(p.search(s) for p in patterns):
             return reason
     return None
 
 
-def _clean_lines(text: str, title: str | None) -> tuple[str, list[tuple[int, str, str]]]:
+def _legal(s: str, rules: _Rules) -> bool:
+    return any(p.search(s) for reason, ps in rules.line_rules if reason == "legal_notice" for p in ps)
+
+
+def _best_block(values: list[float], lo: int, hi: int) -> tuple[int, int, float]:
+    """The contiguous run of values[lo:hi] with the highest sum (Kadane): (start, end inclusive, sum)."""
+    best = (lo, lo - 1, 0.0)
+    run, start = 0.0, lo
+    for i in range(lo, hi):
+        if run <= 0:
+            run, start = 0.0, i
+        run += values[i]
+        if run > best[2]:
+            best = (start, i, run)
+    return best
+
+
+@dataclass
+class _Outcome:
+    cleaned: str
+    removed: list  # (line_no, text, reason)
+    flag: str | None = None
+    note: str | None = None
+
+
+def _clean_article(text: str, title: str | None, repeated: frozenset | None = None,
+                   skip: frozenset = frozenset()) -> _Outcome:
+    """Clean one text: the whole decision procedure of the module docstring."""
     rules = _rules()
     lines = text.split("\n")
     stripped = [ln.strip() for ln in lines]
+    units = _units(lines, stripped, rules.repeat_max_chars) if repeated else \
+        [(i, 0, len(lines[i])) for i, s in enumerate(stripped) if s]
+    n = len(units)
+    if not n:
+        return _Outcome(text.strip("\n") if text.strip() else "", [])
+    utext = [stripped[i] if (a == 0 and b == len(lines[i])) else lines[i][a:b] for i, a, b in units]
+    whole = [a == 0 and b == len(lines[i]) for i, a, b in units]
+    wants = _title_forms(title) if title and "headline" not in skip else ()
+    longest = max((len(w) for w in wants), default=0)
+    heads = [k for k, s in enumerate(utext) if wants and whole[k] and len(s) < 2 * longest + 20
+             and _norm_line(s) in wants]
 
-    headline = _headline_line(stripped, title) if title else None
-    chrome_above = headline is not None and sum(1 for s in stripped[:headline] if s) < rules.headline_window
+    # features (computed for multi-line texts and, lazily, for repeated units)
+    tokens: list[list[str] | None] = [None] * n
+    prose = [False] * n
+    sentence = [False] * n
+    find = n >= rules.min_lines and not {"before_article", "after_article"} <= skip
+    fw = None
 
-    kept: list[str] = []
+    def feats(k: int) -> None:
+        s = utext[k]
+        tl = tokens[k] if tokens[k] is not None else _TOKEN.findall(s)
+        tokens[k] = tl
+        size = _size(s, tl)
+        if not _END.search(s) or (len(tl) < 15 and _URL.search(s)):  # a short line with a link is a link
+            return
+        share_ok = fw is None or not tl or sum(1 for t in tl if t.casefold() in fw) >= rules.min_function_share * len(tl)
+        sentence[k] = share_ok and size >= 2
+        prose[k] = share_ok and size >= rules.prose_min_words
+
+    values: list[float] = []
+    if find:
+        tokens = [_TOKEN.findall(s) for s in utext]
+        fw = _language(tokens, rules)
+        for k in range(n):
+            feats(k)
+        for k in range(n):
+            s, tl = utext[k], tokens[k]
+            size = _size(s, tl)
+            if _line_rule(s, rules, skip) if len(s.split()) <= rules.max_line_words else _legal(s, rules):
+                v = -(rules.rule_cost + rules.chrome_per_word * min(size, 30))
+            elif sentence[k]:
+                v = size - rules.prose_cost
+            elif len(tl) >= 4 and sum(1 for t in tl if t[0].isdigit()) >= 0.4 * len(tl):
+                v = 0.0  # a row of a table: data, neither prose nor chrome
+            elif size >= 25 and not _URL.search(s) and (fw is None or sum(1 for t in tl if t.casefold() in fw)
+                                                        >= 2 * rules.min_function_share * len(tl)):
+                v = size / 2 - rules.prose_cost  # long text without final punctuation
+            else:
+                v = -(rules.chrome_cost + rules.chrome_per_word * min(size, 30))
+            values.append(v)
+    # the article block
+    start, end, lead = 0, n - 1, None
+    if find:
+        a, b, total = _best_block(values, 0, n)
+        if total > 0:
+            for h in heads:  # the article follows the headline: the best run starting right after it
+                b2, t2, run = h, 0.0, 0.0
+                for k in range(h + 1, n):
+                    run += values[k]
+                    if run > t2:
+                        b2, t2 = k, run
+                if t2 > 0 and t2 >= rules.anchor_share * total:
+                    a = next(k for k in range(h + 1, b2 + 1) if values[k] > 0)
+                    b, lead = b2, h
+                    break
+            while a > (lead + 1 if lead is not None else 0) and sentence[a - 1]:
+                a -= 1
+            while b + 1 < n and sentence[b + 1]:
+                b += 1
+            start, end = (lead + 1 if lead is not None else a), b
+            body = a
+        else:
+            body = 0
+    else:
+        body = 0
+    if "before_article" in skip:
+        start, body = 0, 0
+    if "after_article" in skip:
+        end = n - 1
+    # end of the article: the first marker after the body has started
+    cut = n
+    if "end_of_article" not in skip:
+        started = False
+        prose_at = [(_size(utext[k], tokens[k]) if values[k] > 0 else 0) for k in range(n)] if find else None
+        for k in range(body, n):
+            s = utext[k]
+            if started and whole[k] and len(s) < 120:
+                if any(p.search(s) for p in rules.end_markers):
+                    cut = k
+                    break
+                if any(p.search(s) for p in rules.list_markers):
+                    # an inline box of links: more of the article follows it than precedes it
+                    if find and k < end and sum(prose_at[k + 1:end + 1]) > sum(prose_at[body:k]):
+                        continue
+                    cut = k
+                    break
+            if not started and k >= start:
+                if find:
+                    started = sentence[k] or values[k] > 0
+                else:  # a short text: the story has started at a sentence or a line of a few words
+                    started = (bool(_END.search(s)) or len(s.split()) >= rules.prose_min_words) \
+                        and not _URL.search(s)
     removed: list[tuple[int, str, str]] = []
-    ended = False
-    kept_content = False
-    for i, (line, s) in enumerate(zip(lines, stripped, strict=True)):
-        if not s:
-            if not ended:
-                kept.append("")
-            continue
-        if not ended and kept_content and any(p.search(s) for p in rules.end_markers):
-            ended = True
-        if ended:
+    reasons: list[str | None] = [None] * n
+    for k in range(n):
+        i = units[k][0]
+        s = utext[k]
+        if k >= cut:
             reason = "end_of_article"
-        elif i == headline:
+        elif k in heads:
             reason = "headline"
-        elif len(s) < 2 * rules.max_line_words + 1 or len(s.split()) <= rules.max_line_words:  # short: no split
-            reason = _line_reason(s, rules)
-            if reason is None and chrome_above and i < headline:
-                reason = "before_headline"
         else:
             reason = None
-        if reason is None:
-            kept.append(line)
-            kept_content = True
-        else:
-            removed.append((i + 1, line, reason))
-
-    cleaned = "\n".join(kept)
+            if whole[k] and (len(s) < 2 * rules.max_line_words + 1 or len(s.split()) <= rules.max_line_words):
+                reason = _line_rule(s, rules, skip)
+            if reason is None and repeated and "repeated_on_outlet" not in skip and _repeat_key(s) in repeated:
+                if tokens[k] is None:
+                    if fw is None:
+                        fw = _language([_TOKEN.findall(s)], rules)
+                    feats(k)
+                if not prose[k] or _URL.search(s):  # a repeated sentence with a link is a promo
+                    reason = "repeated_on_outlet"
+            if reason is None and k < start:
+                reason = "before_article"
+            elif reason is None and lead is not None and start <= k < body and not sentence[k]:
+                if _size(s, tokens[k] or _TOKEN.findall(s)) < 8 or _URL.search(s):
+                    reason = "before_article"
+            elif reason is None and k > end:
+                reason = "after_article"
+        reasons[k] = reason
+        if reason is not None:
+            removed.append((i + 1, s, reason))
+    if not removed:
+        cleaned = text
+        if "\n\n\n" in cleaned:
+            cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
+        return _Outcome(cleaned.strip("\n"), [])
+    # the kept text: kept lines verbatim, kept segments of a cut line joined by one space
+    kept_line: dict[int, list[str]] = {}
+    for k in range(n):
+        if reasons[k] is None:
+            kept_line.setdefault(units[k][0], []).append(lines[units[k][0]] if whole[k] else utext[k])
+    out: list[str] = []
+    if kept_line:
+        for i in range(min(kept_line), max(kept_line) + 1):
+            if i in kept_line:
+                out.append(" ".join(kept_line[i]))
+            elif not stripped[i]:
+                out.append("")
+    cleaned = "\n".join(out)
     if "\n\n\n" in cleaned:
         cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     cleaned = cleaned.strip("\n")
-    return cleaned, removed
+    return _safety(text, cleaned, removed, units, utext, reasons, tokens, prose, sentence, rules, feats)
+
+
+def _safety(text, cleaned, removed, units, utext, reasons, tokens, prose, sentence, rules, feats) -> _Outcome:
+    """Flag an unsure cleaning; keep the raw text when cleaning would leave less than a plausible article."""
+    n = len(units)
+    for k in range(n):
+        if tokens[k] is None:
+            feats(k)
+    words = [len(t) for t in tokens]
+    kept = sum(w for w, r in zip(words, reasons, strict=True) if r is None)
+    raw_words = sum(words)
+    prose_all = sum(w for w, p in zip(words, prose, strict=True) if p)
+    prose_kept = sum(w for w, p, r in zip(words, prose, reasons, strict=True) if p and r is None)
+    structural = {"before_article", "after_article", "end_of_article", "repeated_on_outlet"}
+    prose_lost_structurally = sum(w for w, p, r in zip(words, prose, reasons, strict=True) if p and r in structural)
+    m = rules.min_words
+    if kept < m and prose_all >= m and prose_lost_structurally > 0:
+        note = (f"cleaning would keep {kept} of {raw_words} words, but the text has {prose_all} words of prose: "
+                f"raw text kept")
+        return _Outcome(text.strip("\n"), [], "kept_raw", note)
+    chrome_only = kept > 0 and not any(sentence[k] or prose[k] for k in range(n) if reasons[k] is None)
+    if chrome_only and kept < m:
+        return _Outcome(cleaned, removed, "chrome_only",
+                        f"only page chrome is left ({kept} words, no sentence); {raw_words} words before cleaning")
+    if kept < m:
+        return _Outcome(cleaned, removed, "short", f"{kept} words left after cleaning ({raw_words} before)")
+    if prose_all - prose_kept > prose_kept:
+        return _Outcome(cleaned, removed, "lost_prose",
+                        f"cleaning removed {prose_all - prose_kept} words of prose and kept {prose_kept}")
+    return _Outcome(cleaned, removed)
+
+
+def _clean_lines(text: str, title: str | None, repeated: frozenset | None = None,
+                 skip: frozenset = frozenset()) -> tuple[str, list[tuple[int, str, str]]]:
+    out = _clean_article(text, title, repeated, skip)
+    return out.cleaned, out.removed
 
 
 def clean_text(
-    text: str, *, title: str | None = None, return_log: bool = False
+    text: str, *, title: str | None = None, return_log: bool = False, skip_rules: Iterable[str] | None = None,
 ) -> str | tuple[str, pd.DataFrame]:
-    """Remove page chrome and boilerplate from one article, line by line.
+    """Find the article in one text, drop the page around it and the boilerplate inside it.
 
-    The rules live in the data file ``framing/data/boilerplate.yaml``: end-of-article markers
-    ("Next Post", "Related Stories", comment widgets, paywall prompts) cut everything from there
-    on; line rules remove button labels, promos, donation appeals, photo captions and credits,
-    publication stamps, machine-translation banners and bylines; the line that repeats the
-    headline is dropped (the headline lives in the ``title`` column) and so is any page chrome
-    above it. Kept lines are returned verbatim, so offsets into the cleaned text point at the
-    original characters; runs of blank lines are reduced to one paragraph break.
+    The rules (see the module docstring and ``framing/data/boilerplate.yaml``): end-of-article
+    markers, armed once the story has started ("Related Stories", comment widgets, "Most Popular",
+    paywall prompts) cut everything from there on; the line that repeats the headline is dropped (the
+    headline lives in the ``title`` column); line rules remove button labels, promos, donation appeals,
+    photo captions and credits, stamps, machine-translation banners, bylines and legal notices; the
+    article finder drops the lines before and after the densest block of prose (``before_article``,
+    ``after_article``). Kept lines are returned verbatim, so offsets into the cleaned text point at the
+    original characters; runs of blank lines are reduced to one paragraph break. Lines an outlet repeats
+    across articles are found when a corpus is loaded (:func:`framing.load_corpus`), not here.
 
     Parameters
     ----------
     text : str
         Article text, lines separated by ``"\\n"``.
     title : str, optional
-        The article's headline from the metadata; a body line repeating it is removed.
+        The article's headline from the metadata; a body line repeating it is removed, and the
+        article is looked for after it.
     return_log : bool, default=False
         Also return the removed lines as a DataFrame ``line_no, text, reason`` (``line_no`` is
         1-based in ``text``; blank lines are not logged).
+    skip_rules : list of str, optional
+        Rules not to apply (reasons of the log, see ``framing.clean.CLEANING_RULES``), e.g.
+        ``["before_article", "after_article"]`` to keep the page around the article.
 
     Returns
     -------
@@ -141,16 +583,26 @@ def clean_text(
     1        2    Talks stall        headline
     2        4      Next Post  end_of_article
     3        5    Other story  end_of_article
+
+    A sidebar heading above the story is page chrome, not the end of the article:
+
+    >>> page = ("Home\\nWorld\\nTrending\\nStocks slide as oil jumps\\n"
+    ...         "Delegations from both countries met in Istanbul on Tuesday to discuss a ceasefire.\\n"
+    ...         "Officials said prisoner exchanges were on the agenda, and that talks would resume in May.\\n"
+    ...         "Most Popular\\nStocks slide as oil jumps")
+    >>> print(clean_text(page))
+    Delegations from both countries met in Istanbul on Tuesday to discuss a ceasefire.
+    Officials said prisoner exchanges were on the agenda, and that talks would resume in May.
     """
-    cleaned, removed = _clean_lines(text, title)
+    out = _clean_article(text, title, None, _check_skip(skip_rules))
     if not return_log:
-        return cleaned
-    log = pd.DataFrame(removed, columns=["line_no", "text", "reason"])
-    return cleaned, log
+        return out.cleaned
+    return out.cleaned, pd.DataFrame(out.removed, columns=["line_no", "text", "reason"])
 
 
+# ------------------------------------------------------------------------------------- the audit
 def cleaning_log(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Every line that cleaning removed from the articles of ``corpus``.
+    """Every line that cleaning removed from the articles of ``corpus``, with the rule that removed it.
 
     Parameters
     ----------
@@ -160,9 +612,11 @@ def cleaning_log(corpus: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``doc_id, line_no, text, reason``: one row per removed non-blank line, for the
-        articles still in ``corpus``; ``line_no`` is 1-based in the article's raw text (after
-        line endings were normalised). Empty when the corpus was loaded with ``clean=False``.
+        Columns ``doc_id, line_no, text, reason``: one row per removed non-blank line (or per removed
+        segment of a long line with a link, which then has several rows with the same ``line_no``), for
+        the articles still in ``corpus``; ``line_no`` is 1-based in the article's raw text (after line
+        endings were normalised); ``reason`` is the rule (``framing.clean.CLEANING_RULES``). Empty when
+        the corpus was loaded with ``clean=False``.
 
     Examples
     --------
@@ -177,38 +631,200 @@ def cleaning_log(corpus: pd.DataFrame) -> pd.DataFrame:
     return log[log["doc_id"].isin(corpus.index)].reset_index(drop=True)
 
 
-def cleaning_summary(corpus: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
-    """Removed boilerplate lines per group and reason: what cleaning took out, at a glance.
+def _word_counts(texts: list) -> np.ndarray:
+    from framing.corpus import _n_words
+
+    return np.asarray(_n_words(texts), dtype=np.int64) if len(texts) else np.zeros(0, dtype=np.int64)
+
+
+def _flags(corpus: pd.DataFrame) -> pd.DataFrame:
+    """doc_id -> flag, note of the articles cleaning flagged (from the extraction log)."""
+    from framing.corpus import extraction_log
+
+    ext = extraction_log(corpus)
+    ext = ext[ext["flag"].notna()]
+    return ext.drop_duplicates("doc_id").set_index("doc_id")[["flag", "note"]]
+
+
+def cleaning_summary(corpus: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """What cleaning did: per article (default) or per group, words before and after, words removed per rule.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table from :func:`framing.load_corpus`.
+    by : str, optional
+        None: one row per article. A corpus column (``"outlet"``): one row per group.
+
+    Returns
+    -------
+    DataFrame
+        Per article: ``doc_id, outlet, words_before, words_after, share_removed, n_removed_lines``, then
+        one column per rule that removed something with the words it removed, then ``flag`` (empty, or
+        one of ``framing.clean.FLAGS``: ``kept_raw``, ``short``, ``chrome_only``, ``lost_prose``) and
+        ``note``. Per group: ``group, n_articles, n_articles_cleaned`` (lost at least one line),
+        ``n_flagged, n_removed_lines, words_before, words_after, share_removed``, then the words removed
+        per rule. ``words_before - words_after`` is the sum of the rule columns.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, cleaning_summary
+    >>> corpus = load_corpus("data/seed")
+    >>> cleaning_summary(corpus).set_index("doc_id").loc["003_a08c4a9378959592", ["words_before", "headline"]]
+    words_before    402
+    headline          8
+    Name: 003_a08c4a9378959592, dtype: int64
+    >>> cleaning_summary(corpus, by="outlet").set_index("group").loc["RT", ["n_removed_lines", "headline"]]
+    n_removed_lines    1
+    headline           8
+    Name: RT, dtype: int64
+    """
+    log = cleaning_log(corpus)
+    words = pd.Series(_word_counts(log["text"].tolist()), index=log.index, dtype="int64")
+    log = log.assign(words=words)
+    order = [r for r in CLEANING_RULES if r in set(log["reason"])]
+    per_reason = (log.pivot_table(index="doc_id", columns="reason", values="words", aggfunc="sum", fill_value=0)
+                  .reindex(columns=order).reindex(corpus.index, fill_value=0).fillna(0).astype("int64"))
+    per_reason.columns.name = None
+    lines = log.groupby("doc_id").size().reindex(corpus.index, fill_value=0).astype("int64")
+    after = corpus["n_words"].astype("int64")
+    before = after + per_reason.sum(axis=1)
+    flags = _flags(corpus).reindex(corpus.index)
+    per_doc = pd.DataFrame({"outlet": corpus["outlet"], "words_before": before, "words_after": after,
+                            "share_removed": (1 - after / before.where(before > 0)).fillna(0.0).round(4),
+                            "n_removed_lines": lines})
+    per_doc = per_doc.join(per_reason)
+    per_doc["flag"] = flags["flag"].fillna("")
+    per_doc["note"] = flags["note"].where(flags["flag"].notna(), "")
+    if by is None:
+        per_doc.index.name = "doc_id"
+        return per_doc.reset_index()
+    if by not in corpus.columns:
+        from framing._errors import CorpusError
+
+        raise CorpusError(f"no column '{by}' to group by; the columns are {list(corpus.columns)}")
+    from framing._groups import group_labels
+
+    g = per_doc.assign(group=np.asarray(group_labels(corpus[by]), dtype=object))
+    grouped = g.groupby("group", sort=True, observed=True)
+    out = pd.DataFrame({"n_articles": grouped.size(),
+                        "n_articles_cleaned": grouped["n_removed_lines"].apply(lambda x: int((x > 0).sum())),
+                        "n_flagged": grouped["flag"].apply(lambda x: int((x != "").sum())),
+                        "n_removed_lines": grouped["n_removed_lines"].sum(),
+                        "words_before": grouped["words_before"].sum(),
+                        "words_after": grouped["words_after"].sum()})
+    out["share_removed"] = (1 - out["words_after"] / out["words_before"].where(out["words_before"] > 0)).fillna(0.0)
+    out = out.join(grouped[order].sum()) if order else out
+    for col in out.columns:
+        if col != "share_removed":
+            out[col] = out[col].astype("int64")
+    out["share_removed"] = out["share_removed"].round(4)
+    out.index.name = "group"
+    return out.reset_index()
+
+
+def cleaning_flagged(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The articles cleaning was unsure about: what to look at before trusting their counts.
+
+    Returns
+    -------
+    DataFrame
+        One row per flagged article: ``doc_id, outlet, source_file, flag, words_before, words_after,
+        note``. The flags (``framing.clean.FLAGS``): ``kept_raw`` (cleaning would have kept under 40
+        words of a text with a story in it: the raw text was kept), ``chrome_only`` (only labels, menu
+        items or links are left; ``drop_empty=True`` drops such articles), ``short`` (under 40 words
+        left), ``lost_prose`` (cleaning removed more prose than it kept). Empty when nothing is flagged.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, cleaning_flagged
+    >>> len(cleaning_flagged(load_corpus("data/seed")))
+    0
+    """
+    summary = cleaning_summary(corpus)
+    flagged = summary[summary["flag"] != ""]
+    src = corpus["source_file"].reindex(flagged["doc_id"]).to_numpy() if len(flagged) else []
+    out = flagged.assign(source_file=src)[["doc_id", "outlet", "source_file", "flag", "words_before",
+                                           "words_after", "note"]]
+    return out.reset_index(drop=True)
+
+
+_SENTENCE = re.compile(r"[^.!?…。！？\n]*[^\s.!?…。！？\n][^.!?…。！？\n]*[.!?…。！？]+[\"'’”»)\]]*")
+
+
+def stock_phrases(corpus: pd.DataFrame, by: str = "outlet", min_docs: int = 3, max_examples: int = 3) -> pd.DataFrame:
+    """Lines and sentences a group repeats across its articles: what cleaning removed as repeated, and
+    the prose sentences it kept.
+
+    A prose sentence an outlet repeats ("Russia calls its actions a 'special military operation'") is
+    framing and stays in the text; a repeated line that is not prose (a menu, a promo with a link, a
+    credit) was removed with reason ``repeated_on_outlet``. Both are listed, so a user can see what
+    was removed and keep it (``skip_rules=["repeated_on_outlet"]``). Articles count once per distinct
+    text (copies of one article are not repetition).
 
     Parameters
     ----------
     corpus : DataFrame
         A corpus table from :func:`framing.load_corpus`.
     by : str, default="outlet"
-        Any corpus column.
+        The corpus column to group by.
+    min_docs : int, default=3
+        Distinct articles of the group a sentence must appear in (the same threshold as cleaning's).
+    max_examples : int, default=3
+        doc_ids given as examples.
 
     Returns
     -------
     DataFrame
-        One row per group: ``group, n_articles, n_articles_cleaned`` (articles that lost at least
-        one line), ``n_removed_lines``, then one column per reason with its line count.
+        ``group, text, n_docs, status`` (``kept: prose sentence`` or ``removed: repeated_on_outlet``),
+        ``example_doc_ids`` (comma-separated); sorted by group, then most articles first.
 
     Examples
     --------
-    >>> from framing import load_corpus, cleaning_summary
-    >>> cleaning_summary(load_corpus("data/seed")).set_index("group").loc["RT", ["n_removed_lines", "headline"]]
-    n_removed_lines    1
-    headline           1
-    Name: RT, dtype: int64
+    >>> import pandas as pd
+    >>> from framing import load_corpus, stock_phrases
+    >>> stock_phrases(load_corpus("data/seed")).empty   # five outlets, one article each
+    True
     """
-    log = cleaning_log(corpus)
-    groups = corpus[by]
-    log = log.assign(group=groups.reindex(log["doc_id"]).to_numpy())
-    per_reason = log.pivot_table(index="group", columns="reason", values="line_no", aggfunc="count", fill_value=0)
-    per_reason.columns.name = None
-    out = pd.DataFrame({"n_articles": groups.value_counts(),
-                        "n_articles_cleaned": log.groupby("group")["doc_id"].nunique(),
-                        "n_removed_lines": log.groupby("group").size()})
-    out = out.join(per_reason).fillna(0).astype("int64")
-    out.index.name = "group"
-    return out.sort_index().reset_index()
+    from framing._groups import group_labels
+
+    if by not in corpus.columns:
+        from framing._errors import CorpusError
+
+        raise CorpusError(f"no column '{by}' to group by; the columns are {list(corpus.columns)}")
+    groups = pd.Series(group_labels(corpus[by]), index=corpus.index)
+    rows: dict[tuple, dict] = {}
+    seen: set = set()
+    for doc_id, group, text in zip(corpus.index, groups, corpus["text"], strict=True):
+        if not isinstance(text, str) or (group, hash(text)) in seen:
+            continue
+        seen.add((group, hash(text)))
+        found = set()
+        for m in _SENTENCE.finditer(text):
+            s = m.group().strip()
+            if len(s) < 20 or len(s) > 600:
+                continue
+            key = (group, _DIGITS.sub("0", " ".join(s.split())))
+            if key in found:
+                continue
+            found.add(key)
+            row = rows.setdefault(key, {"text": s, "docs": []})
+            row["docs"].append(doc_id)
+    out = [{"group": g, "text": r["text"], "n_docs": len(r["docs"]), "status": "kept: prose sentence",
+            "example_doc_ids": ", ".join(map(str, r["docs"][:max_examples]))}
+           for (g, _), r in rows.items() if len(r["docs"]) >= min_docs]
+    try:
+        log = cleaning_log(corpus)
+    except Exception:  # a table without the loading audit: kept sentences only
+        log = pd.DataFrame(columns=CLEANING_LOG_COLUMNS)
+    rep = log[log["reason"] == "repeated_on_outlet"]
+    if len(rep):
+        rep = rep.assign(group=groups.reindex(rep["doc_id"]).to_numpy(),
+                         key=[_DIGITS.sub("0", " ".join(str(t).split())) for t in rep["text"]])
+        for (g, _), part in rep.groupby(["group", "key"], sort=False):
+            docs = list(dict.fromkeys(part["doc_id"]))
+            out.append({"group": g, "text": part["text"].iloc[0], "n_docs": len(docs),
+                        "status": "removed: repeated_on_outlet",
+                        "example_doc_ids": ", ".join(map(str, docs[:max_examples]))})
+    table = pd.DataFrame(out, columns=["group", "text", "n_docs", "status", "example_doc_ids"])
+    return table.sort_values(["group", "n_docs", "text"], ascending=[True, False, True]).reset_index(drop=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +31,7 @@ import pandas as pd
 
 from framing._dates import DateError, DateReading, parse_dates
 from framing._errors import CorpusError
-from framing.clean import CLEANING_LOG_COLUMNS, _clean_lines
+from framing.clean import CLEANING_LOG_COLUMNS, RepeatCounter, _check_skip, _clean_article
 from framing.readers import kind_of, strip_suffixes
 from framing.readers._base import EXTRACTION_COLUMNS, Raw
 from framing.readers._io import _READ_ERRORS, display, read_error
@@ -114,7 +114,9 @@ class CorpusAudit(dict):
 
     @property
     def extraction(self) -> pd.DataFrame:
-        return pd.DataFrame(self.get("extraction", []), columns=EXTRACTION_COLUMNS)
+        width = len(EXTRACTION_COLUMNS)  # rows saved before the flag column existed have one value less
+        rows = [list(r) + [None] * (width - len(r)) for r in self.get("extraction", [])]
+        return pd.DataFrame(rows, columns=EXTRACTION_COLUMNS)
 
     def __deepcopy__(self, memo):  # pandas deep-copies attrs on every operation: share instead
         return self
@@ -453,6 +455,7 @@ class _Options:
     skip_bad: bool = False
     n_jobs: int = 1
     metadata: str | Path | None = None
+    skip_rules: frozenset = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -605,14 +608,88 @@ def _per_row(value, n: int) -> np.ndarray:
     return np.full(n, value, dtype=object)
 
 
+_EXTRACTED_TEXT = "__framing_extracted_text"  # the text column of a table read with html_col and no text column
+
+
+def _columns_of(raw: Raw, name: str, opts: _Options, state: dict) -> _Columns:
+    cols = state.get("columns")
+    if cols is None:
+        cols = state["columns"] = _resolve([c for c in raw.frame.columns if c != _EXTRACTED_TEXT], opts, name,
+                                           raw.ids is not None)
+    if cols.text is None and _EXTRACTED_TEXT in raw.frame.columns:
+        from dataclasses import replace
+
+        return replace(cols, text=_EXTRACTED_TEXT)
+    return cols
+
+
+def _extract_html_col(raw: Raw, name: str, opts: _Options, state: dict) -> None:
+    """A table with a column of raw HTML: extract each page into the text (and title) columns, once."""
+    cols = _columns_of(raw, name, opts, state)
+    if cols.html is None or getattr(raw, "_html_done", False):
+        return
+    from framing.readers.html import extractor_version
+
+    frame = raw.frame
+    n = len(frame)
+    scratch = _Bad()
+    htmls = _strings(frame[cols.html], name, cols.html, scratch, False)
+    urls = (_strings(frame[cols.url], name, cols.url, scratch, False) if cols.url in frame.columns
+            else np.full(n, None, dtype=object))
+    texts = (list(frame[cols.text].astype(object).where(frame[cols.text].notna(), None))
+             if cols.text in frame.columns else [None] * n)
+    titles = (list(frame[cols.title].astype(object).where(frame[cols.title].notna(), None))
+              if cols.title in frame.columns else [None] * n)
+    results = _extract_many([(h if isinstance(h, str) else "", u if isinstance(u, str) else None)
+                             for h, u in zip(htmls, urls, strict=True)], opts.n_jobs)
+    exts = list(raw.extraction) + [None] * (n - len(raw.extraction))
+    for i, res in enumerate(results):
+        if texts[i] is None or not isinstance(texts[i], str) or not texts[i].strip():
+            texts[i] = res["text"]
+        if titles[i] is None:
+            titles[i] = res["title"]
+        exts[i] = ("html", f"{extractor_version()} ({res['settings'] or 'no article'})", res["page_words"],
+                   res["extracted_words"], None)
+    text_col = cols.text if cols.text is not None else _EXTRACTED_TEXT
+    frame = frame.copy() if text_col not in frame.columns or cols.title not in frame.columns else frame
+    frame[text_col] = pd.Series(texts, index=frame.index, dtype=object)
+    frame[cols.title] = pd.Series(titles, index=frame.index, dtype=object)
+    raw.frame = frame
+    raw.extraction = exts
+    raw._html_done = True
+
+
+def _outlets_and_texts(raw: Raw, name: str, opts: _Options, state: dict):
+    """(outlet, text) of every record of a chunk, as cleaning sees them (for the count of repeated lines)."""
+    cols = _columns_of(raw, name, opts, state)
+    frame = raw.frame
+    if cols.text not in frame.columns or cols.outlet not in frame.columns:
+        return [], []
+    outlets = frame[cols.outlet].to_numpy(dtype=object)
+    texts = frame[cols.text].to_numpy(dtype=object)
+    return ([o.strip() if isinstance(o, str) else None for o in outlets],
+            [_normalise_newlines(t) if isinstance(t, str) else None for t in texts])
+
+
+def _count_repeats(raws, opts: _Options) -> dict:
+    """First pass over the chunks of one input: the lines each outlet repeats (see framing.clean)."""
+    counter = RepeatCounter()
+    state: dict = {}
+    for raw, name in raws:
+        _extract_html_col(raw, name, opts, state)
+        outlets, texts = _outlets_and_texts(raw, name, opts, state)
+        for o, t in zip(outlets, texts, strict=True):
+            counter.add(o, t)
+    return counter.repeated()
+
+
 def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha, dropped: list,
            extraction: list, kind: str) -> tuple[pd.DataFrame, list]:
     """Turn a chunk of raw records into the corpus table; return it and its cleaning log."""
+    _extract_html_col(raw, name, opts, state)
     frame = raw.frame
     n = len(frame)
-    cols = state.get("columns")
-    if cols is None:
-        cols = state["columns"] = _resolve(list(frame.columns), opts, name, raw.ids is not None)
+    cols = _columns_of(raw, name, opts, state)
     bad = _Bad()
     if cols.id is not None and cols.id in frame.columns:
         ids_raw = frame[cols.id].to_numpy(dtype=object)
@@ -635,6 +712,8 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
     for i, v in enumerate(outlet):
         if v is None or (isinstance(v, str) and not v.strip()):
             bad.add(i, f"no '{cols.outlet}' (fill in the outlet of every article)")
+    if cols.html is not None and cols.html in frame.columns:  # extracted before; a value that is no page is bad
+        _strings(frame[cols.html], name, cols.html, bad, False)
     titles = (_strings(frame[cols.title], name, cols.title, bad, False) if cols.title in frame.columns
               else np.full(n, None, dtype=object))
     urls = (_strings(frame[cols.url], name, cols.url, bad, False) if cols.url in frame.columns
@@ -645,21 +724,9 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
         raw.frame = frame = frame.drop(columns=[cols.text])
         _release_arrow_memory()
     row_extraction: dict[int, list] = {}
-    if cols.html is not None:
-        from framing.readers.html import extractor_version
-
-        htmls = _strings(frame[cols.html], name, cols.html, bad, False)
-        results = _extract_many([(h or "", u) for h, u in zip(htmls, urls, strict=True)], opts.n_jobs)
-        for i, res in enumerate(results):
-            if texts_in[i] is None or not str(texts_in[i]).strip():
-                texts_in[i] = res["text"]
-            if titles[i] is None:
-                titles[i] = res["title"]
-            row_extraction[i] = ["html", f"{extractor_version()} ({res['settings'] or 'no article'})",
-                                 res["page_words"], res["extracted_words"], None]
     for i, ext in enumerate(raw.extraction):
         if ext is not None:
-            row_extraction[i] = list(ext)
+            row_extraction[i] = list(ext)[:5]
     published = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     offsets = None
     if cols.date is not None and cols.date in frame.columns:
@@ -692,6 +759,8 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
     keep = np.ones(n, dtype=bool)
     keep[list(bad.reasons)] = False
     texts, logs = [], []
+    repeats = state.get("repeats") or {}
+    chrome_only = np.zeros(n, dtype=bool)
     for i in range(n):
         if not keep[i]:
             texts.append("")
@@ -701,13 +770,28 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
         texts_in[i] = had_text  # one copy of each text at a time (memory)
         if opts.clean:
             title = titles[i]
-            text, removed = _clean_lines(text, title if isinstance(title, str) else None)
+            o = outlet[i]
+            res = _clean_article(text, title if isinstance(title, str) else None,
+                                 repeats.get(o.strip()) if isinstance(o, str) and repeats else None, opts.skip_rules)
+            text = res.cleaned
             doc_id = doc_ids[i]
-            logs.extend((doc_id, ln, t, r) for ln, t, r in removed)
+            logs.extend((doc_id, ln, t, r) for ln, t, r in res.removed)
+            if res.flag is not None:
+                ext = row_extraction.setdefault(i, [kind, None, None, None, None])
+                ext[4] = f"{ext[4]}; {res.note}" if ext[4] else res.note
+                ext.append(res.flag)
+                chrome_only[i] = res.flag == "chrome_only"
         texts.append(text)
     texts_arr = np.asarray(texts, dtype=object)
     del texts
     empty = np.array([not t.strip() for t in texts_arr], dtype=bool) & keep
+    if opts.drop_empty and chrome_only.any():  # only page chrome left: dropped and listed, like empty ones
+        src0 = _per_row(raw.source_file if raw.source_file is not None else name, n)
+        for i in np.flatnonzero(chrome_only & keep):
+            dropped.append((doc_ids[i], src0[i], _line_of(raw, i), "only page chrome left after cleaning "
+                            f"({row_extraction[int(i)][4]})"))
+            row_extraction.pop(int(i), None)
+        keep &= ~chrome_only
     has_title = np.array([isinstance(t, str) and bool(t.strip()) for t in titles], dtype=bool)
     src = _per_row(raw.source_file if raw.source_file is not None else name, n)
     for i in np.flatnonzero(empty & has_title):  # a headline without a body: kept, flagged
@@ -754,8 +838,10 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
     position = {int(i): k for k, i in enumerate(idx)}
     for i, ext in sorted(row_extraction.items()):
         if i in position:
-            k, ext_kind, extractor, page_words, extracted, note = position[i], *ext
-            extraction.append((doc_ids[i], src[i], ext_kind, extractor, page_words, extracted, int(words[k]), note))
+            k, ext_kind, extractor, page_words, extracted, note = position[i], *ext[:5]
+            flag = ext[5] if len(ext) > 5 else None
+            extraction.append((doc_ids[i], src[i], ext_kind, extractor, page_words, extracted, int(words[k]), note,
+                               flag))
     return out, logs
 
 
@@ -1161,7 +1247,20 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
         unit_yielded = False
         record_lines: dict = {}
         try:
-            for raw, name in _read_unit(unit, opts, chunksize, sources, dropped, external):
+            chunks = _read_unit(unit, opts, chunksize, sources, dropped, external)
+            if opts.clean and "repeated_on_outlet" not in opts.skip_rules:
+                # lines each outlet repeats, counted over the whole input before any of it is cleaned: in
+                # memory from the chunks read, streaming from a first pass, so both clean alike
+                if chunksize is None:
+                    chunks = list(chunks)
+                    state["repeats"] = _count_repeats(chunks, opts)
+                else:
+                    first = None if external is None else (external[0], external[1], external[2], set())
+                    try:
+                        state["repeats"] = _count_repeats(_read_unit(unit, opts, chunksize, [], [], first), opts)
+                    except (CorpusError, *_READ_ERRORS):  # the second pass meets it again and reports it
+                        state["repeats"] = {}
+            for raw, name in chunks:
                 if unit.kind == "table" and raw.sha256 is None:
                     raw.sha256 = next((x[1] for x in sources if x[0] == name), None)
                 out, logs = _build(raw, name=name, prefix=prefix, opts=opts, state=state, sha=None,
@@ -1280,6 +1379,7 @@ def iter_corpus(
     drop_empty: bool = False,
     skip_bad: bool = False,
     n_jobs: int = 1,
+    skip_rules: Iterable[str] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Read a corpus in chunks of at most ``chunksize`` articles, through the same loader as
     :func:`load_corpus`.
@@ -1311,7 +1411,7 @@ def iter_corpus(
     [5]
     """
     opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, file_col, html_col, sep,
-                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata)
+                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata, _check_skip(skip_rules))
     for frame, audit in _iter(source, chunksize, opts):
         yield _attach(frame, audit)
 
@@ -1335,6 +1435,7 @@ def load_corpus(
     drop_empty: bool = False,
     skip_bad: bool = False,
     n_jobs: int = 1,
+    skip_rules: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read articles into the corpus table: one row per article, indexed by ``doc_id``.
 
@@ -1374,18 +1475,27 @@ def load_corpus(
         How to read numeric dates such as ``01/03/2022``; by default decided from the whole column
         (an error when the column cannot tell).
     clean : bool, default=True
-        Remove page chrome and boilerplate (see :func:`framing.clean_text`); every removed line
-        is listed by :func:`framing.cleaning_log`. ``False`` keeps the raw text.
+        Find the article in each text and remove the page chrome around it and the boilerplate in it
+        (see :mod:`framing.clean` and :func:`framing.clean_text`); lines an outlet repeats in at least 3
+        articles of one input are removed too unless they are prose sentences. Every removed line is
+        listed by :func:`framing.cleaning_log`, every article's words before and after by
+        :func:`framing.cleaning_summary`, the articles cleaning was unsure about by
+        :func:`framing.cleaning_flagged`. ``False`` keeps the raw text.
     drop_empty : bool, default=False
-        Drop articles with neither text (after cleaning) nor title instead of raising; they are
-        listed by :func:`framing.dropped_documents`. An article with a title and no body is always
-        kept (its title hits count) and flagged in :func:`framing.extraction_log`.
+        Drop articles with neither text (after cleaning) nor title, and articles left with only page
+        chrome (flag ``chrome_only``), instead of raising or keeping them; they are listed by
+        :func:`framing.dropped_documents`. An article with a title and no body is always kept (its
+        title hits count) and flagged in :func:`framing.extraction_log`.
     skip_bad : bool, default=False
         Skip malformed or unusable records, duplicate ids after the first, and files that cannot be
         read, instead of raising; all are listed, with file and line, by
         :func:`framing.dropped_documents`.
     n_jobs : int, default=1
         Processes for extracting web pages (``-1``: one per core); tables ignore it.
+    skip_rules : list of str, optional
+        Cleaning rules not to apply (``framing.clean.CLEANING_RULES``: ``"repeated_on_outlet"``,
+        ``"before_article"``, ``"after_article"``, ``"end_of_article"``, ``"headline"``, or a line rule
+        such as ``"photo_caption"``); their lines are kept.
 
     Returns
     -------
@@ -1417,7 +1527,7 @@ def load_corpus(
     004_3291864899c34feb         Reuters 2022-12-06      ...
     """
     opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, file_col, html_col, sep,
-                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata)
+                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata, _check_skip(skip_rules))
     frames, cleanings, droppeds, sources, extractions = [], [], [], [], []
     for frame, audit in _iter(path, None, opts):
         if len(frame):

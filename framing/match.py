@@ -11,11 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing._atomic import atomic_file, check_file_target
+from framing._checks import check_int
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
 from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
-from framing._errors import FramingError
+from framing._errors import FramingError, LexiconError
 from framing._groups import group_labels
 from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
@@ -90,10 +92,11 @@ class _Raw:
     pending: np.ndarray | None = None  # (hit, rule) of the article-scope rules, decided after the scan
 
 
-def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
+def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str, voices: bool = True) -> _Raw:
     """Scan, resolve leftmost-longest within each contrast, log except-consumed matches, voice.
 
-    Offsets of the result are chunk character offsets (``chunk.joined``).
+    Offsets of the result are chunk character offsets (``chunk.joined``). Without ``voices`` every
+    hit's voice is left at 0 (for callers that count every voice alike).
     """
     scanned = matcher.scan_chunk(chunk, language)
     seg, ent, st, en = matcher.matches(chunk, scanned)
@@ -123,8 +126,9 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
         near_start, near_end = near_start[passed], near_end[passed]
         pending = _article_rules(matcher, ent)
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
-    kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
-    voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
+    kinds = matcher.variant_kinds[matcher._variant_of[ent]].tolist()
+    voice = (chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words) if voices
+             else np.zeros(len(seg), dtype=np.int8))
     return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded, near_start=near_start, near_end=near_end,
                 entry=ent, pending=pending)
 
@@ -262,7 +266,15 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
         sentence_lo, sentence_hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
         sentence_lo[where], sentence_hi[where] = _scope_bounds(chunk, "sentence", seg[where], st[where], en[where])
     many = tuple(r for r in local if np.count_nonzero(applies[r]) >= _RULE_SCAN_FROM)
-    word_ends = (matcher.rule_word_ends(chunk, many) if many else None) or {}
+    word_ends = {}
+    if many and matcher.engine == "hyperscan":  # their words, looked for in their scopes only
+        scopes = []
+        for r in many:
+            k = np.flatnonzero(applies[r])
+            scopes.append((sentence_lo[k], sentence_hi[k]) if matcher.rules[r].scope == "sentence"
+                          else _scope_bounds(chunk, matcher.rules[r].scope, seg[k], st[k], en[k]))
+        word_ends = _rule_word_ends(matcher, chunk, many, np.concatenate([a for a, _ in scopes]),
+                                    np.concatenate([b for _, b in scopes])) or {}
     for r in local:
         rule = matcher.rules[r]
         idx = np.flatnonzero(applies[r] & passed)
@@ -305,6 +317,33 @@ def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, e
                 near_start[k], near_end[k] = word
         removed.extend(sorted(out))
     return passed, removed
+
+
+def _rule_word_ends(matcher: CompiledLexicon, chunk: Chunk, rules: tuple[int, ...], lo: np.ndarray,
+                    hi: np.ndarray) -> dict[int, np.ndarray] | None:
+    """{rule: sorted chunk character offsets} holding the end of every match of the rules' words
+    that lies in one of the scopes ``[lo, hi)`` (and maybe more): one Hyperscan scan of the scopes,
+    merged where they overlap and joined like a chunk's texts (None without Hyperscan).
+
+    A word inside a scope is inside its merged piece, and the separators around a piece only add
+    word boundaries there, so every such match is found.
+    """
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], hi[order]
+    new = np.ones(len(lo), dtype=bool)
+    new[1:] = lo[1:] > np.maximum.accumulate(hi)[:-1]
+    first = np.flatnonzero(new)
+    starts, stops = lo[first], np.maximum.reduceat(hi, first)
+    buf = chunk.buf
+    pieces = Chunk.from_utf8([buf[a:b] for a, b in zip(chunk.to_bytes(starts).tolist(),
+                                                       chunk.to_bytes(stops).tolist(), strict=True)])
+    found = matcher.rule_word_matches(pieces, rules)
+    if found is None:  # pragma: no cover - no Hyperscan, or a word it cannot compile
+        return None
+    owner, _, end = found
+    piece = pieces.segment_of(np.maximum(end - 1, 0))
+    end = starts[piece] + (end - pieces.starts[piece])
+    return {r: np.unique(end[owner == r]) for r in rules}
 
 
 def _apply_context_rules_reference(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):
@@ -426,7 +465,8 @@ def _leftmost_longest(matcher: CompiledLexicon, seg, ent, st, en) -> tuple[np.nd
 
 
 def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...],
-                 language: str, context: int | None = None) -> tuple[_Raw, CorpusTexts, np.ndarray, np.ndarray]:
+                 language: str, context: int | None = None,
+                 voices: bool = True) -> tuple[_Raw, CorpusTexts, np.ndarray, np.ndarray]:
     """Hits of every text of the corpus, batch by batch (memory stays bounded by the batch size).
 
     Returns the hits, the texts (``texts.text(seg)``), and the row and field of each text. With
@@ -437,7 +477,7 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
     parts = []
     for a, b in texts.batches(_CHUNK_CHARS):
         chunk = texts.chunk(a, b)
-        raw = _resolve(matcher, chunk, language)
+        raw = _resolve(matcher, chunk, language, voices)
         if context is not None:
             raw.strings = _context_strings(chunk, raw, context)
         base = chunk.starts[raw.seg]
@@ -769,9 +809,10 @@ def _explain_voices(hits: pd.DataFrame, corpus: pd.DataFrame, lex: Lexicon, lang
     cue = np.full(n, "", dtype=object)
     cue_start = np.full(n, -1, dtype=np.int64)
     cue_end = np.full(n, -1, dtype=np.int64)
-    kind = {c.id: c.kind for c in lex.contrasts.values()}
+    kind = {(c.id, v.id): v.kind or c.kind for c in lex.contrasts.values() for v in c.variants.values()}
     keys = pd.Series(list(zip(hits["doc_id"], hits["field"], strict=True)), dtype=object)
-    starts, ends, contrasts = hits["start"].to_numpy(), hits["end"].to_numpy(), hits["contrast"].to_numpy()
+    starts, ends = hits["start"].to_numpy(), hits["end"].to_numpy()
+    contrasts = list(zip(hits["contrast"], hits["variant"], strict=True))
     for (doc, field), where in keys.groupby(keys, sort=False).groups.items():
         where = np.asarray(where)
         text = corpus.at[doc, field]
@@ -1130,38 +1171,33 @@ def write_hits(
     voice_codes = _voice_codes(voice)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    path = check_file_target(path, option="path", inputs=[source, load_kwargs.get("metadata")], hint=".parquet")
     summary: dict = {}
     partials, docs_per_group = [], {}
-    writer = None
     n_hits = 0
-    empty = None
-    try:
-        for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
-            hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
-            if by is not None:
-                _add_group_sizes(chunk, by, docs_per_group)
-                partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
-            if not len(hits):
-                empty = hits  # its columns, should no chunk have a hit
-                continue
-            table = pa.Table.from_pandas(hits, preserve_index=False)
+    with atomic_file(path) as tmp:  # a unique temporary beside `path`, moved onto it at the end
+        writer = None
+        empty = None
+        try:
+            for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
+                hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
+                if by is not None:
+                    _add_group_sizes(chunk, by, docs_per_group)
+                    partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
+                if not len(hits):
+                    empty = hits  # its columns, should no chunk have a hit
+                    continue
+                table = pa.Table.from_pandas(hits, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+                n_hits += len(hits)
             if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            n_hits += len(hits)
-        if writer is None:
-            frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
-            frame.to_parquet(tmp, index=False)
-        else:
-            writer.close()
-            writer = None
-        tmp.replace(path)
-    finally:
-        if writer is not None:
-            writer.close()
-        tmp.unlink(missing_ok=True)
+                frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
+                frame.to_parquet(tmp, index=False)
+        finally:
+            if writer is not None:
+                writer.close()
     counts = None
     if by is not None:
         counts = _finish_counts(partials, matcher)
@@ -1230,7 +1266,14 @@ def kwic(
     1  The National  ...land. The   referendums  authorial
     2            RT  ...a series of   referendums  authorial
     """
+    check_int(window, "window", low=0)
     if pattern is not None:
+        from framing.lexicon import pattern_problem
+
+        problem = pattern_problem(pattern) if isinstance(pattern, str) and re.search(r"\w", pattern) else \
+            "has no letters or digits"
+        if problem:
+            raise LexiconError(f"the pattern {pattern[:40]!r}{'...' if len(str(pattern)) > 40 else ''} {problem}")
         v = Variant(id="pattern", contrast="kwic", patterns=(pattern,))
         lex = Lexicon(name="kwic", contrasts={"kwic": Contrast(id="kwic", label=pattern, variants={"pattern": v})},
                       sha256=pattern)

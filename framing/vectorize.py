@@ -204,8 +204,11 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         corpus = self._texts(X)
         matcher = compile_lexicon(self.lexicon_, self.engine)
         fields = tuple(f for f in self.fields if f in corpus.columns) or ("text",)
-        raw, _texts, rows, _flds = _scan_corpus(corpus, matcher, fields, self.lexicon_.language)
-        keep = np.isin(raw.voice, [VOICES.index(v) for v in self._voices()])
+        every_voice = set(self._voices()) >= set(VOICES)  # then no hit's voice is needed
+        raw, _texts, rows, _flds = _scan_corpus(corpus, matcher, fields, self.lexicon_.language,
+                                                voices=not every_voice)
+        keep = np.ones(len(raw.voice), dtype=bool) if every_voice else \
+            np.isin(raw.voice, [VOICES.index(v) for v in self._voices()])
         cols = self._column[raw.variant[keep]]
         docs = rows[raw.seg[keep]]
         ok = cols >= 0

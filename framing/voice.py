@@ -80,6 +80,8 @@ class _Frame:
     # each match of ``before`` starts with one of these trigger words (None: not known to), read
     # from the template by _leading_lists; framing._chunk_voice then tries it only where one starts
     first_words: frozenset | None = None
+    # each match of ``before`` starts with one of these words (from lists that need not be triggers)
+    lead_words: frozenset | None = None
 
 
 @dataclass(frozen=True)
@@ -180,21 +182,22 @@ def _attribution(language: str = "en") -> _Attribution:
             id=str(f["id"]), kinds=frozenset(f.get("kinds") or ("spelling", "naming", "label")),
             before=_frame_regex(f["before"], lists, where) if f.get("before") else None,
             after=_frame_regex(f["after"], lists, where) if f.get("after") else None,
-            triggers=frozenset(own), first_words=_first_words(f, raw)))
+            triggers=frozenset(own), first_words=_first_words(f, raw), lead_words=_first_words(f, raw, False)))
     return _Attribution(tuple(frames), int(spec.get("window_before", 250)), int(spec.get("window_after", 120)),
                         tuple(sorted(triggers)))
 
 
-def _first_words(frame: dict, lists: dict[str, list]) -> frozenset | None:
+def _first_words(frame: dict, lists: dict[str, list], triggers_only: bool = True) -> frozenset | None:
     """The words one of which starts every match of the frame's ``before`` (None if unknown).
 
-    Known when the template starts, in each of its alternatives, with a ``{list}`` that is one of
-    the frame's ``triggers`` (``(?:{naming_verb} ...|{naming_as_verb} ...)``): each match then
-    starts with an item of those lists, so with the first word of one.
+    Known when the template starts, in each of its alternatives, with a ``{list}`` (with
+    ``triggers_only``, one of the frame's ``triggers``: ``(?:{naming_verb} ...|{naming_as_verb} ...)``):
+    each match then starts with an item of those lists, so with the first word of one.
     """
     leading = _leading_lists(frame.get("before") or "")
     triggers = set(frame.get("triggers") or [])
-    if not leading or not leading <= triggers or not all(isinstance(lists.get(name), list) for name in leading):
+    if not leading or triggers_only and not leading <= triggers \
+            or not all(isinstance(lists.get(name), list) for name in leading):
         return None
     return frozenset(str(item).split()[0].lower() for name in leading for item in lists[name])
 
@@ -308,56 +311,6 @@ def _attributed(text: str, start: int, end: int, kind: str | None, attribution: 
         mb = frame.before.search(before) if frame.before is not None else None
         if frame.before is not None and mb is None:
             continue
-        ma = frame.after.match(after) if frame.after is not None else None
-        if frame.after is not None and ma is None:
-            continue
-        if mb is not None:
-            return frame.id, lo + mb.start(), lo + mb.end()
-        return frame.id, end + ma.start(), end + ma.end()
-    return None
-
-
-def _attributed_fast(text: str, start: int, end: int, kind: str | None, attribution: _Attribution,
-                     triggers: Sequence[tuple[int, str]]):
-    """``_attributed(text, start, end, kind, attribution, triggers)``, with fewer regex searches.
-
-    ``triggers`` are required (every trigger word around the hit, as ``(end, word)``). A frame
-    whose every match starts with one of its trigger words (``_Frame.first_words``) is matched
-    only where such a word starts, in text order, instead of searched for through the sentence:
-    the first place it matches is where the search finds it.
-    """
-    if not attribution.frames:
-        return None
-    kind = kind or "naming"
-    lo = max(0, start - attribution.window_before)
-    before = text[lo:start]
-    cut = _LAST_BREAK.match(before)
-    if cut:
-        lo += cut.end()
-        before = before[cut.end():]
-    after = text[end:end + attribution.window_after]
-    stop = _SENTENCE_BREAK.search(after)
-    if stop:
-        after = after[:stop.start()]
-    present = {w for e, w in triggers if lo < e <= start or end < e <= end + len(after)}
-    if not present:
-        return None
-    for frame in attribution.frames:
-        if kind not in frame.kinds or not frame.triggers & present:
-            continue
-        mb = None
-        if frame.before is not None:
-            if frame.first_words is not None:
-                starts = sorted({e - len(w) - lo for e, w in triggers
-                                 if w in frame.first_words and lo <= e - len(w) and e <= start})
-                for p in starts:
-                    mb = frame.before.match(before, p)
-                    if mb is not None:
-                        break
-            else:
-                mb = frame.before.search(before)
-            if mb is None:
-                continue
         ma = frame.after.match(after) if frame.after is not None else None
         if frame.after is not None and ma is None:
             continue

@@ -12,7 +12,7 @@ __all__ = ["Raw", "EXTRACTION_COLUMNS"]
 
 # one row per article whose text was extracted from a page, an archive or an export (or flagged)
 EXTRACTION_COLUMNS = ["doc_id", "source_file", "kind", "extractor", "page_words", "extracted_words",
-                      "kept_words", "note"]
+                      "kept_words", "note", "flag"]  # flag: set by cleaning when unsure (framing.clean.FLAGS)
 
 
 @dataclass

@@ -22,7 +22,7 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check framing tests benchmarks tools conftest.py
-	$(BIN)/nbstripout --verify notebooks/*.ipynb
+	$(BIN)/nbstripout --verify --keep-id notebooks/*.ipynb
 	$(BIN)/python -m pytest -n 2
 
 clean-venv:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from framing._errors import CorpusError, FramingError, LexiconError
+from framing._errors import ArgumentError, CorpusError, FramingError, LexiconError, OutputError
 
 __version__ = "0.1.0"
 
@@ -30,7 +30,7 @@ _EXPORTS = {
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
     "framing.models": ["model_shares"],
     "framing.plot": ["outlet_order", "plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
-                     "plot_shares", "plot_shares_grid", "plot_trend", "plot_voice"],
+                     "plot_shares", "plot_shares_grid", "plot_trend", "plot_trend_grid", "plot_voice", "side_colors"],
     "framing.report": ["render_report", "save_table", "show_text_table"],
     "framing.similarity": ["outlet_map", "outlet_similarity"],
     "framing.stats": ["lean", "lean_by_contrast", "trend", "variant_shares"],
@@ -42,7 +42,8 @@ _EXPORTS = {
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted(["CorpusError", "FramingError", "LexiconError", *_WHERE], key=lambda n: (n.lower(), n))
+__all__ = sorted(["ArgumentError", "CorpusError", "FramingError", "LexiconError", "OutputError", *_WHERE],
+                 key=lambda n: (n.lower(), n))
 
 
 def __getattr__(name: str):
@@ -100,7 +101,9 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         plot_shares,
         plot_shares_grid,
         plot_trend,
+        plot_trend_grid,
         plot_voice,
+        side_colors,
     )
     from framing.report import render_report, save_table, show_text_table
     from framing.similarity import outlet_map, outlet_similarity

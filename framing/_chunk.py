@@ -15,13 +15,13 @@ SEPARATOR = "\x00"  # joins texts in one scan buffer; no pattern can match acros
 PAD = 16  # zero bytes before and after the buffer in ``Chunk.padded`` (room to look around)
 
 # kinds of "landmark" bytes (Chunk.landmarks)
-LANDMARK = {'"': 1, "'": 2, "\n": 3, ".": 4, "!": 5, "?": 6, "[": 7, "]": 8, "\t": 9,
-            "lead2": 10, "lead3": 11, "lead4": 12}  # lead bytes last
+LANDMARK = {'"': 1, "'": 2, "\n": 3, ".": 4, "!": 5, "?": 6, "[": 7, "]": 8, "\t": 9, ";": 10, ":": 11,
+            "lead2": 12, "lead3": 13, "lead4": 14}  # lead bytes last
 
 
 def _landmark_table() -> bytes:
     table = bytearray(256)
-    for ch in "\"'\n.!?[]\t":
+    for ch in "\"'\n.!?[]\t;:":
         table[ord(ch)] = LANDMARK[ch]
     for b in range(0xC0, 0x100):  # first byte of a 2-, 3- or 4-byte character
         table[b] = LANDMARK["lead2"] if b < 0xE0 else LANDMARK["lead3"] if b < 0xF0 else LANDMARK["lead4"]
@@ -142,8 +142,9 @@ class Chunk:
     def landmarks(self) -> tuple[np.ndarray, np.ndarray]:
         """Byte offsets and kinds (``LANDMARK`` codes) of every byte the later stages look at.
 
-        One pass over the bytes: quote marks, line breaks, sentence-ending punctuation and the
-        first byte of every non-ASCII character.
+        One pass over the bytes: quote marks, line breaks, sentence-ending punctuation (and ``;``,
+        ``:``, which end the clauses of the attribution frames) and the first byte of every
+        non-ASCII character.
         """
         kinds = self.buf.translate(_LANDMARK_TABLE)
         n_words = len(kinds) // 8

@@ -14,6 +14,10 @@
 - Attribution frames (``voice._attributed``) are checked, on the hits left authorial, only where
   the scan found a frame's trigger word ("calls", "claimed", "described"...) in the hit's window
   before or after it (every such hit when the triggers are unknown): every frame match holds one.
+  With the triggers known, ``_Frames._attribute_fast`` cuts every hit's windows at the sentence
+  breaks at once, picks per hit the frames whose trigger words are in them, and matches the frames
+  led by a trigger word only where one starts; the plain per-hit path (``framing.match._REFERENCE``)
+  gives the same voices.
 """
 
 from __future__ import annotations
@@ -374,6 +378,8 @@ class _Frames:
                  frame_words: list | None):
         self.chunk, self.kinds, self.ends, self.words = chunk, kinds, frame_ends, frame_words
         self.attribution = _attribution(language)
+        self._triggers: list | None = None  # per frame: where its trigger words end (_frame_triggers)
+        self._kinds: np.ndarray | None = None
 
     def attribute(self, seg, start, end, voices, where) -> None:
         """Make ``attributed`` the hits ``where`` (indices) still authorial that a frame attributes."""
@@ -381,6 +387,11 @@ class _Frames:
         if not attribution.frames or not len(where):
             return
         where = where[voices[where] == VOICES.index("authorial")]
+        if not len(where):
+            return
+        if self.ends is not None and not _plain_paths():
+            self._attribute_fast(seg, start, end, voices, where)
+            return
         chunk = self.chunk
         s, e, g = start[where], end[where], seg[where]
         lo = np.maximum(chunk.starts[g], s - attribution.window_before)
@@ -407,6 +418,166 @@ class _Frames:
                 found = [(ends[x] - base, words[x]) for x in range(i, j)]
             if _attributed(piece, a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
                 voices[k] = attributed
+
+    def _attribute_fast(self, seg, start, end, voices, where) -> None:
+        """``attribute`` with the work of ``voice._attributed`` done for all hits at once where it can be.
+
+        The same results (tests/test_fast_paths.py): each hit's windows (its sentence before and
+        after it, ``voice._LAST_BREAK`` and ``_SENTENCE_BREAK``) come from the chunk's sentence
+        breaks (``_sentence_breaks``); the frames to try, in order, are those for the hit's kind
+        with one of their trigger words in a window, and, for a frame whose matches start with
+        a trigger word (``_Frame.first_words``), with such a word in the window before; those
+        frames are matched where such a word starts (the first place the search would find),
+        the others searched for as ``_attributed`` does.
+        """
+        attribution, chunk = self.attribution, self.chunk
+        s, e, g = start[where], end[where], seg[where]
+        lo = np.maximum(chunk.starts[g], s - attribution.window_before)
+        hi = np.minimum(chunk.ends[g], e + attribution.window_after)
+        ends = self.ends  # first, any trigger word ending in (lo, start] or in (end, hi]
+        near = np.flatnonzero((np.searchsorted(ends, s, side="right") > np.searchsorted(ends, lo, side="right"))
+                              | (np.searchsorted(ends, hi, side="right") > np.searchsorted(ends, e, side="right")))
+        if not len(near):
+            return
+        where, s, e, lo, hi = where[near], s[near], e[near], lo[near], hi[near]
+        cut, stop = lo, hi  # the windows: [cut, s) before the hit, [e, stop) after it
+        breaks_start, breaks_end = _sentence_breaks(chunk)
+        if len(breaks_start):
+            j = np.searchsorted(breaks_end, s, side="right") - 1  # the last break ending at or before the hit
+            jj = np.maximum(j, 0)
+            cut = np.where((j >= 0) & (breaks_start[jj] >= lo), breaks_end[jj], lo)
+            k = np.searchsorted(breaks_start, e, side="left")  # the first break starting at or after its end
+            kk = np.minimum(k, len(breaks_start) - 1)
+            stop = np.where((k < len(breaks_start)) & (breaks_end[kk] <= hi), breaks_start[kk], hi)
+        kinds = (self._kind_codes()[where] if self.kinds is not None
+                 else np.full(len(where), _kind_code("naming"), dtype=np.int64))
+        frames = attribution.frames
+        todo = np.zeros(len(where), dtype=np.int64)  # bit f: frame f is to be tried
+        candidates = []  # per frame with first words: (starts, ends, first, last) of those words
+        present: dict[int, np.ndarray] = {}  # frames with the same trigger words share their arrays
+        for f, (frame, (ends, first_starts, first_ends)) in enumerate(zip(frames, self._frame_triggers(),
+                                                                          strict=True)):
+            if id(ends) not in present:
+                present[id(ends)] = (
+                    (np.searchsorted(ends, s, side="right") > np.searchsorted(ends, cut, side="right"))
+                    | (np.searchsorted(ends, stop, side="right") > np.searchsorted(ends, e, side="right")))
+            ok = present[id(ends)] & np.isin(kinds, [_kind_code(k) for k in frame.kinds])
+            if first_starts is not None:  # a first word starting in the window before the hit
+                if id(first_starts) not in present:
+                    a = np.searchsorted(first_starts, cut, side="left")
+                    b = np.searchsorted(first_starts, s, side="left")
+                    present[id(first_starts)] = (first_starts.tolist(), first_ends.tolist(), a, b)
+                starts_f, ends_f, a, b = present[id(first_starts)]
+                ok &= b > a
+                candidates.append((starts_f, ends_f, a, b))
+            else:
+                candidates.append(None)
+            todo |= ok.astype(np.int64) << f
+        busy = np.flatnonzero(todo)
+        if not len(busy):
+            return
+        attributed = VOICES.index("attributed")
+        befores = chunk.strings(cut[busy], s[busy])
+        afters = chunk.strings(e[busy], stop[busy])
+        candidates = [None if c is None else (c[0], c[1], c[2][busy].tolist(), c[3][busy].tolist())
+                      for c in candidates]
+        for n, (i, mask, before, after, base, hit_start) in enumerate(zip(
+                busy.tolist(), todo[busy].tolist(), befores, afters, cut[busy].tolist(), s[busy].tolist(),
+                strict=True)):
+            for f, frame in enumerate(frames):
+                if not mask >> f & 1:
+                    continue
+                if frame.before is not None:
+                    mb = None
+                    if candidates[f] is not None:
+                        starts_f, ends_f, a_f, b_f = candidates[f]
+                        for x in range(a_f[n], b_f[n]):
+                            if ends_f[x] <= hit_start:
+                                mb = frame.before.match(before, starts_f[x] - base)
+                                if mb is not None:
+                                    break
+                    elif frame.lead_words is None or any(w in before.lower() for w in frame.lead_words):
+                        mb = frame.before.search(before)  # (a match starts with one of the lead words)
+                    if mb is None:
+                        continue
+                if frame.after is not None and frame.after.match(after) is None:
+                    continue
+                voices[where[i]] = attributed
+                break
+
+    def _kind_codes(self) -> np.ndarray:
+        """The contrast kind of every hit of the chunk as a code (``_kind_code``; None: naming)."""
+        if self._kinds is None:
+            codes = {k: _kind_code(k or "naming") for k in set(self.kinds)}
+            self._kinds = np.array([codes[k] for k in self.kinds], dtype=np.int64)
+        return self._kinds
+
+    def _frame_triggers(self) -> list:
+        """Per frame: the sorted ends of its trigger words in the chunk, and, for a frame with first
+        words, the sorted starts of those words and their ends (else None, None)."""
+        if self._triggers is None:
+            distinct: dict[str, int] = {}
+            code = np.array([distinct.setdefault(w, len(distinct)) for w in self.words], dtype=np.int64)
+            vocabulary = list(distinct)
+            length = np.array([len(w) for w in vocabulary], dtype=np.int64)[code]
+            out, shared, shared_first = [], {}, {}  # frames with the same words share the arrays
+            for frame in self.attribution.frames:
+                if frame.triggers not in shared:
+                    mine = np.array([w in frame.triggers for w in vocabulary] + [False], dtype=bool)[code]
+                    shared[frame.triggers] = self.ends[mine]
+                if frame.first_words is None or frame.before is None:
+                    out.append((shared[frame.triggers], None, None))
+                    continue
+                if frame.first_words not in shared_first:
+                    first = np.flatnonzero(np.array([w in frame.first_words for w in vocabulary] + [False],
+                                                    dtype=bool)[code])
+                    starts = self.ends[first] - length[first]
+                    order = np.argsort(starts, kind="stable")
+                    shared_first[frame.first_words] = (starts[order], self.ends[first][order])
+                out.append((shared[frame.triggers], *shared_first[frame.first_words]))
+            self._triggers = out
+        return self._triggers
+
+
+_KIND_CODES: dict[str, int] = {}
+
+
+def _kind_code(kind: str) -> int:
+    """A number per contrast kind (as the frames and the lexicon spell them)."""
+    return _KIND_CODES.setdefault(kind, len(_KIND_CODES))
+
+
+def _plain_paths() -> bool:
+    """True when framing.match runs its plain code paths (the reference of the fast ones)."""
+    import framing.match
+
+    return framing.match._REFERENCE
+
+
+def _sentence_breaks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) in chunk character offsets of every match of ``voice._SENTENCE_BREAK``.
+
+    ``.``, ``!``, ``?``, ``;`` or ``:`` before a whitespace character (``str.isspace``, as the
+    regex's ``\\s``; end: after it), and every line break. Sorted by start (then end; the ends
+    grow with the starts).
+    """
+    cached = chunk.__dict__.get("_sentence_breaks")
+    if cached is not None:
+        return cached
+    from framing._chunk import LANDMARK
+    from framing._strings import _is_space
+
+    pos, kind = chunk.landmarks
+    is_punct = np.zeros(256, dtype=bool)
+    is_punct[[LANDMARK[c] for c in ".!?;:"]] = True
+    punct = pos[is_punct[kind]]
+    punct = punct[_is_space(chunk.code_points(punct + 1))]
+    lines = pos[kind == LANDMARK["\n"]]
+    starts = np.concatenate((chunk.to_chars(punct), chunk.to_chars(lines)))
+    ends = starts + np.concatenate((np.full(len(punct), 2), np.ones(len(lines)))).astype(np.int64)
+    order = np.lexsort((ends, starts))
+    chunk.__dict__["_sentence_breaks"] = out = (starts[order], ends[order])
+    return out
 
 
 def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, language, voices) -> None:

@@ -190,7 +190,9 @@ def sentence_byte_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: 
     characters back) and forwards (not past ``limit`` characters on); only the marks visited
     are classified.
     """
-    ends = _Ends(chunk)
+    ends = chunk.__dict__.get("_sentence_ends")
+    if ends is None:  # one per chunk: the context rules and the context strings classify the same marks
+        ends = chunk.__dict__["_sentence_ends"] = _Ends(chunk)
     at = ends.at
     lo = chunk.to_bytes(np.maximum(chunk.starts[seg], start - limit))
     hi = chunk.to_bytes(np.minimum(chunk.ends[seg], end + limit))

@@ -74,28 +74,48 @@ def _alt(chars: str, for_bytes: bool) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def pattern_regex(pattern: str, case_sensitive: bool = False, *, for_bytes: bool = False) -> str:
+def pattern_regex(pattern: str, case_sensitive: bool = False, *, for_bytes: bool = False, linear: bool = True) -> str:
     """The regular expression of a lexicon pattern (DESIGN.md, *Lexicon format*).
 
     Whole words; ``*`` ends a word with any ending; a space matches any run of whitespace; a
     hyphen matches a hyphen or whitespace; apostrophes match typographic ones. With
     ``for_bytes`` the expression is for UTF-8 bytes (what both engines scan).
 
+    With ``linear`` (for Python's ``re``), a run of spaces and hyphens between two words is
+    written so that backtracking cannot try the ways of sharing a long stretch of whitespace
+    between its tokens (each token takes one character, the last of a stretch the rest,
+    possessively). The run between two words is always matched
+    whole (the next word starts with a letter), so this matches exactly what the plain form
+    (``linear=False``, what Hyperscan compiles into an automaton) matches, at the same offsets, in
+    time linear in the run's length (the plain form takes cubic time on ``so - called`` before a
+    long run of spaces, exponential on ``a - - - - b``).
+
     Examples
     --------
     >>> from framing.match import pattern_regex
     >>> pattern_regex("annex*")
     '\\\\bannex\\\\w*\\\\b'
+    >>> import re
+    >>> bool(re.fullmatch(pattern_regex("so - called"), "so -  called")), bool(re.match(pattern_regex("so - called"), "so called"))
+    (True, False)
     """
-    ws = ("(?:\\s|" + _alt(_SPACES, True)[3:-1] + ")+") if for_bytes else ("[\\s" + _SPACES + "]+")
-    hyphen = "(?:" + _alt(_HYPHENS, for_bytes) + "|" + ws + ")"
+    ws1 = ("(?:\\s|" + _alt(_SPACES, True)[3:-1] + ")") if for_bytes else ("[\\s" + _SPACES + "]")
+    ws = ws1 + "+"
+    if for_bytes:  # lookbehinds need a fixed width: one per width
+        after_ws = "(?:" + "|".join(f"(?<={x})" for x in ["\\s", *_alt(_SPACES, True)[3:-1].split("|")]) + ")"
+    else:
+        after_ws = f"(?<={ws1})"
+    hyph = _alt(_HYPHENS, for_bytes)
+    hyphen = "(?:" + hyph + "|" + ws + ")"
     apos = _alt(_APOS, for_bytes)
-    words = pattern.split()
-    out = []
-    for word in words:
-        parts = word.split("-")
-        rendered = []
-        for part in parts:
+    items: list = []  # rendered literal parts (str) and gap tokens: "S" (a space), "Y" (a hyphen)
+    firsts: list = []  # the first pattern character of each literal
+    for w, word in enumerate(pattern.split()):
+        if w:
+            items.append("S")
+        for k, part in enumerate(word.split("-")):
+            if k:
+                items.append("Y")
             wild = part.endswith("*")
             core = part[:-1] if part.endswith("*") else part
             chars = []
@@ -108,15 +128,56 @@ def pattern_regex(pattern: str, case_sensitive: bool = False, *, for_bytes: bool
                     chars.append(_alt(variants, for_bytes) if len(variants) > 1 or for_bytes else re.escape(c))
                 else:
                     chars.append(re.escape(c))
-            rendered.append("".join(chars) + ("\\w*" if wild else ""))
-        out.append(hyphen.join(rendered))
-    body = ws.join(out)
+            rendered = "".join(chars) + ("\\w*" if wild else "")
+            if rendered:
+                items.append(rendered)
+                firsts.append(core[:1] or part[:1])
+    out = []
+    gap: list[str] = []
+    n_lit = 0
+    for item in [*items, None]:
+        if item in ("S", "Y"):
+            gap.append(item)
+            continue
+        if gap:
+            gap_char = item is None or not firsts[n_lit] or firsts[n_lit] in _HYPHENS + _SPACES + "-" \
+                or firsts[n_lit].isspace()
+            if linear and not gap_char:  # a whole run between two words
+                out.append(_linear_gap(gap, ws1, hyph, after_ws))
+            else:
+                out.append("".join(ws if t == "S" else hyphen for t in gap))
+            gap = []
+        if item is not None:
+            out.append(item)
+            n_lit += 1
+    body = "".join(out)
     first, last = pattern.strip()[0], pattern.strip()[-1]
     # ASCII word boundaries where the pattern starts/ends with an ASCII word character; other edges
     # are checked against Unicode letters after the scan (CompiledLexicon.scan_chunk)
     lead = "\\b" if (first.isascii() and (first.isalnum() or first == "_")) else ""
     trail = "\\b" if (last.isascii() and (last.isalnum() or last in "_*")) else ""
     return f"{lead}{body}{trail}"
+
+
+def _linear_gap(tokens: list[str], ws1: str, hyph: str, after_ws: str) -> str:
+    """The run of spaces (``S``: whitespace) and hyphens (``Y``: a hyphen or whitespace) between two
+    words, matched in time linear in the run's length (see :func:`pattern_regex`).
+
+    The run is always matched whole (the next word starts with a letter), so possessive quantifiers
+    change nothing but the time: one space or one hyphen is a possessive whitespace run. In a longer
+    run each token takes exactly one whitespace character, and the rest of a stretch of whitespace
+    goes, possessively, to the token that ends it (before a hyphen, or at the end of the run): any
+    other way of sharing the stretch matches the same text, so backtracking only tries which of
+    the ``Y`` are hyphens (at most ``2 ** hyphens`` ways, whatever the length of the text).
+    """
+    if tokens == ["S"]:
+        return f"{ws1}++"
+    if tokens == ["Y"]:
+        return f"(?:{hyph}|{ws1}++)"
+    rest = f"(?:{after_ws}{ws1}*+)?"  # the rest of the stretch, when a token took its first character
+    # (the first token has no stretch before it: the character before the run is not the run's)
+    return "".join(ws1 if t == "S" else f"(?:{rest if k else ''}{hyph}|{ws1})"
+                   for k, t in enumerate(tokens)) + rest
 
 
 def _widths(regex: bytes) -> tuple[int, int | None]:
@@ -187,6 +248,11 @@ def _word_start(chunk: Chunk, end: np.ndarray) -> np.ndarray:
 def _on_match(i: int, start: int, end: int, flags: int, found: list) -> None:
     """Hyperscan's match callback: the end and id of the match, packed in one int."""
     found.append(end << 32 | i)
+
+
+def _on_match_with_start(i: int, start: int, end: int, flags: int, found: list) -> None:
+    """Hyperscan's match callback with start-of-match tracking: (id, start, end)."""
+    found.append((i, start, end))
 
 
 def _leading_word(pattern: str, start: int = 0) -> str:
@@ -301,6 +367,8 @@ class CompiledLexicon:
         self.contrasts = list(lexicon.contrasts)
         self.kinds = np.array([c.kind for c in lexicon.contrasts.values()], dtype=object)  # by contrast index
         self.variants = [(c, v) for c in lexicon.contrasts.values() for v in c.variants.values()]
+        # by variant index: the kind the voice rules read (a variant's own kind, else its contrast's)
+        self.variant_kinds = np.array([getattr(v, "kind", None) or c.kind for c, v in self.variants], dtype=object)
         entries = []
         for ci, c in enumerate(lexicon.contrasts.values()):
             for v in c.variants.values():
@@ -343,11 +411,15 @@ class CompiledLexicon:
     # ------------------------------------------------------------------ build / pickle
     def _build(self) -> None:
         self._lock = threading.Lock()
+        # Hyperscan compiles the plain form into an automaton; Python's re gets the same language
+        # written without nested quantifiers (linear matching time; see pattern_regex)
+        self._hs_exprs = [pattern_regex(e.pattern, e.case_sensitive, for_bytes=True, linear=False).encode("ascii")
+                          for e in self.entries]
         self._exprs = [pattern_regex(e.pattern, e.case_sensitive, for_bytes=True).encode("ascii")
                        for e in self.entries]
         self._regexes = [re.compile(x, 0 if e.case_sensitive else re.IGNORECASE)
                          for x, e in zip(self._exprs, self.entries, strict=True)]
-        widths = [_widths(x) for x in self._exprs]
+        widths = [_widths(x) for x in self._hs_exprs]
         self._min_width = np.array([lo for lo, _ in widths], dtype=np.int64)
         # fixed width in bytes (start = end - width), or -1 when the start must be recovered
         self._width = np.array([lo if hi == lo else -1 for lo, hi in widths], dtype=np.int64)
@@ -355,6 +427,7 @@ class CompiledLexicon:
         self._anchored: dict[int, re.Pattern] = {}
         self._heads = [_leading_word(e.pattern).encode("ascii") for e in self.entries]
         self._databases: dict[str, tuple] = {}
+        self._rule_databases: dict[tuple[int, ...], tuple | None] = {}  # context rules' words (rule_word_ends)
         if self.engine == "python":
             self._build_portable()
         else:
@@ -363,7 +436,7 @@ class CompiledLexicon:
     def __getstate__(self):
         keep = ("engine", "lexicon", "contrasts", "variants", "entries", "_contrast_of", "_variant_of",
                 "_is_except", "_aux", "_rule_applies", "_starts_alnum", "_ends_alnum",
-                "trigger_language", "kinds", "rules")
+                "trigger_language", "kinds", "variant_kinds", "rules")
         return {k: v for k, v in self.__dict__.items() if k in keep}
 
     def __setstate__(self, state):
@@ -380,7 +453,7 @@ class CompiledLexicon:
         if key not in self._databases:
             from framing._prefilter import cue_prefilter
 
-            exprs = list(self._exprs)
+            exprs = list(self._hs_exprs)
             flags = [0 if e.case_sensitive else _hs.HS_FLAG_CASELESS for e in self.entries]
             cues = cue_prefilter(language) if language else None
             n_cues = 0
@@ -392,14 +465,82 @@ class CompiledLexicon:
             try:
                 db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
             except Exception:
-                if not n_cues:
-                    raise
                 # a cue Hyperscan cannot compile: no prefilter, every hit's cues are checked
                 exprs, flags, n_cues = exprs[:len(self.entries)], flags[:len(self.entries)], 0
                 db = _hs.Database()
-                db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+                try:
+                    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+                except Exception as exc:
+                    raise self._uncompilable(exc) from None
             self._databases[key] = (db, n_cues)
         return self._databases[key]
+
+    def rule_word_matches(self, chunk: Chunk, rules: tuple[int, ...], starts: bool = False):
+        """Where a word of these context rules may end in the chunk, from one Hyperscan scan.
+
+        Returns (rule index, word index in the rule, chunk character offset of the end) of every
+        match of the rules' words: the engines' byte regexes, case folded unless the rule is
+        case-sensitive; matches glued to a non-ASCII letter are not left out, so the ends hold
+        every end of the words ``framing.match._word_spans`` finds (and maybe more). With
+        ``starts``, also the leftmost start of a match with each end (a slower scan): no match of
+        the word starts before the first of them. None without Hyperscan, or when a word does not
+        compile: the caller then looks for the words itself.
+        """
+        if self.engine != "hyperscan" or not rules:
+            return None
+        key = (rules, starts)
+        if key not in self._rule_databases:
+            exprs, flags, owner, index = [], [], [], []
+            for r in rules:
+                rule = self.rules[r]
+                for w, word in enumerate(rule.words):
+                    exprs.append(pattern_regex(word, rule.case_sensitive, for_bytes=True).encode("ascii"))
+                    flags.append((0 if rule.case_sensitive else _hs.HS_FLAG_CASELESS)
+                                 | (_hs.HS_FLAG_SOM_LEFTMOST if starts else 0))
+                    owner.append(r)
+                    index.append(w)
+            db = _hs.Database()
+            try:
+                db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+                self._rule_databases[key] = (db, np.array(owner, dtype=np.int64), np.array(index, dtype=np.int64))
+            except Exception:  # pragma: no cover - a word Hyperscan cannot compile
+                self._rule_databases[key] = None
+        compiled = self._rule_databases[key]
+        if compiled is None:  # pragma: no cover
+            return None
+        db, owner, index = compiled
+        found: list = []
+        with self._lock:
+            db.scan(chunk.buf, match_event_handler=_on_match_with_start if starts else _on_match, context=found)
+        if starts:
+            ids, first, last = np.array(found, dtype=np.int64).reshape(-1, 3).T
+            return owner[ids], index[ids], chunk.to_chars(last), chunk.to_chars(first)
+        packed = np.asarray(found, dtype=np.int64)
+        ids = packed & 0xFFFFFFFF
+        return owner[ids], index[ids], chunk.to_chars(packed >> 32)
+
+    def rule_word_ends(self, chunk: Chunk, rules: tuple[int, ...]) -> dict[int, np.ndarray] | None:
+        """{rule index: sorted chunk character offsets where a word of the rule may end} (``rule_word_matches``)."""
+        found = self.rule_word_matches(chunk, rules)
+        if found is None:
+            return None
+        owner, _, ends = found
+        return {r: np.unique(ends[owner == r]) for r in rules}
+
+    def _uncompilable(self, exc: Exception):
+        """A one-line LexiconError naming the pattern Hyperscan cannot compile."""
+        from framing._errors import LexiconError
+
+        for e, x in zip(self.entries, self._hs_exprs, strict=True):
+            try:
+                _hs.Database().compile(expressions=[x], ids=[0], elements=1,
+                                       flags=[0 if e.case_sensitive else _hs.HS_FLAG_CASELESS])
+            except Exception:
+                where = f"{self.contrasts[e.contrast]}/{self.variants[e.variant][1].id}" if e.contrast >= 0 else "voice"
+                shown = repr(e.pattern) if len(e.pattern) <= 60 else repr(e.pattern[:40]) + f"... ({len(e.pattern):,} characters)"
+                return LexiconError(f"{self.lexicon.name}: the pattern {shown} ({where}) cannot be compiled by "
+                                    f"Hyperscan ({exc}); shorten or simplify it, or use engine='python'")
+        return LexiconError(f"{self.lexicon.name}: Hyperscan cannot compile the lexicon ({exc}); use engine='python'")
 
     # ------------------------------------------------------------------ scanning
     def scan(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
 
-from framing._errors import FramingError
+from framing._atomic import check_file_target, output_lock, write_csv
+from framing._errors import FramingError, OutputError
 from framing.voice import VOICES
 
 __all__ = ["main"]
@@ -47,6 +52,15 @@ def _load_kwargs(args: argparse.Namespace) -> dict:
                 html_col=args.html_col, metadata=args.metadata, sep=sep, encoding=args.encoding,
                 dayfirst=args.dayfirst, n_jobs=args.jobs, clean=not args.no_clean, drop_empty=args.drop_empty,
                 skip_bad=args.skip_bad, skip_rules=getattr(args, "skip_rule", None))
+
+
+def _inputs(args: argparse.Namespace, source) -> list:
+    """The paths a command reads (the corpus, a metadata table): outputs may not be written over them."""
+    return [source, getattr(args, "metadata", None)]
+
+
+def _same_path(a, b) -> bool:
+    return os.path.abspath(os.path.expanduser(str(a))) == os.path.abspath(os.path.expanduser(str(b)))
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
@@ -108,6 +122,8 @@ def _cmd_kwic(args: argparse.Namespace) -> int:
     from framing.lexicon import load_lexicon
     from framing.match import kwic
 
+    if args.output:
+        check_file_target(args.output, option="--output", inputs=_inputs(args, args.path), hint=".csv")
     lex = load_lexicon(args.lexicon)
     corpus = load_corpus(args.path, **_load_kwargs(args))
     if args.term in lex.contrasts:
@@ -117,7 +133,7 @@ def _cmd_kwic(args: argparse.Namespace) -> int:
     else:
         table = kwic(corpus, pattern=args.term, window=args.window, voice=args.voice)
     if args.output:
-        table.to_csv(args.output, index=False)
+        write_csv(table, args.output)
         print(f"{len(table)} hits written to {args.output}")
         return 0
     if not len(table):
@@ -245,10 +261,12 @@ def _audit_lexicon(lex, args: argparse.Namespace) -> int:
 
     if not args.corpus:
         raise FramingError("`framing lexicon audit NAME CORPUS` needs a corpus (as for `framing corpus`)")
+    if args.output:
+        check_file_target(args.output, option="--output", inputs=_inputs(args, args.corpus), hint=".csv")
     corpus = load_corpus(args.corpus, **_load_kwargs(args))
     audit = lexicon_audit(corpus, lex, by=args.by)
     if args.output:
-        audit.to_csv(args.output, index=False, lineterminator="\n")
+        write_csv(audit, args.output)
         print(f"{len(audit)} rows (groups x variants) written to {args.output}")
         return 0
     voices = [c for c in audit.columns if c.startswith("n_") and c not in
@@ -277,19 +295,37 @@ def _audit_lexicon(lex, args: argparse.Namespace) -> int:
 
 
 def _cmd_count(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    import pandas as pd
-
     from framing._errors import CorpusError
-    from framing.corpus import DROPPED_COLUMNS
     from framing.lexicon import load_lexicon
 
+    if "://" not in args.source and not Path(args.source).exists():
+        raise CorpusError(f"{args.source}: no such file or folder; check the path")
+    inputs = _inputs(args, args.source)
+    check_file_target(args.output, option="--output", inputs=inputs, hint=".csv")
+    listing = Path(args.output).with_suffix(".skipped.csv")
+    if args.hits:
+        if _same_path(args.hits, args.output) or _same_path(args.hits, listing):
+            raise OutputError(f"--hits {args.hits}: is also the counts file (--output); give the hits another name")
+        if not args.scheduler:
+            check_file_target(args.hits, option="--hits", inputs=inputs, hint=".parquet")
+        elif Path(args.hits).exists() and not Path(args.hits).is_dir():
+            raise OutputError(f"--hits {args.hits}: is a file; with --scheduler the hits are a folder of Parquet "
+                              f"parts: give a folder name")
     lex = load_lexicon(args.lexicon)
     kwargs = _load_kwargs(args)
     voice = args.voice or None
-    if "://" not in args.source and not Path(args.source).exists():
-        raise CorpusError(f"{args.source}: no such file or folder; check the path")
+    with ExitStack() as locks:  # a second run writing the same files stops here, before any work
+        locks.enter_context(output_lock(args.output, option="--output"))
+        if args.hits and not args.scheduler:
+            locks.enter_context(output_lock(args.hits, option="--hits"))
+        return _count(args, lex, kwargs, voice, listing)
+
+
+def _count(args: argparse.Namespace, lex, kwargs: dict, voice, listing) -> int:
+    import pandas as pd
+
+    from framing.corpus import DROPPED_COLUMNS
+
     if args.scheduler:
         from framing import distributed as fdist
 
@@ -308,18 +344,16 @@ def _cmd_count(args: argparse.Namespace) -> int:
         else:
             counts = count_hits(args.source, lex, by=args.by, voice=voice, chunksize=args.chunksize,
                                 progress=None, **kwargs)
-    counts.to_csv(args.output, index=False, lineterminator="\n")
+    write_csv(counts, args.output)
     attrs = counts.attrs
     print(f"{int(counts['n_hits'].sum()):,} hits in {attrs.get('n_articles', 0):,} articles -> {args.output}"
           + (f"; every hit -> {args.hits}" if args.hits else ""))
     skipped = pd.DataFrame(attrs.get("skipped", []), columns=DROPPED_COLUMNS)
     skipped_files = list(attrs.get("skipped_files", []))
     if len(skipped) or skipped_files:
-        listing = Path(args.output).with_suffix(".skipped.csv")
         files = pd.DataFrame([{"doc_id": None, "source_file": f["file"], "line": None, "reason": f["reason"]}
                               for f in skipped_files], columns=DROPPED_COLUMNS)
-        pd.concat([d for d in (skipped, files) if len(d)], ignore_index=True).to_csv(
-            listing, index=False, lineterminator="\n")
+        write_csv(pd.concat([d for d in (skipped, files) if len(d)], ignore_index=True), listing)
         for s in skipped.head(10).itertuples():
             where = f", line {int(s.line)}" if pd.notna(s.line) else ""
             print(f"dropped {s.source_file}{where}: {s.reason}", file=sys.stderr)
@@ -357,6 +391,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             raise FramingError("framing validate sample takes one corpus: framing validate sample CORPUS --out coding.csv")
         if not args.out:
             raise FramingError("framing validate sample needs --out FILE.csv (the coding sheet)")
+        check_file_target(args.out, option="--out", inputs=_inputs(args, args.paths[0]), hint=".csv")
         corpus = load_corpus(args.paths[0], **_load_kwargs(args))
         hits = find_hits(corpus, args.lexicon)
         by = [b.strip() for b in args.by.split(",") if b.strip()]
@@ -370,9 +405,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     if not args.paths:
         raise FramingError("framing validate report takes one or more coded files: framing validate report a.csv b.csv")
+    if args.out:
+        check_file_target(args.out, option="--out", inputs=list(args.paths), hint=".csv")
     report = validation_report(list(args.paths))
     if args.out:
-        report.to_csv(args.out, index=False, lineterminator="\n")
+        write_csv(report, args.out)
     with pd.option_context("display.width", 200, "display.max_rows", 500, "display.float_format", "{:.3f}".format):
         print(report.to_string(index=False))
     return 0
@@ -466,6 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``framing`` command line; return the exit status (2 on bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = _sigterm_as_interrupt()
     try:
         return args.func(args)
     except FramingError as exc:
@@ -475,10 +513,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("framing: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head`: stop quietly
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _sigterm_as_interrupt():
+    """SIGTERM (``kill``, a scheduler's time limit) ends a run like Ctrl-C: temporaries removed, exit 130."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # pragma: no cover
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 from scipy.stats import chi2 as _chi2_dist
 
-from framing._errors import FramingError
+from framing._errors import ArgumentError
 
 __all__ = ["term_counts", "log_odds", "distinctive_terms", "keyness"]
 
@@ -29,10 +29,6 @@ _CHUNK_TOKENS = 2_000_000  # tokens held in memory at once while counting
 _SPACE = pa.scalar(" ", type=pa.large_string())
 
 
-class _ArgumentError(FramingError, ValueError):
-    """A bad argument to a distinctive-terms function; the message names it and the fix."""
-
-
 # ------------------------------------------------------------------------------------ counting
 def _default_tokenizer(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
@@ -45,7 +41,7 @@ def _check_ngram_range(ngram_range) -> tuple[int, int]:
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise _ArgumentError(f"ngram_range={ngram_range!r}: give two integers (min_n, max_n) with "
+        raise ArgumentError(f"ngram_range={ngram_range!r}: give two integers (min_n, max_n) with "
                              f"1 <= min_n <= max_n, e.g. (1, 2) for words and word pairs")
     return lo, hi
 
@@ -55,14 +51,14 @@ def _stop_set(stop_words, lowercase: bool) -> frozenset[str]:
         return frozenset()
     if isinstance(stop_words, str):
         if stop_words != "english":
-            raise _ArgumentError(f"stop_words={stop_words!r}: use 'english' (scikit-learn's list), "
+            raise ArgumentError(f"stop_words={stop_words!r}: use 'english' (scikit-learn's list), "
                                  f"a collection of words, or None")
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         return frozenset(ENGLISH_STOP_WORDS)
     words = list(stop_words)
     if not all(isinstance(w, str) for w in words):
-        raise _ArgumentError("stop_words must be 'english', None, or a collection of strings")
+        raise ArgumentError("stop_words must be 'english', None, or a collection of strings")
     return frozenset(w.lower() for w in words) if lowercase else frozenset(words)
 
 
@@ -95,7 +91,7 @@ def _ngram_table(token_lists: list[list[str]], doc_group: np.ndarray, n_groups: 
         vocab = pa.array(vocab, type=pa.large_string())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         bad = next(v for v in vocab if not isinstance(v, str))
-        raise _ArgumentError(f"the tokenizer returned {bad!r} ({type(bad).__name__}); it must return "
+        raise ArgumentError(f"the tokenizer returned {bad!r} ({type(bad).__name__}); it must return "
                              f"a list of strings for each text") from None
     doc_of = np.repeat(np.arange(len(lengths)), lengths)
     end_of = np.cumsum(lengths)[doc_of]  # exclusive end of each token's document
@@ -187,18 +183,18 @@ def _term_order(terms) -> np.ndarray | None:
 
 def _check_corpus(corpus, by: Hashable, text_col: Hashable) -> None:
     if not isinstance(corpus, pd.DataFrame):
-        raise _ArgumentError(f"corpus must be a DataFrame (e.g. from framing.load_corpus), or an "
+        raise ArgumentError(f"corpus must be a DataFrame (e.g. from framing.load_corpus), or an "
                              f"iterable of them; got {type(corpus).__name__}")
     for name, what in ((by, "by"), (text_col, "text_col")):
         if name not in corpus.columns:
-            raise _ArgumentError(f"{what}={name!r} is not a column of the corpus; the columns are "
+            raise ArgumentError(f"{what}={name!r} is not a column of the corpus; the columns are "
                                  f"{list(corpus.columns)}")
     if corpus[by].isna().any():
-        raise _ArgumentError(f"{int(corpus[by].isna().sum())} rows have no {by!r} value; fill them "
+        raise ArgumentError(f"{int(corpus[by].isna().sum())} rows have no {by!r} value; fill them "
                              f"in or drop those rows")
     bad = ~corpus[text_col].map(lambda t: isinstance(t, str)).astype(bool).to_numpy()
     if bad.any():
-        raise _ArgumentError(f"{int(bad.sum())} rows have no text in {text_col!r} (first: "
+        raise ArgumentError(f"{int(bad.sum())} rows have no text in {text_col!r} (first: "
                              f"{corpus.index[bad][0]!r}); fill them in or drop those rows")
 
 
@@ -231,7 +227,7 @@ def _count(chunks, by, text_col, tokenize, merge_each, lo, hi, stop):
                 merged = _merge(terms, tables, len(groups))
                 terms, tables = [merged[0]], [merged[1]]
     if not groups:
-        raise _ArgumentError("the corpus has no rows; there is nothing to count")
+        raise ArgumentError("the corpus has no rows; there is nothing to count")
     table = tables[0]
     table = sparse.csr_matrix((table.data, table.indices, table.indptr),
                               shape=(table.shape[0], len(groups)))
@@ -302,10 +298,10 @@ def term_counts(
     """
     lo, hi = _check_ngram_range(ngram_range)
     if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer) or min_count < 1:
-        raise _ArgumentError(f"min_count={min_count!r}: give a whole number >= 1 (1 keeps every "
+        raise ArgumentError(f"min_count={min_count!r}: give a whole number >= 1 (1 keeps every "
                              f"term)")
     if tokenizer is not None and not callable(tokenizer):
-        raise _ArgumentError("tokenizer must be a function str -> list[str], or None for the default")
+        raise ArgumentError("tokenizer must be a function str -> list[str], or None for the default")
     stop = _stop_set(stop_words, lowercase=tokenizer is None)
     if isinstance(corpus, pd.DataFrame):
         chunks: Iterable = [corpus]
@@ -319,7 +315,7 @@ def term_counts(
     totals = np.asarray(table.sum(axis=1)).ravel()
     keep = np.flatnonzero(totals >= min_count)
     if len(keep) == 0:
-        raise _ArgumentError(f"no term occurs at least min_count={min_count} times; lower "
+        raise ArgumentError(f"no term occurs at least min_count={min_count} times; lower "
                              f"min_count or check the text column and the tokenizer")
     if len(keep) < len(totals):
         terms, table = terms.take(keep), table[keep]
@@ -342,27 +338,27 @@ def term_counts(
 def _check_counts(counts) -> np.ndarray:
     """Validate a term x group count table; return its values as floats."""
     if not isinstance(counts, pd.DataFrame):
-        raise _ArgumentError(f"counts must be a DataFrame with one row per term and one column per "
+        raise ArgumentError(f"counts must be a DataFrame with one row per term and one column per "
                              f"group (e.g. from term_counts); got {type(counts).__name__}")
     if counts.shape[0] == 0 or counts.shape[1] < 2:
-        raise _ArgumentError(f"counts has {counts.shape[0]} terms and {counts.shape[1]} groups; it "
+        raise ArgumentError(f"counts has {counts.shape[0]} terms and {counts.shape[1]} groups; it "
                              f"needs at least one term and two groups (columns)")
     if counts.index.has_duplicates:
         dup = counts.index[counts.index.duplicated()].unique()[:5].tolist()
-        raise _ArgumentError(f"counts has repeated terms in its index, e.g. {dup}; add them up "
+        raise ArgumentError(f"counts has repeated terms in its index, e.g. {dup}; add them up "
                              f"first: counts.groupby(level=0).sum()")
     if counts.columns.has_duplicates:
-        raise _ArgumentError(f"counts has repeated group names: {list(counts.columns)}")
+        raise ArgumentError(f"counts has repeated group names: {list(counts.columns)}")
     for col in counts.columns:
         dtype = counts[col].dtype
         if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
-            raise _ArgumentError(f"counts column {col!r} is {dtype}, not numbers; counts must be "
+            raise ArgumentError(f"counts column {col!r} is {dtype}, not numbers; counts must be "
                                  f"non-negative whole numbers")
     values = counts.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
     if bad.any():
         i, j = (int(k[0]) for k in np.nonzero(bad))
-        raise _ArgumentError(f"the count of term {counts.index[i]!r} in {counts.columns[j]!r} is "
+        raise ArgumentError(f"the count of term {counts.index[i]!r} in {counts.columns[j]!r} is "
                              f"{values[i, j]!r}; counts must be non-negative whole numbers")
     return values
 
@@ -376,7 +372,7 @@ def _pick(counts: pd.DataFrame, values: np.ndarray, target,
         try:
             return columns.index(name)
         except ValueError:
-            raise _ArgumentError(f"{what} {name!r} is not a group (column) of the count table; the "
+            raise ArgumentError(f"{what} {name!r} is not a group (column) of the count table; the "
                                  f"groups are {columns}") from None
 
     t = where(target, "target")
@@ -386,19 +382,19 @@ def _pick(counts: pd.DataFrame, values: np.ndarray, target,
         names = (list(reference) if isinstance(reference, list | tuple | set | pd.Index | np.ndarray)
                  else [reference])
         if not names:
-            raise _ArgumentError("reference is empty; give a group, a list of groups, or None for "
+            raise ArgumentError("reference is empty; give a group, a list of groups, or None for "
                                  "all other groups")
         refs = [where(name, "reference") for name in names]
         if t in refs:
-            raise _ArgumentError(f"the target {target!r} is also in the reference; the reference "
+            raise ArgumentError(f"the target {target!r} is also in the reference; the reference "
                                  f"must be other groups")
         if len(set(refs)) != len(refs):
-            raise _ArgumentError(f"reference names a group twice: {names}")
+            raise ArgumentError(f"reference names a group twice: {names}")
     y_t = values[:, t]
     y_r = values[:, refs[0]] if len(refs) == 1 else values[:, refs].sum(axis=1)
     for y, what, name in ((y_t, "target", target), (y_r, "reference", reference)):
         if y.sum() == 0:
-            raise _ArgumentError(f"the {what} group {name if name is not None else 'all others'!r} "
+            raise ArgumentError(f"the {what} group {name if name is not None else 'all others'!r} "
                                  f"has no counts (all zero); there is nothing to compare")
     return y_t, y_r
 
@@ -420,7 +416,7 @@ def _number(value, name: str, low: float, strict: bool, hint: str) -> float:
     ok = (not isinstance(value, bool) and isinstance(value, int | float | np.number)
           and np.isfinite(value) and (value > low if strict else value >= low))
     if not ok:
-        raise _ArgumentError(f"{name}={value!r}: give a number {'>' if strict else '>='} {low}"
+        raise ArgumentError(f"{name}={value!r}: give a number {'>' if strict else '>='} {low}"
                              f"{hint}")
     return float(value)
 
@@ -433,23 +429,23 @@ def _prior(counts: pd.DataFrame, values: np.ndarray, prior, prior_scale,
         base = values.sum(axis=1)
     elif isinstance(prior, pd.Series):
         if prior.index.has_duplicates:
-            raise _ArgumentError("the prior Series has repeated terms in its index")
+            raise ArgumentError("the prior Series has repeated terms in its index")
         if not pd.api.types.is_numeric_dtype(prior.dtype) or pd.api.types.is_bool_dtype(prior.dtype):
-            raise _ArgumentError(f"the prior Series holds {prior.dtype}, not numbers")
+            raise ArgumentError(f"the prior Series holds {prior.dtype}, not numbers")
         aligned = prior.reindex(counts.index)
         if aligned.isna().all():
-            raise _ArgumentError("the prior Series shares no term with the count table; its index "
+            raise ArgumentError("the prior Series shares no term with the count table; its index "
                                  "must hold the terms (the count table's index)")
         base = aligned.fillna(0.0).to_numpy(dtype=np.float64)
         if not np.isfinite(base).all() or (base < 0).any():
-            raise _ArgumentError("the prior Series must hold finite numbers >= 0")
+            raise ArgumentError("the prior Series must hold finite numbers >= 0")
     else:
-        raise _ArgumentError(f"prior={prior!r}: use 'pooled' or a pandas Series of prior counts "
+        raise ArgumentError(f"prior={prior!r}: use 'pooled' or a pandas Series of prior counts "
                              f"indexed by term")
     alpha = base + floor
     if (alpha <= 0).any():
         term = counts.index[int(np.flatnonzero(alpha <= 0)[0])]
-        raise _ArgumentError(f"term {term!r} has a prior count of 0; every term needs a positive "
+        raise ArgumentError(f"term {term!r} has a prior count of 0; every term needs a positive "
                              f"prior, so use prior_floor > 0")
     if prior_scale is not None:
         scale = _number(prior_scale, "prior_scale", 0, True,
@@ -460,9 +456,9 @@ def _prior(counts: pd.DataFrame, values: np.ndarray, prior, prior_scale,
 
 def _log_odds(counts, values, target, reference, prior, prior_scale, prior_floor, variance):
     if variance not in ("full", "monroe"):
-        raise _ArgumentError(f"variance={variance!r}: use 'full' (four terms) or 'monroe' (two)")
+        raise ArgumentError(f"variance={variance!r}: use 'full' (four terms) or 'monroe' (two)")
     if len(values) < 2:
-        raise _ArgumentError("counts has a single term; log-odds need at least two terms")
+        raise ArgumentError("counts has a single term; log-odds need at least two terms")
     y_i, y_j = _pick(counts, values, target, reference)
     alpha = _prior(counts, values, prior, prior_scale, prior_floor)
     a0, n_i, n_j = alpha.sum(), y_i.sum(), y_j.sum()
@@ -621,15 +617,15 @@ def distinctive_terms(
     """
     unknown = set(log_odds_kwargs) - {"prior", "prior_scale", "prior_floor", "variance"}
     if unknown:
-        raise _ArgumentError(f"unknown argument(s) {sorted(unknown)}; log_odds takes prior, "
+        raise ArgumentError(f"unknown argument(s) {sorted(unknown)}; log_odds takes prior, "
                              f"prior_scale, prior_floor and variance")
     if target is None and reference is not None:
-        raise _ArgumentError("reference needs a target; with target=None each group is compared "
+        raise ArgumentError("reference needs a target; with target=None each group is compared "
                              "with all the others")
     counts = term_counts(corpus, by, ngram_range=ngram_range, min_count=min_count,
                          tokenizer=tokenizer, stop_words=stop_words, text_col=text_col)
     if counts.shape[1] < 2:
-        raise _ArgumentError(f"the corpus has a single {by!r} group ({counts.columns[0]!r}); "
+        raise ArgumentError(f"the corpus has a single {by!r} group ({counts.columns[0]!r}); "
                              f"distinctive terms need at least two")
     values = counts.to_numpy(dtype=np.float64)
     kwargs = {"prior": "pooled", "prior_scale": 500, "prior_floor": 0.01, "variance": "full",
@@ -782,17 +778,17 @@ def keyness(
     2           invasion   0.062  0.000         2           25
     """
     if measure not in KEYNESS_STAT:
-        raise _ArgumentError(f"measure={measure!r}: use 'chi2', 'lr' (likelihood ratio G2), 'pmi' or 'exact' "
+        raise ArgumentError(f"measure={measure!r}: use 'chi2', 'lr' (likelihood ratio G2), 'pmi' or 'exact' "
                              f"(Fisher)")
     if compat not in (None, "quanteda"):
-        raise _ArgumentError(f"compat={compat!r}: use None (exact values) or 'quanteda' (quanteda's 1e-9 "
+        raise ArgumentError(f"compat={compat!r}: use None (exact values) or 'quanteda' (quanteda's 1e-9 "
                              f"inside the logarithms)")
     eps = _EPSILON if compat == "quanteda" else 0.0
     if correction not in ("default", "yates", "williams", "none"):
-        raise _ArgumentError(f"correction={correction!r}: use 'default', 'yates', 'williams' or "
+        raise ArgumentError(f"correction={correction!r}: use 'default', 'yates', 'williams' or "
                              f"'none'")
     if measure in ("pmi", "exact") and correction not in ("default", "none"):
-        raise _ArgumentError(f"{measure} takes no correction (quanteda ignores correction={correction!r} "
+        raise ArgumentError(f"{measure} takes no correction (quanteda ignores correction={correction!r} "
                              f"with a warning); leave correction='default'")
     if correction == "default":
         correction = DEFAULT_CORRECTION[measure]

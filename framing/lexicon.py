@@ -32,9 +32,11 @@ _RULE_FIELDS = {"words", "within", "scope", "patterns", "case"}
 _TOP_KEYS = {"name", "version", "language", "description", "sides", "sources", "contrasts", "changelog", "usage"}
 _CONTRAST_KEYS = {"label", "group", "notes", "sources", "variants", "kind", "lean", "exploratory", "evidence",
                   "contested", *RULE_KINDS}
-_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence", *RULE_KINDS}
+_VARIANT_KEYS = {"side", "patterns", "except", "case", "label", "notes", "lean", "evidence", "kind", *RULE_KINDS}
 _SOURCE_KEYS = {"publisher", "title", "date", "url", "kind", "note", "copy", "author"}
 _USAGE_KEYS = {"file", "groups", "description"}
+_SIDE_KEYS = {"label", "color"}
+_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # Keys that describe a contrast or variant without changing what it matches. Every other key (patterns,
 # exceptions, case, and any context rule added later) enters the variant's matching fingerprint, so
 # usage numbers computed with other matching rules are recognised as stale.
@@ -119,6 +121,8 @@ class Variant:
     notes: str | None = None
     lean: bool = True
     evidence: str | None = None
+    kind: str | None = None
+    """The variant's kind for the voice rules: its own ``kind`` key, else its contrast's (None: naming)."""
     fingerprint: str = ""
     """Hash of everything that decides what the variant matches (patterns, exceptions, case, context
     rules); usage numbers carry it so that numbers computed with other rules are recognised as stale."""
@@ -194,7 +198,11 @@ class Lexicon:
     name, version, language, description : str
         From the YAML header.
     sides : dict
-        Side id -> description, e.g. ``{"ru_state": "Russian state usage", ...}``.
+        Side id -> description, e.g. ``{"ru_state": "Russian state usage", ...}``. In YAML a side is
+        that text, or a mapping ``{label: ..., color: "#D55E00"}``.
+    side_colors : dict
+        Side id -> the colour its charts use (``#rrggbb``), for the sides whose YAML gives one;
+        the others get colours by their order from :data:`framing.plot.SIDE_PALETTE`.
     sources : dict
         Source id -> :class:`Source` (``str(source)`` is the full citation).
     contrasts : dict
@@ -219,6 +227,7 @@ class Lexicon:
     name: str
     contrasts: dict[str, Contrast]
     sides: dict[str, str] = field(default_factory=dict)
+    side_colors: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     version: str = ""
     language: str = "en"
@@ -268,9 +277,38 @@ class Lexicon:
         name = data.get("name")
         if not name or not isinstance(name, str):
             fail("the lexicon needs a `name`")
-        sides = data.get("sides") or {}
-        if not isinstance(sides, dict):
-            fail("`sides` must map side ids to descriptions", "sides")
+        sides_raw = data.get("sides") or {}
+        if not isinstance(sides_raw, dict):
+            fail("`sides` must map side ids to descriptions (text, or {label: ..., color: '#rrggbb'})", "sides")
+        sides: dict[str, str] = {}
+        side_colors: dict[str, str] = {}
+        for sid, entry in sides_raw.items():
+            if not isinstance(sid, str) or not _ID.match(sid):
+                fail(f"side id {sid!r} must be lowercase letters, digits and _ (quote it if YAML reads it as "
+                     f"null, a number or true/false)", "sides")
+            if isinstance(entry, dict):
+                unknown = set(entry) - _SIDE_KEYS
+                if unknown:
+                    key = sorted(unknown)[0]
+                    fail(f"side '{sid}': unknown key {key!r}; allowed: {sorted(_SIDE_KEYS)}", "sides", sid, key)
+                label, color = entry.get("label"), entry.get("color")
+                if label is not None and not isinstance(label, str):
+                    fail(f"side '{sid}': label must be text", "sides", sid, "label")
+                if color is not None:
+                    if not isinstance(color, str) or not _HEX_COLOR.match(color.strip()):
+                        fail(f"side '{sid}': color must be a hex colour such as '#D55E00' (quote it in YAML), "
+                             f"not {color!r}", "sides", sid, "color")
+                    color = color.strip().upper()
+                    if color in side_colors.values():
+                        other = next(k for k, v in side_colors.items() if v == color)
+                        fail(f"side '{sid}': color {color} is already side '{other}'s; every side needs its own",
+                             "sides", sid, "color")
+                    side_colors[sid] = color
+                sides[sid] = label or sid.replace("_", " ")
+            elif isinstance(entry, str | int | float) and str(entry).strip():
+                sides[sid] = str(entry)
+            else:
+                fail(f"side '{sid}' must be a description or a mapping {{label: ..., color: ...}}", "sides", sid)
         sources_raw = data.get("sources") or {}
         if not isinstance(sources_raw, dict):
             fail("`sources` must map source ids to citations", "sources")
@@ -303,6 +341,8 @@ class Lexicon:
             csources = c.get("sources") or []
             if isinstance(csources, str):
                 csources = [csources]
+            if not isinstance(csources, list) or not all(isinstance(x, (str, int)) for x in csources):
+                fail(f"contrast '{cid}': `sources` must be a source id or a list of them", *at, "sources")
             variants_raw = c.get("variants")
             if not isinstance(variants_raw, dict) or len(variants_raw) < 2:
                 n = len(variants_raw) if isinstance(variants_raw, dict) else 0
@@ -325,6 +365,9 @@ class Lexicon:
                     fail(f"contrast '{cid}', variant '{vid}': unknown key {key!r}; allowed: "
                          f"{sorted(_VARIANT_KEYS)}", *vat, key)
                 side = v.get("side")
+                if side is not None and not isinstance(side, str):
+                    fail(f"contrast '{cid}', variant '{vid}': side must be one side id (text), not {side!r}; the "
+                         f"lexicon's sides are {sorted(sides)}", *vat, "side")
                 if side is not None and side not in sides:
                     fail(f"contrast '{cid}', variant '{vid}': unknown side {side!r}; the lexicon's sides "
                          f"are {sorted(sides)}", *vat, "side")
@@ -333,6 +376,9 @@ class Lexicon:
                          *vat, "lean")
                 if v.get("evidence") is not None and not isinstance(v["evidence"], str):
                     fail(f"contrast '{cid}', variant '{vid}': evidence must be text", *vat, "evidence")
+                if "kind" in v and v["kind"] not in CONTRAST_KINDS:
+                    fail(f"contrast '{cid}', variant '{vid}': kind must be one of {list(CONTRAST_KINDS)}, "
+                         f"not {v['kind']!r}", *vat, "kind")
                 case = v.get("case", "insensitive")
                 if case not in ("sensitive", "insensitive"):
                     fail(f"contrast '{cid}', variant '{vid}': case must be 'sensitive' or 'insensitive', "
@@ -346,13 +392,22 @@ class Lexicon:
                 if isinstance(exceptions, str):
                     exceptions = [exceptions]
                 for kind, items in (("patterns", patterns), ("except", exceptions)):
+                    if not isinstance(items, list):
+                        fail(f"contrast '{cid}', variant '{vid}': `{kind}` must be a pattern or a list of patterns, "
+                             f"not {items!r}", *vat, kind)
                     for p in items:
                         if not isinstance(p, str) or not p.strip() or not re.search(r"\w", p):
                             fail(f"contrast '{cid}', variant '{vid}': empty pattern {p!r} in `{kind}`",
                                  *vat, kind)
-                        if re.search(r"\*\w", p) or p.strip().startswith("*"):
-                            fail(f"contrast '{cid}', variant '{vid}': '*' may only end a word, as in "
-                                 f"'annex*' ({p!r})", *vat, kind)
+                        problem = pattern_problem(p)
+                        if problem:
+                            fail(f"contrast '{cid}', variant '{vid}': the pattern {_short(p)} in `{kind}` {problem}",
+                                 *vat, kind)
+                forms = {surface_form(p) for p in patterns}
+                for e in exceptions:
+                    if surface_form(e) in forms:
+                        fail(f"contrast '{cid}', variant '{vid}': the exception {e!r} is one of its own patterns, "
+                             f"so it would remove every hit of it; delete one of the two", *vat, "except")
                 for p in patterns:
                     form = surface_form(p)
                     if form in seen and seen[form] != vid:
@@ -363,7 +418,8 @@ class Lexicon:
                     id=vid, contrast=cid, patterns=tuple(p.strip() for p in patterns), side=side,
                     exceptions=tuple(e.strip() for e in exceptions), case_sensitive=case == "sensitive",
                     label=v.get("label"), notes=v.get("notes"), lean=v.get("lean", True),
-                    evidence=v.get("evidence"), fingerprint=_fingerprint(contrast_rules, v),
+                    evidence=v.get("evidence"), kind=v.get("kind", ckind),
+                    fingerprint=_fingerprint(contrast_rules, v),
                     rules=_context_rules(v, fail, vat, f"contrast '{cid}', variant '{vid}'", cid, vid, patterns),
                 )
             all_patterns = [p for v in variants.values() for p in v.patterns]
@@ -395,7 +451,7 @@ class Lexicon:
         if text is None:
             text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True)
         return cls(
-            name=name, contrasts=contrasts, sides={str(k): str(v) for k, v in sides.items()},
+            name=name, contrasts=contrasts, sides=sides, side_colors=side_colors,
             sources=sources, version=str(data.get("version", "")),
             language=str(data.get("language", "en")), description=str(data.get("description", "")),
             path=Path(path) if path is not None else None,
@@ -507,7 +563,7 @@ class Lexicon:
         for c in self.contrasts.values():
             for v in c.variants.values():
                 in_lean = bool(v.side is not None and v.lean and c.in_lean)
-                rows.append((c.id, c.label, c.kind, v.id, v.side, in_lean, v.evidence, c.contested,
+                rows.append((c.id, c.label, v.kind or c.kind, v.id, v.side, in_lean, v.evidence, c.contested,
                              ", ".join(c.sources)))
         table = pd.DataFrame(rows, columns=["contrast", "contrast_label", "kind", "variant", "side", "in_lean",
                                             "evidence", "contested", "sources"])
@@ -730,8 +786,9 @@ def _context_rules(spec: dict, fail, at: tuple, who: str, cid: str, vid: str | N
             for w in words:
                 if not isinstance(w, str) or not w.strip() or not re.search(r"\w", w):
                     fail(f"{who}: {kind}: empty word {w!r} in `words`", *at, kind, "words")
-                if re.search(r"\*\w", w) or w.strip().startswith("*"):
-                    fail(f"{who}: {kind}: '*' may only end a word, as in 'Syria*' ({w!r})", *at, kind, "words")
+                problem = pattern_problem(w)
+                if problem:
+                    fail(f"{who}: {kind}: the word {_short(w)} in `words` {problem}", *at, kind, "words")
             default_within = 0 if kind in ("not_after", "not_before") else None
             within = item.get("within", default_within)
             if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 0):
@@ -758,6 +815,81 @@ def _context_rules(spec: dict, fail, at: tuple, who: str, cid: str, vid: str | N
                                      patterns=tuple(p.strip() for p in only), case_sensitive=case == "sensitive",
                                      contrast=cid, variant=vid))
     return tuple(rules)
+
+
+MAX_PATTERN_CHARS = 300
+"""Characters a pattern may have (the longest built-in one has about 40)."""
+MAX_PATTERN_HYPHENS = 10
+"""Hyphens a pattern may have (each one matches a hyphen or a run of spaces)."""
+_INVISIBLE = {"Cf", "Cc", "Co", "Cn", "Zl", "Zp"}
+
+
+def _short(p: str) -> str:
+    return repr(p) if len(p) <= 60 else repr(p[:40]) + f"... ({len(p):,} characters)"
+
+
+def _script(c: str) -> str | None:
+    """The script of a letter, from its Unicode name (LATIN, CYRILLIC, GREEK, ...)."""
+    import unicodedata
+
+    name = unicodedata.name(c, "")
+    first = name.split(" ", 1)[0]
+    return None if not name or first in ("MODIFIER", "COMBINING") else first
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a pattern, as the end of a sentence, or None when nothing is.
+
+    Refused: more than :data:`MAX_PATTERN_CHARS` characters or :data:`MAX_PATTERN_HYPHENS`
+    hyphens; a ``*`` that does not end a word (``annex**``, ``*ism``, ``pro-*``); an invisible
+    character (zero-width space or joiner, soft hyphen, byte-order mark, control characters); a
+    fullwidth character (``Ｋｙｉｖ``); a word mixing letters of two scripts (a Cyrillic ``а`` or
+    ``і`` among Latin letters looks the same but never matches the text).
+
+    Examples
+    --------
+    >>> from framing.lexicon import pattern_problem
+    >>> pattern_problem("annex*") is None
+    True
+    >>> pattern_problem("annex**")
+    "has a '*' that does not end a word (at position 6); '*' may only end a word, as in 'annex*'"
+    >>> pattern_problem("K\u0456ev")  # a Cyrillic і
+    "mixes CYRILLIC and LATIN letters in the word 'Kіev' (the CYRILLIC 'і', U+0456, at position 2, looks like a LATIN letter); retype it"
+    """
+    import unicodedata
+
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"has {len(pattern):,} characters; a pattern may have at most {MAX_PATTERN_CHARS}"
+    n_hyphens = pattern.count("-")
+    if n_hyphens > MAX_PATTERN_HYPHENS:
+        return f"has {n_hyphens} hyphens; a pattern may have at most {MAX_PATTERN_HYPHENS}"
+    for i, c in enumerate(pattern):
+        if c in " \t":
+            continue
+        if unicodedata.category(c) in _INVISIBLE or (c.isspace() and c not in " \xa0\u2007\u2009\u202f"):
+            name = unicodedata.name(c, "a control character")
+            return f"holds an invisible character, U+{ord(c):04X} ({name}), at position {i + 1}; delete it"
+        if unicodedata.east_asian_width(c) == "F":
+            return (f"holds the fullwidth character {c!r} (U+{ord(c):04X}) at position {i + 1}; write "
+                    f"{unicodedata.normalize('NFKC', pattern)!r} instead")
+        if c == "*":
+            before = pattern[i - 1] if i else ""
+            after = pattern[i + 1] if i + 1 < len(pattern) else ""
+            if not (before.isalnum() or before == "_") or (after and not (after.isspace() or after == "-")):
+                return (f"has a '*' that does not end a word (at position {i + 1}); '*' may only end a word, "
+                        f"as in 'annex*'")
+    for m in re.finditer(r"[^\W\d_]+", pattern):
+        scripts = [_script(c) for c in m.group()]
+        kinds = sorted({x for x in scripts if x})
+        if len(kinds) > 1:
+            counts = {k: scripts.count(k) for k in kinds}
+            odd = min(kinds, key=lambda k: (counts[k], k))
+            other = max(kinds, key=lambda k: (counts[k], k))
+            k = scripts.index(odd)
+            c = m.group()[k]
+            return (f"mixes {' and '.join(kinds)} letters in the word {m.group()!r} (the {odd} {c!r}, "
+                    f"U+{ord(c):04X}, at position {m.start() + k + 1}, looks like a {other} letter); retype it")
+    return None
 
 
 def surface_form(pattern: str) -> str:
@@ -930,6 +1062,7 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
         raise LexiconError(f"{text_path}: not UTF-8 text; save the lexicon as UTF-8") from None
     where = text_path
     try:
+        _check_yaml_bounds(text, where)  # before anything is built: bombs, deep nesting, duplicate keys
         node = yaml.compose(text, Loader=_SAFE)
         data = yaml.load(text, Loader=_SAFE)
     except yaml.YAMLError as exc:
@@ -938,6 +1071,81 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Lexicon:
         problem = getattr(exc, "problem", None) or str(exc)
         raise LexiconError(f"{where}{line}: YAML syntax error: {problem}; fix the YAML") from None
     return Lexicon.from_dict(data, path=where, text=text, lines=_line_map(node) if node else {})
+
+
+MAX_YAML_DEPTH = 20
+"""Nesting a lexicon file may have (mappings and lists inside each other; a lexicon needs about 8)."""
+MAX_YAML_VALUES = 200_000
+"""Values a lexicon file may hold once its aliases are expanded (the built-in ones hold a few thousand)."""
+MAX_YAML_ALIASES = 1_000
+"""Aliases (``*name``) a lexicon file may use."""
+MAX_YAML_BYTES = 20_000_000
+
+
+def _check_yaml_bounds(text: str, where) -> None:
+    """Refuse, from the YAML events alone (nothing is built), a file whose aliases would expand beyond
+    :data:`MAX_YAML_VALUES` values (a "billion laughs" bomb), that nests deeper than
+    :data:`MAX_YAML_DEPTH`, uses more than :data:`MAX_YAML_ALIASES` aliases, or repeats a key in one
+    mapping (which YAML would silently resolve to the last one): each is a LexiconError naming the line.
+
+    Linear in the size of the text: an alias adds the size of the node it names, counted once when
+    that node ends.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise LexiconError(f"{where}: {len(text):,} characters; a lexicon file may have at most "
+                           f"{MAX_YAML_BYTES:,}")
+    total = 0
+    n_aliases = 0
+    stack: list[list] = []  # per open collection: [is_mapping, expecting_key, keys {value: line}, start_total,
+    #                                                anchor, depth_below]
+    sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, depth)
+
+    def fail(line: int, msg: str) -> None:
+        raise LexiconError(f"{where}, line {line}: {msg}")
+
+    def value_done(size: int, depth: int, line: int, key=None) -> None:
+        nonlocal total
+        total += size
+        if total > MAX_YAML_VALUES:
+            fail(line, f"the file expands to more than {MAX_YAML_VALUES:,} values (aliases of aliases?); a "
+                       f"lexicon needs no such size: write the values out, without anchors and aliases")
+        if len(stack) + depth > MAX_YAML_DEPTH:
+            fail(line, f"nested more than {MAX_YAML_DEPTH} levels deep; a lexicon needs about 8")
+        if stack:
+            top = stack[-1]
+            top[5] = max(top[5], depth + 1)
+            if top[0]:
+                if top[1] and key is not None:
+                    first = top[2].get(key)
+                    if first is not None:
+                        fail(line, f"duplicate key {key!r} (first at line {first}); YAML keeps only the last "
+                                   f"one: merge the two or rename one")
+                    top[2][key] = line
+                top[1] = not top[1]
+
+    for event in yaml.parse(text, Loader=_SAFE):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_YAML_DEPTH:
+                fail(line, f"nested more than {MAX_YAML_DEPTH} levels deep; a lexicon needs about 8")
+            stack.append([isinstance(event, yaml.MappingStartEvent), True, {}, total, event.anchor, 0])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            _, _, _, start, anchor, depth = stack.pop()
+            size = total - start + 1
+            if anchor is not None:
+                sizes[anchor] = (size, depth)
+            total = start  # value_done adds the collection's whole size back
+            value_done(size, depth, line)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.anchor is not None:
+                sizes[event.anchor] = (1, 0)
+            value_done(1, 0, line, key=event.value)
+        elif isinstance(event, yaml.AliasEvent):
+            n_aliases += 1
+            if n_aliases > MAX_YAML_ALIASES:
+                fail(line, f"more than {MAX_YAML_ALIASES:,} aliases; write the values out instead")
+            size, depth = sizes.get(event.anchor, (1, 0))
+            value_done(size, depth, line)
 
 
 def lexicon_audit(corpus: pd.DataFrame, lexicon: str | Path | Lexicon = "russia-ukraine", *, by: str = "outlet",

@@ -11,11 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing._atomic import atomic_file, check_file_target
+from framing._checks import check_int
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._context import sentence_byte_bounds
 from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
-from framing._errors import FramingError
+from framing._errors import FramingError, LexiconError
 from framing._groups import group_labels
 from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
@@ -35,6 +37,8 @@ EXCLUDED_COLUMNS = ["doc_id", "field", "contrast", "variant", "match", "start", 
 COUNT_COLUMNS = ["group", "contrast", "variant", "side", "voice", "n_hits", "n_docs"]
 FIELDS = ("title", "text")
 _CHUNK_CHARS = 4_000_000
+_RULE_SCAN_FROM = 200  # hits of a context rule in a batch from which one scan finds its words (Hyperscan)
+_REFERENCE = False  # True: the plain code paths the fast ones are tested against (tools/compare_hits.py)
 
 
 @lru_cache(maxsize=16)
@@ -88,10 +92,11 @@ class _Raw:
     pending: np.ndarray | None = None  # (hit, rule) of the article-scope rules, decided after the scan
 
 
-def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
+def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str, voices: bool = True) -> _Raw:
     """Scan, resolve leftmost-longest within each contrast, log except-consumed matches, voice.
 
-    Offsets of the result are chunk character offsets (``chunk.joined``).
+    Offsets of the result are chunk character offsets (``chunk.joined``). Without ``voices`` every
+    hit's voice is left at 0 (for callers that count every voice alike).
     """
     scanned = matcher.scan_chunk(chunk, language)
     seg, ent, st, en = matcher.matches(chunk, scanned)
@@ -121,8 +126,9 @@ def _resolve(matcher: CompiledLexicon, chunk: Chunk, language: str) -> _Raw:
         near_start, near_end = near_start[passed], near_end[passed]
         pending = _article_rules(matcher, ent)
     cue_ends = None if scanned.cue_ends is None else chunk.to_chars(scanned.cue_ends)
-    kinds = matcher.kinds[matcher._contrast_of[ent]].tolist()
-    voice = chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words)
+    kinds = matcher.variant_kinds[matcher._variant_of[ent]].tolist()
+    voice = (chunk_voices(chunk, seg, st, en, language, cue_ends, kinds, frame_ends, frame_words) if voices
+             else np.zeros(len(seg), dtype=np.int8))
     return _Raw(seg, matcher._variant_of[ent], st, en, voice, excluded, near_start=near_start, near_end=near_end,
                 entry=ent, pending=pending)
 
@@ -176,6 +182,32 @@ def _word_spans(finder, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
+def _first_word_span(finder, text: str, words: dict[int, int] | None = None) -> tuple[int, int] | None:
+    """``_word_spans(finder, text, 0, len(text))[0]`` (or None), stopping at each word's first match.
+
+    ``words``: {index: offset} of the only words that may occur in the text, none of whose matches
+    starts before the offset (None: any word, anywhere).
+    """
+    literals, regexes = finder
+    low = text.lower() if words is None else ""
+    best = None
+    for w, (lit, (rx, word)) in enumerate(zip(literals, regexes, strict=True)):
+        if words is None and lit not in low or words is not None and w not in words:
+            continue
+        for m in rx.finditer(text, words[w] if words is not None else 0):
+            a, b = m.start(), m.end(1)
+            if best is not None and a > best[0]:
+                break  # a later start than the best so far: no better match of this word
+            if a > 0 and text[a - 1].isalnum() and word[0].isalnum():
+                continue
+            if b < len(text) and text[b].isalnum() and (word[-1].isalnum() or word[-1] == "*"):
+                continue
+            if best is None or (a, b) < best:
+                best = (a, b)
+            break
+    return best
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -207,6 +239,115 @@ def _context_verdict(rule, text: str, start: int, end: int, spans) -> tuple[bool
 
 def _apply_context_rules(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):
     """Which kept hits the lexicon's context rules let count (chunk character offsets).
+
+    Returns (mask of the hits that count, [(hit, rule, word start, word end)] of those removed);
+    fills ``near_start``/``near_end`` with the word that satisfied each hit's first ``near`` rule.
+    The same results as :func:`_apply_context_rules_reference` (tests compare them), faster:
+    the sentences of every hit a rule applies to are found once; a rule that applies to many
+    hits of the batch has its words found by one Hyperscan scan of the batch
+    (``CompiledLexicon.rule_word_ends``), and only the hits with one of these ends in their scope
+    are checked word by word (a ``near`` rule removes the others at once, a ``not_*`` rule keeps
+    them); a rule over a few hits looks for its words in each hit's scope.
+    """
+    if _REFERENCE:
+        return _apply_context_rules_reference(matcher, chunk, seg, ent, st, en, near_start, near_end)
+    n = len(seg)
+    passed = np.ones(n, dtype=bool)
+    removed: list[tuple[int, int, int, int]] = []
+    local = [r for r, rule in enumerate(matcher.rules) if rule.scope != "article"]
+    applies = {r: matcher._rule_applies[r][ent] for r in local}
+    in_sentence = np.zeros(n, dtype=bool)
+    for r in local:
+        if matcher.rules[r].scope == "sentence":
+            in_sentence |= applies[r]
+    sentence_lo = sentence_hi = None
+    if in_sentence.any():  # one pass for every rule: a hit's sentence depends on nothing else
+        where = np.flatnonzero(in_sentence)
+        sentence_lo, sentence_hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        sentence_lo[where], sentence_hi[where] = _scope_bounds(chunk, "sentence", seg[where], st[where], en[where])
+    many = tuple(r for r in local if np.count_nonzero(applies[r]) >= _RULE_SCAN_FROM)
+    word_ends = {}
+    if many and matcher.engine == "hyperscan":  # their words, looked for in their scopes only
+        scopes = []
+        for r in many:
+            k = np.flatnonzero(applies[r])
+            scopes.append((sentence_lo[k], sentence_hi[k]) if matcher.rules[r].scope == "sentence"
+                          else _scope_bounds(chunk, matcher.rules[r].scope, seg[k], st[k], en[k]))
+        word_ends = _rule_word_ends(matcher, chunk, many, np.concatenate([a for a, _ in scopes]),
+                                    np.concatenate([b for _, b in scopes])) or {}
+    for r in local:
+        rule = matcher.rules[r]
+        idx = np.flatnonzero(applies[r] & passed)
+        if not len(idx):
+            continue
+        if rule.scope == "sentence":
+            lo, hi = sentence_lo[idx], sentence_hi[idx]
+        else:
+            lo, hi = _scope_bounds(chunk, rule.scope, seg[idx], st[idx], en[idx])
+        finder = _rule_finder(rule)
+        ends = word_ends.get(r)
+        out: list[tuple[int, int, int, int]] = []
+        if ends is not None:  # a word of the rule in the scope ends in (lo, hi]
+            has = np.searchsorted(ends, hi, side="right") > np.searchsorted(ends, lo, side="right")
+            if rule.kind == "near":  # no word: the hit does not count
+                gone = idx[~has]
+                passed[gone] = False
+                out.extend((k, r, -1, -1) for k in gone.tolist())
+            idx, lo, hi = idx[has], lo[has], hi[has]
+        elif rule.kind != "near" and len(idx) > 1000:  # as the reference (the portable engine)
+            at = _literal_positions(chunk, finder[0])
+            near = np.searchsorted(at, hi, side="left") > np.searchsorted(at, lo - 1, side="left")
+            idx, lo, hi = idx[near], lo[near], hi[near]
+        # each scope's text with one character more each side (the word boundaries), not the whole
+        # joined text: the same checks in the piece's offsets
+        p0 = np.maximum(lo - 1, 0)
+        p1 = np.minimum(hi + 1, chunk.ends[-1])
+        for k, a, b, base, piece in zip(idx.tolist(), lo.tolist(), hi.tolist(), p0.tolist(), chunk.strings(p0, p1),
+                                        strict=True):
+            spans = _word_spans(finder, piece, a - base, b - base)
+            if not spans and rule.kind != "near":
+                continue
+            counts, word = _context_verdict(rule, piece, int(st[k]) - base, int(en[k]) - base, spans)
+            if word is not None:
+                word = (word[0] + base, word[1] + base)
+            if not counts:
+                passed[k] = False
+                out.append((k, r, *(word if word is not None else (-1, -1))))
+            elif rule.kind == "near" and near_start[k] < 0 and word is not None:
+                near_start[k], near_end[k] = word
+        removed.extend(sorted(out))
+    return passed, removed
+
+
+def _rule_word_ends(matcher: CompiledLexicon, chunk: Chunk, rules: tuple[int, ...], lo: np.ndarray,
+                    hi: np.ndarray) -> dict[int, np.ndarray] | None:
+    """{rule: sorted chunk character offsets} holding the end of every match of the rules' words
+    that lies in one of the scopes ``[lo, hi)`` (and maybe more): one Hyperscan scan of the scopes,
+    merged where they overlap and joined like a chunk's texts (None without Hyperscan).
+
+    A word inside a scope is inside its merged piece, and the separators around a piece only add
+    word boundaries there, so every such match is found.
+    """
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], hi[order]
+    new = np.ones(len(lo), dtype=bool)
+    new[1:] = lo[1:] > np.maximum.accumulate(hi)[:-1]
+    first = np.flatnonzero(new)
+    starts, stops = lo[first], np.maximum.reduceat(hi, first)
+    buf = chunk.buf
+    pieces = Chunk.from_utf8([buf[a:b] for a, b in zip(chunk.to_bytes(starts).tolist(),
+                                                       chunk.to_bytes(stops).tolist(), strict=True)])
+    found = matcher.rule_word_matches(pieces, rules)
+    if found is None:  # pragma: no cover - no Hyperscan, or a word it cannot compile
+        return None
+    owner, _, end = found
+    piece = pieces.segment_of(np.maximum(end - 1, 0))
+    end = starts[piece] + (end - pieces.starts[piece])
+    return {r: np.unique(end[owner == r]) for r in rules}
+
+
+def _apply_context_rules_reference(matcher: CompiledLexicon, chunk: Chunk, seg, ent, st, en, near_start, near_end):
+    """Which kept hits the lexicon's context rules let count (chunk character offsets): the plain way.
 
     Returns (mask of the hits that count, [(hit, rule, word start, word end)] of those removed);
     fills ``near_start``/``near_end`` with the word that satisfied each hit's first ``near`` rule.
@@ -324,7 +465,8 @@ def _leftmost_longest(matcher: CompiledLexicon, seg, ent, st, en) -> tuple[np.nd
 
 
 def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[str, ...],
-                 language: str, context: int | None = None) -> tuple[_Raw, CorpusTexts, np.ndarray, np.ndarray]:
+                 language: str, context: int | None = None,
+                 voices: bool = True) -> tuple[_Raw, CorpusTexts, np.ndarray, np.ndarray]:
     """Hits of every text of the corpus, batch by batch (memory stays bounded by the batch size).
 
     Returns the hits, the texts (``texts.text(seg)``), and the row and field of each text. With
@@ -335,7 +477,7 @@ def _scan_corpus(corpus: pd.DataFrame, matcher: CompiledLexicon, fields: tuple[s
     parts = []
     for a, b in texts.batches(_CHUNK_CHARS):
         chunk = texts.chunk(a, b)
-        raw = _resolve(matcher, chunk, language)
+        raw = _resolve(matcher, chunk, language, voices)
         if context is not None:
             raw.strings = _context_strings(chunk, raw, context)
         base = chunk.starts[raw.seg]
@@ -380,15 +522,22 @@ def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusText
     for i in np.flatnonzero(np.isin(rows, list(wanted))).tolist():
         fields_of.setdefault(int(rows[i]), []).append(i)
     first: dict[tuple[int, int], tuple[int, int, int] | None] = {}  # (row, rule) -> (seg, start, end) of a word
+    present = None if _REFERENCE else _article_words_present(matcher, texts, fields_of, raw.pending)
 
     def word_of(row: int, r: int):
         if (row, r) not in first:
             found = None
             for sg in fields_of.get(row, []):  # fields in scan order: the headline first
-                text = texts.text(sg)
-                spans = _word_spans(_rule_finder(matcher.rules[r]), text, 0, len(text))
-                if spans:
-                    found = (sg, *spans[0])
+                finder = _rule_finder(matcher.rules[r])
+                if _REFERENCE:
+                    text = texts.text(sg)
+                    spans = _word_spans(finder, text, 0, len(text))
+                    span = spans[0] if spans else None
+                else:
+                    words = present.get((sg, r), ()) if present is not None else None
+                    span = _first_word_span(finder, texts.text(sg), words) if words != () else None
+                if span is not None:
+                    found = (sg, *span)
                     break
             first[(row, r)] = found
         return first[(row, r)]
@@ -417,6 +566,33 @@ def _decide_article_rules(raw: _Raw, matcher: CompiledLexicon, texts: CorpusText
         for key, values in raw.strings.items():
             raw.strings[key] = [values[i] for i in picked.tolist()] if isinstance(values, list) else values.take(picked)
     raw.excluded = sorted(raw.excluded + added, key=_excluded_order)
+
+
+def _article_words_present(matcher: CompiledLexicon, texts: CorpusTexts, fields_of: dict[int, list[int]],
+                           pending: np.ndarray) -> dict[tuple[int, int], dict[int, int]] | None:
+    """{(text, rule): {word: where its first match may start}} for the article-scope rules with
+    pending hits, from one Hyperscan scan of the articles' texts (None without Hyperscan).
+
+    A text and rule missing from the result has none of the rule's words, a word missing from a
+    text's entry is not in the text, and no match of a word starts before the offset given.
+    """
+    rules = tuple(sorted(set(pending[:, 1].tolist())))
+    segs = sorted(sg for sgs in fields_of.values() for sg in sgs)
+    if not segs or matcher.engine != "hyperscan":
+        return None
+    chunk = Chunk([texts.text(sg) for sg in segs])
+    found = matcher.rule_word_matches(chunk, rules, starts=True)
+    if found is None:  # pragma: no cover - a word Hyperscan cannot compile
+        return None
+    owner, word, end, start = found
+    where = chunk.segment_of(end - 1)
+    text_of = np.asarray(segs, dtype=np.int64)[where]
+    present: dict[tuple[int, int], dict[int, int]] = {}
+    for sg, r, w, a in zip(text_of.tolist(), owner.tolist(), word.tolist(), (start - chunk.starts[where]).tolist(),
+                           strict=True):
+        words = present.setdefault((sg, r), {})
+        words[w] = min(a, words.get(w, a))
+    return present
 
 
 def _concat_strings(parts: list):
@@ -633,9 +809,10 @@ def _explain_voices(hits: pd.DataFrame, corpus: pd.DataFrame, lex: Lexicon, lang
     cue = np.full(n, "", dtype=object)
     cue_start = np.full(n, -1, dtype=np.int64)
     cue_end = np.full(n, -1, dtype=np.int64)
-    kind = {c.id: c.kind for c in lex.contrasts.values()}
+    kind = {(c.id, v.id): v.kind or c.kind for c in lex.contrasts.values() for v in c.variants.values()}
     keys = pd.Series(list(zip(hits["doc_id"], hits["field"], strict=True)), dtype=object)
-    starts, ends, contrasts = hits["start"].to_numpy(), hits["end"].to_numpy(), hits["contrast"].to_numpy()
+    starts, ends = hits["start"].to_numpy(), hits["end"].to_numpy()
+    contrasts = list(zip(hits["contrast"], hits["variant"], strict=True))
     for (doc, field), where in keys.groupby(keys, sort=False).groups.items():
         where = np.asarray(where)
         text = corpus.at[doc, field]
@@ -994,38 +1171,33 @@ def write_hits(
     voice_codes = _voice_codes(voice)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    path = check_file_target(path, option="path", inputs=[source, load_kwargs.get("metadata")], hint=".parquet")
     summary: dict = {}
     partials, docs_per_group = [], {}
-    writer = None
     n_hits = 0
-    empty = None
-    try:
-        for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
-            hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
-            if by is not None:
-                _add_group_sizes(chunk, by, docs_per_group)
-                partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
-            if not len(hits):
-                empty = hits  # its columns, should no chunk have a hit
-                continue
-            table = pa.Table.from_pandas(hits, preserve_index=False)
+    with atomic_file(path) as tmp:  # a unique temporary beside `path`, moved onto it at the end
+        writer = None
+        empty = None
+        try:
+            for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
+                hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
+                if by is not None:
+                    _add_group_sizes(chunk, by, docs_per_group)
+                    partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
+                if not len(hits):
+                    empty = hits  # its columns, should no chunk have a hit
+                    continue
+                table = pa.Table.from_pandas(hits, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+                n_hits += len(hits)
             if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            n_hits += len(hits)
-        if writer is None:
-            frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
-            frame.to_parquet(tmp, index=False)
-        else:
-            writer.close()
-            writer = None
-        tmp.replace(path)
-    finally:
-        if writer is not None:
-            writer.close()
-        tmp.unlink(missing_ok=True)
+                frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
+                frame.to_parquet(tmp, index=False)
+        finally:
+            if writer is not None:
+                writer.close()
     counts = None
     if by is not None:
         counts = _finish_counts(partials, matcher)
@@ -1094,7 +1266,14 @@ def kwic(
     1  The National  ...land. The   referendums  authorial
     2            RT  ...a series of   referendums  authorial
     """
+    check_int(window, "window", low=0)
     if pattern is not None:
+        from framing.lexicon import pattern_problem
+
+        problem = pattern_problem(pattern) if isinstance(pattern, str) and re.search(r"\w", pattern) else \
+            "has no letters or digits"
+        if problem:
+            raise LexiconError(f"the pattern {pattern[:40]!r}{'...' if len(str(pattern)) > 40 else ''} {problem}")
         v = Variant(id="pattern", contrast="kwic", patterns=(pattern,))
         lex = Lexicon(name="kwic", contrasts={"kwic": Contrast(id="kwic", label=pattern, variants={"pattern": v})},
                       sha256=pattern)

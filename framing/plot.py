@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -32,6 +31,7 @@ from framing.voice import VOICES
 __all__ = [
     "OKABE_ITO",
     "SIDE_COLORS",
+    "SIDE_PALETTE",
     "VOICE_COLORS",
     "outlet_order",
     "plot_distinctive_terms",
@@ -41,7 +41,11 @@ __all__ = [
     "plot_shares",
     "plot_shares_grid",
     "plot_trend",
+    "plot_trend_grid",
+    "trend_window",
+    "GROUP_COLORS",
     "plot_voice",
+    "side_colors",
 ]
 
 #: The Okabe–Ito palette (Okabe & Ito 2008), distinguishable with every common colour-vision deficiency.
@@ -50,8 +54,12 @@ OKABE_ITO = {
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
     "grey": "#999999",
 }
-#: One colour per side, in every chart. ``None``: variants that belong to no side. Add your own
-#: lexicon's sides here; unknown sides get a stable colour from the rest of the palette.
+#: The colours sides take, in this order (a lexicon's sides without a ``color:`` take the first free one):
+#: the Okabe–Ito colours that no voice uses, so a side's colour never means a voice. A fifth side and
+#: more take the same four, darkened.
+SIDE_PALETTE = [OKABE_ITO[c] for c in ("vermillion", "blue", "orange", "sky_blue")]
+#: Colours of the built-in lexicons' sides (their YAML gives them too), used by charts drawn without a
+#: lexicon. ``None``: variants that belong to no side.
 SIDE_COLORS: dict[str | None, str] = {
     "ru_state": OKABE_ITO["vermillion"],
     "ua_western": OKABE_ITO["blue"],
@@ -70,11 +78,10 @@ _VOICE_LABELS = {
     "authorial": "authorial: own words",
     "quoted": "quoted",
     "distanced": "distanced: scare quotes, “so-called”",
-    "attributed": "attributed: “which Moscow calls”, “claimed that”",
+    "attributed": "attributed: “what critics call”, “claimed that”",
 }
-_EXTRA_SIDE_COLORS = [OKABE_ITO[c] for c in ("orange", "sky_blue", "bluish_green", "reddish_purple", "black")]
-_OUTLET_COLORS = [OKABE_ITO[c] for c in ("black", "bluish_green", "reddish_purple", "orange", "sky_blue")]
-_LINESTYLES = ["-", "--", ":", "-."]
+#: Shades for the variants of one contrast that belong to no side: dark, middle and light grey.
+_NO_SIDE_SHADES = ["#3A3A3A", "#8C8C8C", "#C8C8C8"]
 _MARKERS = ["o", "s", "D", "^", "v", "P"]
 _MUTED = "0.45"
 
@@ -92,13 +99,49 @@ def _require(table, columns: Sequence[str], source: str) -> None:
                            f"(its columns are {list(table.columns)})")
 
 
-def _side_color(side) -> str:
+def side_colors(lexicon=None, sides: Sequence = ()) -> dict:
+    """The colour of each side, the same in every chart of a report.
+
+    A lexicon's side takes its ``color:``; the other sides take, in the lexicon's order, the first
+    colour of :data:`SIDE_PALETTE` no side has yet (four colour-blind-safe Okabe–Ito colours that no
+    voice uses; a fifth side and more get them darkened). Without a lexicon, the ``sides`` found in a
+    table are taken in sorted order, the built-in lexicons' sides keeping their :data:`SIDE_COLORS`.
+    Never a hash: two sides never share a colour. ``None`` (no side) is grey.
+
+    Examples
+    --------
+    >>> from framing import Lexicon
+    >>> from framing.plot import side_colors
+    >>> lex = Lexicon.from_dict({"name": "x", "sides": {"restrictive": "R", "inclusive": "I"},
+    ...     "contrasts": {"c": {"variants": {"a": {"side": "restrictive", "patterns": ["illegal"]},
+    ...                                      "b": {"side": "inclusive", "patterns": ["undocumented"]}}}}})
+    >>> side_colors(lex)
+    {'restrictive': '#D55E00', 'inclusive': '#0072B2', None: '#999999'}
+    >>> side_colors(sides=["ua_western", "ru_state"])  # the built-in sides keep their colours
+    {'ru_state': '#D55E00', 'ua_western': '#0072B2', None: '#999999'}
+    """
+    lex = _lexicon(lexicon)
+    if lex is not None:
+        names = list(lex.sides)
+        fixed = dict(lex.side_colors)
+    else:
+        names = sorted({str(x) for x in sides if _none(x) is not None})
+        fixed = {x: SIDE_COLORS[x] for x in names if x in SIDE_COLORS}
+    names += [str(x) for x in sides if _none(x) is not None and str(x) not in names]  # sides not in the lexicon
+    taken = {c.upper() for c in fixed.values()}
+    free = [c for c in SIDE_PALETTE if c.upper() not in taken]
+    free += [mcolors.to_hex(_mix(c, "black", 0.45)).upper() for c in SIDE_PALETTE]
+    out = {}
+    for x in names:
+        out[x] = fixed[x] if x in fixed else free.pop(0) if free else SIDE_COLORS[None]
+    out[None] = SIDE_COLORS[None]
+    return out
+
+
+def _side_color(side, palette: dict | None = None) -> str:
     side = _none(side)
-    if side is None:
-        return SIDE_COLORS[None]
-    if side in SIDE_COLORS:
-        return SIDE_COLORS[side]
-    return _EXTRA_SIDE_COLORS[zlib.crc32(str(side).encode()) % len(_EXTRA_SIDE_COLORS)]
+    palette = palette if palette is not None else side_colors(sides=[side])
+    return palette.get(side, SIDE_COLORS[None])
 
 
 def _mix(color, other, t: float) -> tuple:
@@ -106,18 +149,21 @@ def _mix(color, other, t: float) -> tuple:
     return tuple((1 - t) * a + t * b)
 
 
-def _variant_styles(variants: Sequence[str], sides: pd.Series) -> dict[str, dict]:
-    """Colour and marker per variant: the side's own colour, then lighter and darker shades of it."""
+def _variant_styles(variants: Sequence[str], sides: pd.Series, palette: dict | None = None) -> dict[str, dict]:
+    """Colour and marker per variant: the side's own colour, then lighter and darker shades of it;
+    variants of no side dark, middle and light grey."""
     by_side: dict = {}
     for v in variants:
         by_side.setdefault(_none(sides.get(v)), []).append(v)
     steps = [0.0, 0.45, -0.35, 0.65, -0.55, 0.8]  # + towards white, - towards black
     styles = {}
     for side, vs in by_side.items():
-        base = _side_color(side)
+        base = _side_color(side, palette)
         for i, v in enumerate(vs):
             t = steps[i % len(steps)]
             color = _mix(base, "black", -t) if t < 0 else _mix(base, "white", t)
+            if side is None and len(vs) > 1:
+                color = mcolors.to_rgb(_NO_SIDE_SHADES[i % len(_NO_SIDE_SHADES)])
             styles[v] = {"color": color, "marker": _MARKERS[i % len(_MARKERS)], "side": side}
     return styles
 
@@ -341,7 +387,8 @@ def plot_shares(
     first = sub.drop_duplicates("group").set_index("group")
     has_hits = first["n_contrast_hits"].reindex(groups).fillna(0) > 0
     variants = list(dict.fromkeys(sub["variant"]))
-    styles = _variant_styles(variants, sub.drop_duplicates("variant").set_index("variant")["side"])
+    palette = side_colors(lex, shares["side"])
+    styles = _variant_styles(variants, sub.drop_duplicates("variant").set_index("variant")["side"], palette)
     labels = [f"{g} (n={_n(first.at[g, 'n_contrast_docs'])})" if has_hits[g] else str(g) for g in groups]
     ys = _rows(ax, labels)
     pos = dict(zip(groups, ys, strict=True))
@@ -464,7 +511,8 @@ def plot_shares_grid(
         fig.delaxes(ax)
     drawn = shares[shares["contrast"].isin(contrasts)]
     sides = list(dict.fromkeys(_none(x) for x in drawn["side"]))
-    fig.legend(handles=[Patch(color=_side_color(x), label=_side_name(x, lex)) for x in sides],
+    palette = side_colors(lex, drawn["side"])
+    fig.legend(handles=[Patch(color=_side_color(x, palette), label=_side_name(x, lex)) for x in sides],
                loc="outside upper left", ncol=len(sides), frameon=False, alignment="left",
                title="Which term each outlet uses, contrast by contrast (dot: share of the outlet's hits in the "
                      "contrast; line: 95% interval; n = articles with a hit).\nColour: the side that uses the term.",
@@ -530,6 +578,7 @@ def plot_lean(
     name_a = _side_name(side_a, lex) if side_a is not None else "side A"
     name_b = _side_name(side_b, lex) if side_b is not None else "side B"
     has = t["lean"].reindex(groups).notna()
+    palette = side_colors(lex, [x for x in (side_a, side_b) if x is not None])
     ys = _rows(ax, [f"{g} (n={_n(t.at[g, 'n_docs'])})" if has[g] else str(g) for g in groups])
     ax.axvline(0, color="0.25", linewidth=0.9, zorder=1)
     for g, y in zip(groups, ys, strict=True):
@@ -539,7 +588,7 @@ def plot_lean(
             continue
         x = float(t.at[g, "lean"])
         lo, hi = np.nan_to_num([x - float(t.at[g, "ci_low"]), float(t.at[g, "ci_high"]) - x]).clip(min=0)
-        color = _side_color(side_a if x > 0 else side_b if x < 0 else None)
+        color = _side_color(side_a if x > 0 else side_b if x < 0 else None, palette)
         ax.errorbar([x], [y], xerr=[[lo], [hi]], fmt="o", color=color, markersize=7, elinewidth=2, capsize=0,
                     zorder=3)
     ax.set_xlim(-1.08, 1.08)
@@ -933,11 +982,12 @@ def plot_outlet_map(
     handles = []
     if len(v):
         sides = [_none(s) for s in v["side"]] if "side" in v.columns else [None] * len(v)
+        palette = side_colors(lex, sides)
         for side in dict.fromkeys(sides):
             m = np.array([s == side for s in sides])
-            ax.scatter(v["dim1"].to_numpy()[m], v["dim2"].to_numpy()[m], s=22, color=_side_color(side), alpha=0.85,
+            ax.scatter(v["dim1"].to_numpy()[m], v["dim2"].to_numpy()[m], s=22, color=_side_color(side, palette), alpha=0.85,
                        linewidths=0, zorder=2)
-            handles.append(Line2D([], [], marker="o", linestyle="", color=_side_color(side), markersize=5,
+            handles.append(Line2D([], [], marker="o", linestyle="", color=_side_color(side, palette), markersize=5,
                                   label=f"term: {_side_name(side, lex)}"))
         vv = v.assign(_name=[_variant_label(c, lab, lex) for c, lab in
                              zip(v["contrast"] if "contrast" in v.columns else [None] * len(v), v["label"],
@@ -955,7 +1005,7 @@ def plot_outlet_map(
                 text = "\n".join([", ".join(names[i:i + 2]) for i in range(0, min(len(names), 4), 2)]) + (
                     f"\n+{len(names) - 4} more" if len(names) > 4 else "")
             sides_here = set(block["_side"])
-            color = _side_color(sides_here.pop()) if len(sides_here) == 1 else _side_color(None)
+            color = _side_color(sides_here.pop(), palette) if len(sides_here) == 1 else _side_color(None)
             texts.append(ax.text(block["dim1"].iloc[0], block["dim2"].iloc[0], text, fontsize="x-small",
                                  color=_mix(color, "black", 0.35), ha="center", va="center", zorder=4))
             tx.append(block["dim1"].iloc[0])
@@ -997,6 +1047,118 @@ def _infer_freq(periods: pd.Series) -> str:
     return "W" if (p.dayofweek == 0).all() and gap >= 7 else "D"
 
 
+#: Colours of groups in a trend chart with few lines (Paul Tol's "muted" scheme, colour-blind safe and
+#: none of them a side's or a voice's colour); with more groups than colours no colour repeats: the
+#: chart is drawn as small multiples (:func:`plot_trend_grid`) or its lines are one neutral colour.
+GROUP_COLORS = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
+
+
+def _prepare_trend(trend_table: pd.DataFrame, min_docs: int) -> tuple[pd.DataFrame, str]:
+    _require(trend_table, ("group", "period", "measure", "value", "ci_low", "ci_high"), "framing.trend")
+    measures = list(dict.fromkeys(trend_table["measure"]))
+    if len(measures) > 1:
+        raise FramingError(f"the trend table mixes measures {measures}; draw one at a time")
+    t = trend_table.assign(period=pd.to_datetime(trend_table["period"]))
+    n_all = len(t)
+    if min_docs > 1 and "n_docs" in t.columns:
+        t = t[t["n_docs"] >= min_docs]
+    if t.empty:
+        raise FramingError(f"nothing to draw: the trend table has {n_all} periods, none with at least "
+                           f"{min_docs} articles (lower min_docs=)")
+    return t, measures[0]
+
+
+def trend_window(trend_table: pd.DataFrame, quantiles: tuple[float, float] | None = (0.025, 0.975),
+                 freq: str | None = None) -> dict:
+    """The periods a trend chart spans: those that hold most of the articles, and what falls outside.
+
+    The window runs from the period where the articles (``n_docs``, all groups) reach the lower
+    quantile to the one where they reach the upper, so a few stray early or late articles do not
+    stretch the axis. ``None`` keeps every period.
+
+    Returns
+    -------
+    dict
+        ``start``, ``end`` (period starts), ``n_out`` (articles outside), ``periods_out`` and
+        ``note`` (a sentence for the caption, "" when nothing is left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.plot import trend_window
+    >>> t = pd.DataFrame({"group": "A", "period": pd.to_datetime(["2019-01-01", "2022-03-01", "2022-04-01"]),
+    ...                   "n_docs": [2, 300, 300]})
+    >>> trend_window(t)["note"]
+    '2 articles in 1 month outside Mar 2022–Apr 2022 (Jan 2019) are not drawn (the table has them).'
+    """
+    t = trend_table.assign(period=pd.to_datetime(trend_table["period"]))
+    freq = freq or _infer_freq(t["period"])
+    weights = (t.groupby("period")["n_docs"].sum() if "n_docs" in t.columns else t.groupby("period").size())
+    weights = weights.sort_index()
+    start, end = weights.index.min(), weights.index.max()
+    if quantiles is not None and len(weights) > 2:
+        cum = weights.cumsum() / weights.sum()
+        lo, hi = quantiles
+        start = cum.index[np.searchsorted(cum.to_numpy(), lo, side="right")] if lo > 0 else start
+        end = cum.index[min(np.searchsorted(cum.to_numpy(), hi, side="left"), len(cum) - 1)] if hi < 1 else end
+    outside = weights[(weights.index < start) | (weights.index > end)]
+    fmt = {"M": "%b %Y", "Q": "%b %Y", "Y": "%Y"}.get(freq[:1].upper(), "%d %b %Y")
+    unit = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}.get(freq[:1].upper(), "period")
+    note = ""
+    if len(outside):
+        n = int(outside.sum())
+        shown = ", ".join(p.strftime(fmt) for p in outside.index[:4]) + (", ..." if len(outside) > 4 else "")
+        note = (f"{n:,} article{'s' if n != 1 else ''} in {len(outside)} {unit}{'s' if len(outside) != 1 else ''} "
+                f"outside {start.strftime(fmt)}–{end.strftime(fmt)} ({shown}) are not drawn (the table has them).")
+    return {"start": start, "end": end, "n_out": int(outside.sum()), "periods_out": list(outside.index), "note": note}
+
+
+def _trend_axis(ax: Axes, measure: str, lex, label: str | None) -> str:
+    """Y limits, label and format of a trend axis; returns what is drawn ("Lean score", ...)."""
+    if measure == "lean":
+        ax.axhline(0, color="0.4", linewidth=0.8, zorder=0)
+        ax.set_ylim(-1.08, 1.08)
+        names = lex.sides if lex is not None else {}
+        if len(names) >= 2:
+            a, b = list(names)[:2]
+            ax.set_ylabel(f"Lean score\n↓ {_side_name(b, lex)}  |  {_side_name(a, lex)} ↑")
+        else:
+            ax.set_ylabel("Lean score (+1: side A's terms only, −1: side B's)")
+        return "Lean score"
+    ax.set_ylim(-0.03, 1.03)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    name = f"“{label}”" if label else "the variant"
+    ax.set_ylabel(f"Share of {name} in its contrast")
+    return f"Share of {name}"
+
+
+def _segments(s: pd.DataFrame, freq: str) -> list[np.ndarray]:
+    ordinals = np.array([q.ordinal for q in s["period"].dt.to_period(freq)])
+    return np.split(np.arange(len(s)), np.flatnonzero(np.diff(ordinals) != 1) + 1)
+
+
+def _draw_series(ax: Axes, s: pd.DataFrame, freq: str, color, *, linewidth=1.6, band=True, label=None,
+                 markersize=3.5, zorder=2) -> None:
+    x, y = s["period"].to_numpy(), s["value"].to_numpy(dtype=float)
+    lo, hi = s["ci_low"].to_numpy(dtype=float), s["ci_high"].to_numpy(dtype=float)
+    for k, seg in enumerate(_segments(s, freq)):
+        if len(seg) == 1:
+            yerr = [np.nan_to_num(y[seg] - lo[seg]).clip(min=0), np.nan_to_num(hi[seg] - y[seg]).clip(min=0)]
+            ax.errorbar(x[seg], y[seg], yerr=yerr if band else None, fmt="o", color=color, markersize=markersize,
+                        elinewidth=1, capsize=2 if band else 0, alpha=0.9, zorder=zorder)
+            continue
+        if band:
+            ax.fill_between(x[seg], lo[seg], hi[seg], color=color, alpha=0.13, linewidth=0, zorder=zorder - 1)
+        ax.plot(x[seg], y[seg], color=color, linewidth=linewidth, marker="o" if markersize else None,
+                markersize=markersize, label=label if k == 0 else None, zorder=zorder)
+
+
+def _date_axis(ax: Axes, offset: bool = True) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=offset))
+
+
 def plot_trend(
     trend_table: pd.DataFrame,
     *,
@@ -1006,13 +1168,18 @@ def plot_trend(
     lexicon=None,
     freq: str | None = None,
     min_docs: int = 1,
+    xlim_quantiles: tuple[float, float] | None = (0.025, 0.975),
     title: str | None = None,
 ) -> Axes:
     """A variant's share, or the lean score, over time: one line per outlet with its interval band.
 
     Lines break where a period is missing; a lone period is a point with its interval. Each line
-    is named in the right margin, at the height where it ends. When every outlet has a single
-    period, points with intervals are drawn side by side instead, and the title says so.
+    is named directly, at the height where it ends (in the right margin, names spread apart in the
+    order of the lines' ends, so their short leaders never cross). With up to nine outlets each
+    line has its own colour (:data:`GROUP_COLORS`); with more, no colour is reused: every line is
+    dark grey and known by its name (for many outlets, :func:`plot_trend_grid` reads better). The
+    axis spans the periods that hold most articles (``xlim_quantiles``); the x label says what was
+    left out. When every outlet has a single period, points with intervals are drawn side by side.
 
     Parameters
     ----------
@@ -1031,6 +1198,9 @@ def plot_trend(
     min_docs : int, default=1
         Leave out periods in which the outlet has fewer articles with hits (their value is mostly
         noise, e.g. ``min_docs=5``); the axis label says so. 1 keeps every period.
+    xlim_quantiles : (float, float) or None, default=(0.025, 0.975)
+        The axis spans the periods between these quantiles of the articles (:func:`trend_window`);
+        None spans every period.
     title : str, optional
 
     Returns
@@ -1052,20 +1222,9 @@ def plot_trend(
     >>> len(ax.containers)  # one point with its interval per outlet
     5
     """
-    _require(trend_table, ("group", "period", "measure", "value", "ci_low", "ci_high"), "framing.trend")
-    measures = list(dict.fromkeys(trend_table["measure"]))
-    if len(measures) > 1:
-        raise FramingError(f"the trend table mixes measures {measures}; draw one at a time")
-    t = trend_table.assign(period=pd.to_datetime(trend_table["period"]))
-    n_all = len(t)
-    if min_docs > 1 and "n_docs" in t.columns:
-        t = t[t["n_docs"] >= min_docs]
-    if t.empty:
-        raise FramingError(f"nothing to draw: the trend table has {n_all} periods, none with at least "
-                           f"{min_docs} articles (lower min_docs=)")
+    t, measure = _prepare_trend(trend_table, min_docs)
     if ax is None:
         ax = plt.gca()
-    measure = measures[0]
     lex = _lexicon(lexicon)
     present = list(dict.fromkeys(t["group"]))
     every = _groups(list(dict.fromkeys(trend_table["group"])), order)
@@ -1074,96 +1233,201 @@ def plot_trend(
     freq = freq or _infer_freq(t["period"])
     unit = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}.get(freq[:1].upper(), "period")
     single = t.groupby("group").size().max() == 1
+    window = trend_window(t, xlim_quantiles if not single else None, freq)
+    t = t[(t["period"] >= window["start"]) & (t["period"] <= window["end"])]
+    groups = [g for g in groups if g in set(t["group"])]
+    many = len(every) > len(GROUP_COLORS)
     ends = []
     for i, grp in enumerate(groups):
-        color = _OUTLET_COLORS[slot[grp] % len(_OUTLET_COLORS)]
-        ls = _LINESTYLES[(slot[grp] // len(_OUTLET_COLORS)) % len(_LINESTYLES)]
+        color = "0.3" if many else GROUP_COLORS[slot[grp]]
         s = t[t["group"] == grp].sort_values("period")
-        x, y = s["period"].to_numpy(), s["value"].to_numpy(dtype=float)
-        lo, hi = s["ci_low"].to_numpy(dtype=float), s["ci_high"].to_numpy(dtype=float)
-        yerr = [np.nan_to_num(y - lo).clip(min=0), np.nan_to_num(hi - y).clip(min=0)]
         if single:  # outlets side by side within their period
+            x, y = s["period"].to_numpy(), s["value"].to_numpy(dtype=float)
+            yerr = [np.nan_to_num(y - s["ci_low"].to_numpy(dtype=float)).clip(min=0),
+                    np.nan_to_num(s["ci_high"].to_numpy(dtype=float) - y).clip(min=0)]
             p0 = pd.Period(x[0], freq)
             width = (p0.end_time - p0.start_time) * 0.8
             x = x + (i - (len(groups) - 1) / 2) * width / max(len(groups), 1) + width / 2
             ax.errorbar(x, y, yerr=yerr, fmt="o", color=color, markersize=6, elinewidth=1.5, capsize=3,
                         label=str(grp))
+            ends.append((str(grp), x[-1], y[-1], color))
         else:
-            ordinals = np.array([q.ordinal for q in s["period"].dt.to_period(freq)])
-            for seg in np.split(np.arange(len(s)), np.flatnonzero(np.diff(ordinals) != 1) + 1):
-                if len(seg) == 1:
-                    ax.errorbar(x[seg], y[seg], yerr=[yerr[0][seg], yerr[1][seg]], fmt="o", color=color,
-                                markersize=3.5, elinewidth=1, capsize=2, alpha=0.9)
-                    continue
-                ax.fill_between(x[seg], lo[seg], hi[seg], color=color, alpha=0.12, linewidth=0)
-                ax.plot(x[seg], y[seg], color=color, linestyle=ls, linewidth=1.6, marker="o", markersize=3.5,
-                        label=str(grp) if seg[0] == 0 else None)
-        ends.append((str(grp), x[-1], y[-1], color))
-    if measure == "lean":
-        ax.axhline(0, color="0.4", linewidth=0.8, zorder=0)
-        ax.set_ylim(-1.08, 1.08)
-        names = lex.sides if lex is not None else {}
-        if len(names) >= 2:
-            a, b = list(names)[:2]
-            ax.set_ylabel(f"Lean score\n↓ {_side_name(b, lex)}  |  {_side_name(a, lex)} ↑")
-        else:
-            ax.set_ylabel("Lean score (+1: side A's terms only, −1: side B's)")
-        what = "Lean score"
-    else:
-        ax.set_ylim(-0.03, 1.03)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        name = f"“{label}”" if label else "the variant"
-        ax.set_ylabel(f"Share of {name} in its contrast")
-        what = f"Share of {name}"
+            _draw_series(ax, s, freq, color, band=not many, linewidth=1.3 if many else 1.6, label=str(grp))
+            ends.append((str(grp), s["period"].iloc[-1], float(s["value"].iloc[-1]), color))
+    what = _trend_axis(ax, measure, lex, label)
     if single:  # a tick in the middle of each period drawn, named like "Dec 2022"
         periods = sorted({pd.Period(x, freq) for x in t["period"]})
         fmt = {"M": "%b %Y", "Y": "%Y", "W": "week of %d %b %Y", "D": "%d %b %Y"}.get(freq[:1].upper())
         ax.set_xticks([p.start_time + (p.end_time - p.start_time) / 2 for p in periods],
                       [p.strftime(fmt) if fmt else str(p) for p in periods])
     else:
-        locator = mdates.AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        _date_axis(ax)
     kept = f"; {unit}s with at least {min_docs} articles" if min_docs > 1 and "n_docs" in t.columns else ""
-    ax.set_xlabel(f"Period of publication (by {unit}{kept}; {'line' if single else 'band'}: 95% interval)")
+    ax.set_xlabel(f"Period of publication (by {unit}{kept}; {'line' if single else 'band'}: 95% interval)"
+                  + (f"\n{textwrap.fill(window['note'], 100)}" if window["note"] else ""))
     _style(ax, grid_axis="y")
     pad = pd.Timedelta(days={"D": 1, "W": 4, "M": 20, "Q": 50, "Y": 150}.get(freq[:1].upper(), 20))
     last = pd.Period(t["period"].max(), freq).end_time if single else t["period"].max()
     ax.set_xlim(t["period"].min() - pad, last + pad)
     suffix = f" (one {unit} per outlet: points, not a trend)" if single else ", per outlet"
     ax.set_title(title if title is not None else f"{what} by {unit}{suffix}", loc="left", fontweight="bold")
+    ax.trend_window = window  # for captions: what the axis leaves out
     if single:
         texts = [ax.text(mdates.date2num(x), y, f" {name}", color=_mix(c, "black", 0.25), fontsize="x-small",
                          ha="left", va="center") for name, x, y, c in ends]
         _repel(ax, texts, [mdates.date2num(e[1]) for e in ends], [e[2] for e in ends])
     else:
-        _margin_labels(ax, ends)
+        last_period = t["period"].max()
+        _margin_labels(ax, [e for e in ends if e[1] == last_period])
+        for name, x, y, c in (e for e in ends if e[1] != last_period):  # ended early: named at its end
+            ax.annotate(name, (mdates.date2num(x), y), xytext=(4, 0), textcoords="offset points",
+                        color=_mix(c, "black", 0.25), fontsize="x-small", ha="left", va="center")
     return ax
 
 
 def _margin_labels(ax: Axes, ends) -> None:
-    """Name each line in the right margin at the height where it ends, spread so names do not touch."""
+    """Name each line in the right margin, at the height where it ends, names spread apart.
+
+    The names keep the order of the lines' ends, so each short leader (from the line's end to its
+    name, inside the right margin) never crosses another.
+    """
+    if not ends:
+        return
     fig = ax.get_figure(root=True)
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    box = ax.get_window_extent(renderer)
+    box = ax.get_window_extent(fig.canvas.get_renderer())
     gap = 1.25 * plt.rcParams["font.size"] * 0.83 * fig.dpi / 72  # x-small text, with leading
     ys = ax.transData.transform([(mdates.date2num(x), y) for _, x, y, _ in ends])[:, 1]
     idx = np.argsort(ys, kind="stable")
     pos = ys[idx].copy()
     for k in range(1, len(pos)):
         pos[k] = max(pos[k], pos[k - 1] + gap)
-    top = box.y1 - gap / 2
+    top = box.y1 + gap
     for k in range(len(pos) - 1, -1, -1):
         pos[k] = min(pos[k], top if k == len(pos) - 1 else pos[k + 1] - gap)
-    xmax = ax.get_xlim()[1]
+    for k in range(1, len(pos)):  # pushed down below the bottom: spread up again, order kept
+        pos[k] = max(pos[k], pos[k - 1] + gap)
     for k, i in enumerate(idx):
         name, x, y, color = ends[i]
         ly = ax.transData.inverted().transform((box.x1, pos[k]))[1]
-        ax.text(1.01, ly, name, transform=ax.get_yaxis_transform(), color=_mix(color, "black", 0.25),
-                fontsize="x-small", ha="left", va="center", clip_on=False)
-        ax.add_artist(Line2D([mdates.date2num(x), xmax], [y, ly], color=color, linewidth=0.5, linestyle=":",
-                             alpha=0.7))
+        ax.annotate(name, (mdates.date2num(x), y), xytext=(1.02, ly), textcoords=ax.get_yaxis_transform(),
+                    color=_mix(color, "black", 0.25), fontsize="x-small", ha="left", va="center",
+                    annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": _mix(color, "white", 0.3), "linewidth": 0.6,
+                                "shrinkA": 1, "shrinkB": 2})
+
+
+def plot_trend_grid(
+    trend_table: pd.DataFrame,
+    *,
+    order: Sequence | None = None,
+    ncols: int = 4,
+    label: str | None = None,
+    lexicon=None,
+    freq: str | None = None,
+    min_docs: int = 1,
+    xlim_quantiles: tuple[float, float] | None = (0.025, 0.975),
+    fig: Figure | None = None,
+    title: str | None = None,
+) -> np.ndarray:
+    """Small multiples of a trend: one panel per outlet, the others in light grey behind it.
+
+    Every panel has the same axes, so panels compare at a glance; no outlet needs a colour of its
+    own (its name is the panel's title, with its articles), which keeps many outlets apart without
+    recycling colours. The axis spans the periods holding most articles, as in :func:`plot_trend`.
+
+    Parameters
+    ----------
+    trend_table : DataFrame
+        From :func:`framing.trend`.
+    order : list, optional
+        The outlets, in reading order (e.g. :func:`outlet_order`); default the table's order.
+    ncols : int, default=4
+        Panels per row.
+    label, lexicon, freq, min_docs, xlim_quantiles
+        As for :func:`plot_trend`.
+    fig : Figure or SubFigure, optional
+        An empty figure to draw on; default a new figure sized to the panels.
+    title : str, optional
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        One panel per outlet with data, in reading order; ``axes[0].trend_window`` says what the
+        axis leaves out (:func:`trend_window`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.plot import plot_trend_grid
+    >>> t = pd.DataFrame({"group": ["A"] * 3 + ["B"] * 3, "measure": "lean",
+    ...     "period": pd.to_datetime(["2022-01-01", "2022-02-01", "2022-03-01"] * 2),
+    ...     "value": [0.5, 0.6, 0.7, -0.5, -0.4, -0.6], "ci_low": -1.0, "ci_high": 1.0, "n_docs": 10})
+    >>> axes = plot_trend_grid(t)
+    >>> [ax.get_title(loc="left") for ax in axes]
+    ['A (n=30)', 'B (n=30)']
+    """
+    if ncols < 1:
+        raise FramingError(f"ncols must be at least 1, not {ncols}")
+    t, measure = _prepare_trend(trend_table, min_docs)
+    lex = _lexicon(lexicon)
+    freq = freq or _infer_freq(t["period"])
+    unit = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}.get(freq[:1].upper(), "period")
+    window = trend_window(t, xlim_quantiles, freq)
+    t = t[(t["period"] >= window["start"]) & (t["period"] <= window["end"])]
+    every = _groups(list(dict.fromkeys(trend_table["group"])), order)
+    groups = [g for g in every if g in set(t["group"])]
+    n = len(groups)
+    cols = min(ncols, n)
+    rows = int(np.ceil(n / cols))
+    if fig is None:
+        fig = plt.figure(figsize=(2.6 * cols + 1.2, 1.75 * rows + 1.4), layout="constrained")
+    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
+    n_docs = t.groupby("group")["n_docs"].sum() if "n_docs" in t.columns else None
+    pad = pd.Timedelta(days={"D": 1, "W": 4, "M": 20, "Q": 50, "Y": 150}.get(freq[:1].upper(), 20))
+    series = {g: t[t["group"] == g].sort_values("period") for g in groups}
+    what = "Lean score" if measure == "lean" else f"Share of “{label}”" if label else "Share of the variant"
+    for k, (ax, g) in enumerate(zip(axes, groups, strict=False)):
+        for other in groups:
+            if other != g:
+                _draw_series(ax, series[other], freq, "0.82", linewidth=0.8, band=False, markersize=0, zorder=1)
+        _draw_series(ax, series[g], freq, "#222222", linewidth=1.6, markersize=2.5, zorder=3)
+        _trend_axis(ax, measure, lex, label)
+        ax.set_ylabel("")
+        _style(ax, grid_axis="y")
+        ax.set_title(f"{g} (n={_n(n_docs[g])})" if n_docs is not None else str(g), loc="left", fontsize="small",
+                     fontweight="bold")
+        if k % cols == 0 and measure == "lean":
+            ax.set_yticks([-1, 0, 1], ["−1", "0", "+1"])
+    for ax in axes[n:]:
+        fig.delaxes(ax)
+    axes = axes[:n]
+    _date_axis(axes[0], offset=False)
+    axes[0].set_xlim(t["period"].min() - pad, t["period"].max() + pad)
+    for ax in axes:
+        ax.tick_params(axis="x", labelsize="small")
+        ax.xaxis.set_tick_params(labelbottom=True)
+    fig.supylabel(_trend_ylabel(measure, lex, label), fontsize="small")
+    kept = f"; {unit}s with at least {min_docs} articles" if min_docs > 1 and "n_docs" in t.columns else ""
+    years = sorted({p.year for p in t["period"]})
+    when = f"{years[0]}; " if len(years) == 1 else ""
+    fig.supxlabel(f"Period of publication ({when}by {unit}{kept}; band: 95% interval; grey: the other panels' "
+                  f"lines)" + (f"\n{textwrap.fill(window['note'], 120)}" if window["note"] else ""), fontsize="small")
+    fig.suptitle(title if title is not None else f"{what} by {unit}, one panel per outlet (n = articles)",
+                 x=0.01, ha="left", fontweight="bold")
+    for ax in axes:
+        ax.trend_window = window
+    return np.asarray(axes, dtype=object)
+
+
+def _trend_ylabel(measure: str, lex, label) -> str:
+    if measure == "lean":
+        names = lex.sides if lex is not None else {}
+        if len(names) >= 2:
+            a, b = list(names)[:2]
+            return f"Lean score (↓ {_side_name(b, lex)} | {_side_name(a, lex)} ↑)"
+        return "Lean score (+1: side A's terms only, −1: side B's)"
+    return f"Share of “{label}” in its contrast" if label else "Share of the variant in its contrast"
 
 
 # ------------------------------------------------------------------------------------ heatmap
@@ -1248,6 +1512,7 @@ def plot_heatmap(
     lex = _lexicon(lexicon)
     groups = _groups(list(dict.fromkeys(shares["group"])), order) if order is not None else outlet_order(shares)
     sides = shares.drop_duplicates(["contrast", "variant"]).set_index(["contrast", "variant"])["side"]
+    palette = side_colors(lex, shares["side"])
     rows = []  # (contrast, variant) per row; (contrast, None) for a contrast's heading
     for c in contrasts:
         rows.append((c, None))
@@ -1274,7 +1539,7 @@ def plot_heatmap(
             tick.set_fontweight("bold")
             tick.set_fontsize("small")
         else:
-            tick.set_color(_mix(_side_color(_none(sides.get((c, v)))), "black", 0.15))
+            tick.set_color(_mix(_side_color(_none(sides.get((c, v))), palette), "black", 0.15))
     ndocs = shares.drop_duplicates("group").set_index("group")
     ax.xaxis.tick_top()
     ax.set_xticks(np.arange(len(groups)), [
@@ -1304,7 +1569,7 @@ def plot_heatmap(
     cbar = ax.figure.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02, shrink=min(1.0, 12 / max(len(rows), 1)) ** 0.5,
                               aspect=25, anchor=(0.0, 1.0))
     cbar.set_label(_VALUE_LABELS.get(value, value.replace("_", " ")))
-    handles = [Patch(color=_side_color(x), label=_side_name(x, lex))
+    handles = [Patch(color=_side_color(x, palette), label=_side_name(x, lex))
                for x in dict.fromkeys(_none(x) for x in sides.reindex([cv for cv in rows if cv[1] is not None]))]
     ax.legend(handles=handles, title="Term colour = the side that uses it", loc="upper left",
               bbox_to_anchor=(0, 0), ncol=len(handles), frameon=False, fontsize="small", title_fontsize="small",

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import platform
 import re
 import shutil
 import subprocess
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framing._atomic import PROVENANCE, atomic_folder, check_report_target
 from framing._errors import CorpusError, FramingError
 
 if TYPE_CHECKING:
@@ -22,8 +21,9 @@ if TYPE_CHECKING:
 
 __all__ = ["render_report", "save_table", "show_text_table", "REPORT_NOTEBOOK"]
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-REPORT_NOTEBOOK = NOTEBOOKS / "02_outlet_report.ipynb"
+#: The report template, shipped inside the package (``notebooks/02_outlet_report.ipynb`` is a copy of it
+#: for reading and editing in Jupyter; a test keeps the two identical).
+REPORT_NOTEBOOK = Path(__file__).resolve().parent / "templates" / "outlet_report.ipynb"
 KERNEL_MANAGER = "framing._kernel.EncryptedKernelManager"
 _LIBRARIES = ("pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "pyyaml", "pyarrow", "hyperscan",
               "datasketch", "papermill", "nbconvert", "nbclient", "ipykernel", "adjustText", "dask", "distributed",
@@ -144,6 +144,28 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
     return lex
 
 
+_PATH_ARGUMENTS = ("metadata",)  # load_corpus arguments that name files
+
+
+def _resolved_paths(load_kwargs: dict) -> dict:
+    for key in _PATH_ARGUMENTS:
+        value = load_kwargs.get(key)
+        if isinstance(value, str | os.PathLike) and "://" not in str(value):
+            load_kwargs[key] = str(Path(value).expanduser().resolve())
+    return load_kwargs
+
+
+def _lexicon_parameter(lex) -> str:
+    """A built-in lexicon by its name (no install path in the report), a file by its absolute path."""
+    from framing.lexicon import _builtin_dir
+
+    if lex.path is None:
+        return lex.name
+    path = Path(lex.path).resolve()
+    builtin = Path(str(_builtin_dir())).resolve() / f"{lex.name}.yaml"
+    return lex.name if path == builtin else str(path)
+
+
 # ------------------------------------------------------------------------------------- the HTML
 _HIDE_CODE_CSS = """
 <style>
@@ -162,8 +184,11 @@ _SHOW_CODE_BUTTON = (
 
 def _to_html(executed_nb, title: str) -> str:
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="lab")
+    # the template's "about this notebook" cell is for Jupyter readers, not for the report
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
     body, _ = exporter.from_notebook_node(executed_nb, resources={"metadata": {"name": title}})
     # self-contained and offline: the template's CDN scripts (require.js, MathJax) are not needed
     # for static tables and PNG figures, so they go
@@ -222,7 +247,8 @@ def render_report(
     load_kwargs : dict, optional
         Passed to :func:`framing.load_corpus` (``text_col=``, ``drop_empty=``, ...).
     notebook : path, optional
-        Another parameterised report notebook to run (default ``notebooks/02_outlet_report.ipynb``).
+        Another parameterised report notebook to run (default: the template shipped in the package,
+        ``framing/templates/outlet_report.ipynb``).
     progress : bool, default=True
         Show a progress bar over the notebook's cells.
     timeout : int, default=1800
@@ -251,8 +277,13 @@ def render_report(
     ['provenance.json', 'report.html', 'report.ipynb', 'tables']
     """
     started = datetime.now(UTC)
-    corpus_path = Path(corpus).expanduser()
-    load_kwargs = dict(load_kwargs or {})
+    # every path is the caller's: resolved here, against the caller's working folder, before the kernel
+    # (which runs in the report folder) starts
+    corpus_path = Path(corpus).expanduser().resolve()
+    load_kwargs = _resolved_paths(dict(load_kwargs or {}))
+    if isinstance(lexicon, str | os.PathLike) and Path(lexicon).suffix:
+        lexicon = Path(lexicon).expanduser().resolve()
+    check_report_target(out, inputs=[corpus_path, load_kwargs.get("metadata")])
     lex = _preflight(corpus_path, lexicon, by, groups, load_kwargs)
     nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK
     if not nb_path.exists():
@@ -261,13 +292,13 @@ def render_report(
     import pandas as pd
     import papermill as pm
 
-    title = title or f"How outlets word the story: {corpus_path.name}"
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    from framing.report_parts import default_title
+
+    title = title or default_title(corpus_path.name, by)
+    out = Path(out).expanduser().resolve()
     params = {
         "corpus_path": str(corpus_path.resolve()),
-        "lexicon": str(lex.path) if lex.path is not None else lex.name,
+        "lexicon": _lexicon_parameter(lex),
         "by": by,
         "voices": list(voices),
         "exclude_shared": bool(exclude_shared),
@@ -275,33 +306,26 @@ def render_report(
         "title": title,
         "seed": int(seed),
         "load_kwargs": load_kwargs,
-        "tables_dir": str((tmp / "tables").resolve()),
+        "tables_dir": "tables",  # the kernel runs in the report folder: no temporary path in the report
     }
-    try:
+    failed = out.parent / f"{out.name}.failed.ipynb"
+    with atomic_folder(out) as tmp:
         executed_path = tmp / "report.ipynb"
         try:
-            pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(nb_path.parent),
+            pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(tmp),
                                 kernel_name="python3", progress_bar=progress, request_save_on_cell_execute=False,
                                 execution_timeout=timeout, kernel_manager_class=KERNEL_MANAGER)
         except pm.PapermillExecutionError as exc:
-            failed = out.parent / f"{out.name}.failed.ipynb"
             if executed_path.exists():
                 shutil.copy(executed_path, failed)
             raise FramingError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                                f"(executed notebook kept at {failed})") from None
         executed = nbformat.read(executed_path, as_version=4)
-        (tmp / "report.html").write_text(_to_html(executed, html.escape(title)), encoding="utf-8")
+        (tmp / "report.html").write_text(_to_html(executed, title), encoding="utf-8")
         inputs_csv = tmp / "tables" / "input_files.csv"
         inputs = pd.read_csv(inputs_csv).to_dict(orient="records") if inputs_csv.exists() else []
         public = {k: v for k, v in params.items() if k != "tables_dir"}
         record = provenance(public, inputs, lex, started)
-        (tmp / "provenance.json").write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
-        tmp.rename(out)
-        (out.parent / f"{out.name}.failed.ipynb").unlink(missing_ok=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
+    failed.unlink(missing_ok=True)
     return out

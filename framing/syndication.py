@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
 
-from framing._errors import CorpusError
+from framing._errors import ArgumentError, CorpusError
 
 __all__ = ["sentence_spans", "shared_passages", "copied_spans", "in_spans", "PAIR_COLUMNS",
            "SPAN_COLUMNS"]
@@ -392,7 +392,7 @@ def _kind(a: _Words, b: _Words, opcodes) -> str:
 # ------------------------------------------------------------------------------------ validation
 def _check_corpus(corpus: pd.DataFrame, by: str, text_col: str) -> None:
     if not isinstance(corpus, pd.DataFrame):
-        raise TypeError(f"corpus must be a pandas DataFrame (a corpus table), not {type(corpus).__name__}")
+        raise ArgumentError(f"corpus must be a pandas DataFrame (a corpus table), not {type(corpus).__name__}")
     for col, what in ((text_col, "text_col"), (by, "by")):
         if col not in corpus.columns:
             raise CorpusError(f"no column '{col}' ({what}) in the corpus; the columns are "
@@ -413,7 +413,7 @@ def _check_number(name: str, value, low: float, high: float | None = None, integ
             (low < value if not integer else low <= value) and (high is None or value <= high)):
         kind = "an integer" if integer else "a number"
         bounds = f">= {low}" if integer else f"in ({low}, {high}]"
-        raise ValueError(f"{name} must be {kind} {bounds}, got {value!r}")
+        raise ArgumentError(f"{name} must be {kind} {bounds}, got {value!r}")
 
 
 # ---------------------------------------------------------------------------------- public API
@@ -697,7 +697,7 @@ def copied_spans(pairs: pd.DataFrame, corpus: pd.DataFrame | None = None, *,
     needed = ["doc_id_a", "start_a", "sentence_a", "doc_id_b", "start_b", "sentence_b", "kind"]
     if not isinstance(pairs, pd.DataFrame) or any(c not in pairs.columns for c in needed):
         have = list(pairs.columns) if isinstance(pairs, pd.DataFrame) else type(pairs).__name__
-        raise ValueError(f"pairs must be the table returned by shared_passages, with columns "
+        raise ArgumentError(f"pairs must be the table returned by shared_passages, with columns "
                          f"{needed}; got {have}")
     if corpus is not None and text_col not in corpus.columns:
         raise CorpusError(f"no column '{text_col}' (text_col) in the corpus; the columns are "
@@ -712,7 +712,7 @@ def copied_spans(pairs: pd.DataFrame, corpus: pd.DataFrame | None = None, *,
             for doc, start, sentence in ((da, sa, ta), (db, sb, tb)):
                 text = corpus[text_col].get(doc)
                 if not isinstance(text, str) or text[int(start):int(start) + len(sentence)] != sentence:
-                    raise ValueError(f"pair {pair_id!r}: the sentence is not at offset {start} of "
+                    raise ArgumentError(f"pair {pair_id!r}: the sentence is not at offset {start} of "
                                      f"article {doc!r} in this corpus; were the pairs computed on "
                                      f"another corpus?")
         a, b = _words(ta, 0, len(ta)), _words(tb, 0, len(tb))
@@ -769,11 +769,11 @@ def in_spans(doc_ids, starts, ends, spans: pd.DataFrame) -> np.ndarray:
     starts = np.asarray(starts).ravel()
     ends = np.asarray(ends).ravel()
     if not len(doc_ids) == len(starts) == len(ends):
-        raise ValueError(f"doc_ids, starts and ends must have the same length, got "
+        raise ArgumentError(f"doc_ids, starts and ends must have the same length, got "
                          f"{len(doc_ids)}, {len(starts)}, {len(ends)}")
     missing = [c for c in ("doc_id", "start", "end") if c not in getattr(spans, "columns", [])]
     if missing:
-        raise ValueError(f"spans must be a DataFrame with columns doc_id, start, end (as returned "
+        raise ArgumentError(f"spans must be a DataFrame with columns doc_id, start, end (as returned "
                          f"by copied_spans); missing {missing}")
     inside = np.zeros(len(doc_ids), dtype=bool)
     if not len(spans) or not len(doc_ids):

@@ -129,9 +129,16 @@ def validation_sample(
 
 
 def write_coding_sheet(sample: pd.DataFrame, path: str | Path) -> Path:
-    """Write a sample as a CSV that spreadsheets open with its accents intact (UTF-8 with a BOM)."""
-    path = Path(path)
-    sample.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    """Write a sample as a CSV that spreadsheets open with its accents intact (UTF-8 with a BOM).
+
+    The sheet is written to a temporary file beside ``path`` and moved into place, so a coder's
+    sheet is never left half-written; a folder or an unwritable place is a one-line
+    :class:`~framing._errors.OutputError`.
+    """
+    from framing._atomic import check_file_target, write_csv
+
+    path = check_file_target(path, option="path", hint=".csv")
+    write_csv(sample, path, encoding="utf-8-sig")
     return path
 
 

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from framing._errors import FramingError
+from framing._errors import ArgumentError
 from framing.lexicon import load_lexicon
 from framing.match import _scan_corpus, compile_lexicon
 from framing.voice import VOICES
@@ -17,6 +17,7 @@ __all__ = ["FramingVectorizer"]
 
 _LEVELS = ("variant", "contrast", "side")
 _NORMS = (None, "per_1k", "share")
+_MISSING = ("error", "empty")
 
 
 class FramingVectorizer(TransformerMixin, BaseEstimator):
@@ -40,11 +41,24 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         Raw counts; counts per 1,000 words of the document; or, for ``level="variant"``, each
         variant's share of its contrast's hits (for ``"side"``, each side's share of side-tagged
         hits; for ``"contrast"``, each contrast's share of all hits). Rows without hits stay 0.
-    fields : tuple of str, default=("text",)
-        Corpus columns to scan when a DataFrame is given (``("title", "text")`` adds headlines).
+    fields : tuple of str, default=("title", "text")
+        Corpus columns to scan when a DataFrame corpus is given, as in :func:`framing.find_hits`
+        (columns the table lacks are skipped; plain texts are one field).
     sparse : bool, default=True
-        Return a SciPy CSR matrix (dense when ``set_output(transform="pandas")`` is active).
+        Return a SciPy CSR matrix (dense when ``set_output(transform="pandas")`` is active: pandas
+        output has no sparse form).
     engine : {"auto", "hyperscan", "python"}, default="auto"
+    missing : {"error", "empty"}, default="error"
+        A document that is missing (``None``, NaN) or not text (a number, a list) raises a
+        ``ValueError`` naming its position; ``"empty"`` counts missing documents as empty texts
+        (a row of zeros). Non-text values always raise.
+
+    Notes
+    -----
+    Like ``CountVectorizer`` it takes raw text (one document per item), not a numeric 2-D array,
+    and must be fitted before ``transform`` (fitting loads and compiles the lexicon; it learns
+    nothing from ``X``). Bad parameter values raise :class:`framing.ArgumentError`, a
+    ``ValueError``, at ``fit``.
 
     Attributes
     ----------
@@ -65,7 +79,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, lexicon="russia-ukraine", *, level="variant", voice="authorial", norm=None,
-                 fields=("text",), sparse=True, engine="auto"):
+                 fields=("title", "text"), sparse=True, engine="auto", missing="error"):
         self.lexicon = lexicon
         self.level = level
         self.voice = voice
@@ -73,6 +87,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         self.fields = fields
         self.sparse = sparse
         self.engine = engine
+        self.missing = missing
 
     # -------------------------------------------------------------------------------- fitting
     def fit(self, X, y=None):
@@ -89,13 +104,19 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         self
         """
         if self.level not in _LEVELS:
-            raise FramingError(f"level must be one of {list(_LEVELS)}, not {self.level!r}")
+            raise ArgumentError(f"level must be one of {list(_LEVELS)}, not {self.level!r}")
         if self.norm not in _NORMS:
-            raise FramingError(f"norm must be one of {list(_NORMS)}, not {self.norm!r}")
+            raise ArgumentError(f"norm must be one of {list(_NORMS)}, not {self.norm!r}")
+        if self.missing not in _MISSING:
+            raise ArgumentError(f"missing must be one of {list(_MISSING)}, not {self.missing!r}")
+        if isinstance(self.fields, str) or not all(isinstance(f, str) for f in self.fields):
+            raise ArgumentError(f"fields must be a tuple of column names such as ('title', 'text'), "
+                                f"not {self.fields!r}")
         voices = self._voices()
         bad = [v for v in voices if v not in VOICES]
         if bad:
-            raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+            raise ArgumentError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+        self._texts(X)  # the same input checks as transform
         self.lexicon_ = load_lexicon(self.lexicon)
         matcher = compile_lexicon(self.lexicon_, self.engine)
         variants = matcher.variants
@@ -111,7 +132,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         else:
             names = list(self.lexicon_.sides)
             if not names:
-                raise FramingError(f"lexicon {self.lexicon_.name!r} has no sides; use level='variant'")
+                raise ArgumentError(f"lexicon {self.lexicon_.name!r} has no sides; use level='variant'")
             column = np.array([names.index(v.side) if v.side in names else -1 for _, v in variants])
             self._group = np.zeros(len(names), dtype=np.int64)
         self._column = column
@@ -124,18 +145,47 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         return [self.voice] if isinstance(self.voice, str) else list(self.voice)
 
     # -------------------------------------------------------------------------------- transform
-    def _as_corpus(self, X) -> pd.DataFrame:
-        if isinstance(X, pd.DataFrame):
-            if "text" in X.columns:
-                return X
-            if X.shape[1] == 1:
-                return pd.DataFrame({"text": X.iloc[:, 0].astype(str).to_numpy()}, index=X.index)
-            raise FramingError("a DataFrame input needs a `text` column (a corpus table) or exactly one column")
-        if isinstance(X, pd.Series):
-            return pd.DataFrame({"text": X.astype(str).to_numpy()}, index=X.index)
-        if isinstance(X, str):
-            raise FramingError("FramingVectorizer takes an iterable of texts, not a single string")
-        return pd.DataFrame({"text": [str(t) for t in X]})
+    def _texts(self, X) -> pd.DataFrame:
+        """X as a corpus table: a corpus DataFrame as is, else one ``text`` column (checked)."""
+        if isinstance(X, pd.DataFrame) and "text" in X.columns:
+            frame, columns = X, [f for f in self.fields if f in X.columns] or ["text"]
+        elif isinstance(X, pd.DataFrame):
+            if X.shape[1] != 1:
+                raise ArgumentError("a DataFrame input needs a `text` column (a corpus table) or exactly one column "
+                                    f"of texts; it has {X.shape[1]} columns {list(X.columns)[:5]}")
+            frame, columns = pd.DataFrame({"text": X.iloc[:, 0].to_numpy()}, index=X.index), ["text"]
+        elif isinstance(X, pd.Series):
+            frame, columns = pd.DataFrame({"text": X.to_numpy()}, index=X.index), ["text"]
+        elif isinstance(X, str | bytes):
+            raise ArgumentError("FramingVectorizer takes an iterable of texts (one per document), not a single "
+                                "string; wrap it in a list: [text]")
+        elif isinstance(X, np.ndarray) and X.ndim != 1:
+            raise ArgumentError(f"FramingVectorizer takes raw texts, one per document (a list, Series or 1-D "
+                                f"array), not a {X.ndim}-D array of shape {X.shape}")
+        else:
+            try:
+                frame, columns = pd.DataFrame({"text": list(X)}), ["text"]
+            except TypeError:
+                raise ArgumentError(f"FramingVectorizer takes an iterable of texts, not {type(X).__name__}") from None
+        fixed = {}
+        for col in columns:
+            values = frame[col]
+            missing = values.isna().to_numpy()
+            wrong = ~missing & ~values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+            if wrong.any():
+                i = int(np.flatnonzero(wrong)[0])
+                raise ArgumentError(f"document {i} ({col!r}) is a {type(values.iloc[i]).__name__}, not text "
+                                    f"({values.iloc[i]!r:.40}); {int(wrong.sum())} of {len(values)} documents are "
+                                    "not strings: pass raw texts")
+            if missing.any() and (col == "text" or len(columns) == 1):
+                if self.missing == "error":
+                    i = int(np.flatnonzero(missing)[0])
+                    raise ArgumentError(f"document {i} is missing (None or NaN; {int(missing.sum())} of "
+                                        f"{len(values)} are); drop them, or pass missing='empty' to count them "
+                                        "as empty texts")
+            if missing.any():
+                fixed[col] = values.where(~values.isna(), "")
+        return frame.assign(**fixed) if fixed else frame
 
     def transform(self, X):
         """Count the lexicon hits of each document.
@@ -151,11 +201,14 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         sparse matrix or ndarray of shape (n_documents, n_features)
         """
         check_is_fitted(self, "feature_names_")
-        corpus = self._as_corpus(X)
+        corpus = self._texts(X)
         matcher = compile_lexicon(self.lexicon_, self.engine)
         fields = tuple(f for f in self.fields if f in corpus.columns) or ("text",)
-        raw, _texts, rows, _flds = _scan_corpus(corpus, matcher, fields, self.lexicon_.language)
-        keep = np.isin(raw.voice, [VOICES.index(v) for v in self._voices()])
+        every_voice = set(self._voices()) >= set(VOICES)  # then no hit's voice is needed
+        raw, _texts, rows, _flds = _scan_corpus(corpus, matcher, fields, self.lexicon_.language,
+                                                voices=not every_voice)
+        keep = np.ones(len(raw.voice), dtype=bool) if every_voice else \
+            np.isin(raw.voice, [VOICES.index(v) for v in self._voices()])
         cols = self._column[raw.variant[keep]]
         docs = rows[raw.seg[keep]]
         ok = cols >= 0
@@ -169,14 +222,13 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
                 _n_words(corpus["text"].astype(str).tolist()).astype(float)
             scale = np.divide(1000.0, words, out=np.zeros_like(words), where=words > 0)
             matrix = sp.csr_matrix(sp.diags(scale) @ matrix)
-        elif self.norm == "share":
-            dense = matrix.toarray()
+        elif self.norm == "share":  # each entry over its row's total in its column group, kept sparse
             groups = self._group
-            totals = np.zeros_like(dense)
-            for g in np.unique(groups):
-                cols_g = groups == g
-                totals[:, cols_g] = dense[:, cols_g].sum(axis=1, keepdims=True)
-            matrix = sp.csr_matrix(np.divide(dense, totals, out=np.zeros_like(dense), where=totals > 0))
+            member = sp.csr_matrix((np.ones(m), (np.arange(m), groups)), shape=(m, int(groups.max()) + 1 if m else 0))
+            totals = (matrix @ member).tocsr()
+            coo = matrix.tocoo()
+            denom = np.asarray(totals[coo.row, groups[coo.col]]).ravel()
+            matrix = sp.csr_matrix((coo.data / denom, (coo.row, coo.col)), shape=(n, m))
         if not self.sparse or self._pandas_output():
             return matrix.toarray()
         return matrix
@@ -194,5 +246,5 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
-        tags.requires_fit = False
+        tags.input_tags.allow_nan = self.missing == "empty"
         return tags

@@ -77,6 +77,11 @@ class _Frame:
     before: re.Pattern | None
     after: re.Pattern | None
     triggers: frozenset  # each match holds one of these words (lowercase)
+    # each match of ``before`` starts with one of these trigger words (None: not known to), read
+    # from the template by _leading_lists; framing._chunk_voice then tries it only where one starts
+    first_words: frozenset | None = None
+    # each match of ``before`` starts with one of these words (from lists that need not be triggers)
+    lead_words: frozenset | None = None
 
 
 @dataclass(frozen=True)
@@ -177,9 +182,100 @@ def _attribution(language: str = "en") -> _Attribution:
             id=str(f["id"]), kinds=frozenset(f.get("kinds") or ("spelling", "naming", "label")),
             before=_frame_regex(f["before"], lists, where) if f.get("before") else None,
             after=_frame_regex(f["after"], lists, where) if f.get("after") else None,
-            triggers=frozenset(own)))
+            triggers=frozenset(own), first_words=_first_words(f, raw), lead_words=_first_words(f, raw, False)))
     return _Attribution(tuple(frames), int(spec.get("window_before", 250)), int(spec.get("window_after", 120)),
                         tuple(sorted(triggers)))
+
+
+def _first_words(frame: dict, lists: dict[str, list], triggers_only: bool = True) -> frozenset | None:
+    """The words one of which starts every match of the frame's ``before`` (None if unknown).
+
+    Known when the template starts, in each of its alternatives, with a ``{list}`` (with
+    ``triggers_only``, one of the frame's ``triggers``: ``(?:{naming_verb} ...|{naming_as_verb} ...)``):
+    each match then starts with an item of those lists, so with the first word of one.
+    """
+    leading = _leading_lists(frame.get("before") or "")
+    triggers = set(frame.get("triggers") or [])
+    if not leading or triggers_only and not leading <= triggers \
+            or not all(isinstance(lists.get(name), list) for name in leading):
+        return None
+    return frozenset(str(item).split()[0].lower() for name in leading for item in lists[name])
+
+
+def _leading_lists(template: str) -> set[str] | None:
+    """The ``{list}`` placeholders one of which every match of a frame template starts with, or None.
+
+    Reads top-level alternatives and ``(?:...)`` groups; anything else first (a literal, an
+    optional or repeated group or list, a class) gives None.
+    """
+    alternatives = _split_alternatives(template)
+    if alternatives is None:
+        return None
+    out: set[str] = set()
+    for alt in alternatives:
+        m = re.match(r"\{([a-z_]+)\}", alt)
+        if m:
+            if alt[m.end():m.end() + 1] in ("?", "*", "+", "{"):
+                return None
+            out.add(m.group(1))
+            continue
+        if not alt.startswith("(?:"):
+            return None
+        close = _closing_paren(alt)
+        if close is None or alt[close + 1:close + 2] in ("?", "*", "+", "{"):
+            return None
+        inner = _leading_lists(alt[3:close])
+        if inner is None:
+            return None
+        out |= inner
+    return out
+
+
+def _closing_paren(text: str) -> int | None:
+    """Index of the parenthesis closing the group that opens ``text`` (None if unbalanced)."""
+    depth, k, in_class = 0, 0, False
+    while k < len(text):
+        ch = text[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return None
+
+
+def _split_alternatives(text: str) -> list[str] | None:
+    """``text`` split at its top-level ``|`` (None if its parentheses do not balance)."""
+    parts, depth, k, start, in_class = [], 0, 0, 0, False
+    while k < len(text):
+        ch = text[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == "|" and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+        k += 1
+    return None if depth else parts + [text[start:]]
 
 
 def _attributed(text: str, start: int, end: int, kind: str | None, attribution: _Attribution,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -63,6 +64,19 @@ def test_kind_lean_exploratory_evidence_and_changelog(tmp_path):
     assert plain.kind is None and plain.in_lean
 
 
+def test_a_variant_kind_overrides_its_contrasts(tmp_path):
+    text = GOOD.replace("label: Capital", "label: Capital\n    kind: naming").replace(
+        'kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], kind: label}')
+    lex = load_lexicon(_write(tmp_path, text))
+    capital = lex.contrasts["capital"]
+    assert (capital.kind, capital.variants["kyiv"].kind, capital.variants["kiev"].kind) == ("naming", "label",
+                                                                                         "naming")
+    assert lex.evidence_table().set_index("variant")["kind"].to_dict() == {"kyiv": "label", "kiev": "naming"}
+    # the kind is read by the voice rules only: what the variant matches, and its fingerprint, stay
+    assert capital.variants["kyiv"].fingerprint == load_lexicon(_write(tmp_path, GOOD)).contrasts[
+        "capital"].variants["kyiv"].fingerprint
+
+
 def test_to_frame_one_row_per_pattern():
     frame = load_lexicon(MINI).to_frame()
     assert list(frame.columns) == ["contrast", "contrast_label", "group", "variant", "side", "pattern", "kind",
@@ -108,6 +122,8 @@ def test_repr_html_escapes():
         (GOOD.replace('kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], lean: 0}'),
          ["line 9", "variant 'kyiv'", "lean must be true or false"]),
         (GOOD.replace("name: tiny", "name: tiny\nchangelog: [just text]"), ["`changelog` must map"]),
+        (GOOD.replace('kyiv: {side: ua, patterns: ["Kyiv"]}', 'kyiv: {side: ua, patterns: ["Kyiv"], kind: slur}'),
+         ["line 9", "contrast 'capital', variant 'kyiv'", "kind must be one of"]),
     ],
 )
 def test_validation_errors_name_file_line_contrast_variant(tmp_path, text, needles):
@@ -323,3 +339,27 @@ def test_readme_lexicon_example_is_valid(tmp_path):
     lex = load_lexicon(_write(tmp_path, text[start:text.index("```", start)]))
     assert lex.sources["AP19"].kind == "norm" and lex.sources["G19"].url is None
     assert lex.contrasts["capital"].variants["kyiv"].evidence == "AP style (AP19)"
+
+
+def _sided(sides):
+    from framing import Lexicon
+
+    return Lexicon.from_dict({"name": "x", "sides": sides, "contrasts": {"c": {"variants": {
+        "a": {"side": "left", "patterns": ["alpha"]}, "b": {"side": "right", "patterns": ["beta"]}}}}})
+
+
+def test_sides_with_label_and_colour():
+    lex = _sided({"left": {"label": "Left wording", "color": "#d55e00"}, "right": "Right wording"})
+    assert lex.sides == {"left": "Left wording", "right": "Right wording"}
+    assert lex.side_colors == {"left": "#D55E00"}
+
+
+@pytest.mark.parametrize(("sides", "needle"), [
+    ({"left": {"label": "L", "color": "red"}, "right": "R"}, "hex colour"),
+    ({"left": {"label": "L", "colour": "#000000"}, "right": "R"}, "unknown key 'colour'"),
+    ({"left": {"color": "#112233"}, "right": {"color": "#112233"}}, "already side 'left'"),
+    ({"left": ["L"], "right": "R"}, "must be a description or a mapping"),
+])
+def test_bad_sides_are_errors(sides, needle):
+    with pytest.raises(LexiconError, match=re.escape(needle)):
+        _sided(sides)

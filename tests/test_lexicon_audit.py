@@ -83,7 +83,11 @@ def test_source_ids_in_the_text_are_cited_by_the_contrast(builtin):
 
 
 def test_version_changelog_and_contested_codings(builtin):
-    assert builtin.version == "2026.12" and builtin.changelog[0][0] == "2026.12"
+    assert builtin.version == "2026.12.2" and builtin.changelog[0][0] == builtin.version
+    assert builtin.changelog[1][0] == "2026.12.1"
+    assert "not_near" in builtin.changelog[1][1] and "exploratory" in builtin.changelog[1][1]
+    aggression = builtin.contrasts["aggression"]
+    assert aggression.kind == "naming" and aggression.variants["unprovoked"].kind == "label"
     referendums = builtin.contrasts["referendums"]
     assert referendums.variants["referendum"].side is None and referendums.contested
     war = builtin.contrasts["war_name"]
@@ -258,7 +262,9 @@ def test_lexicon_show_lists_evidence_contested_and_usage(capsys):
     assert "contested: Until 2026.12 plain" in block
     assert "- referendum [no side]" in block and "own voice: RT" in block
     assert "- qualified_referendum [ua_western]" in block and "evidence: The IMI/Stratcom glossary" in block
-    assert "- unprovoked [ua_western, not in lean]" in out and "check: against" in out
+    # a label (its own kind): RT's "Kyiv insists the attack was unprovoked" is attributed, not RT's voice
+    [unprovoked] = [line for line in out.splitlines() if "- unprovoked [ua_western, not in lean]" in line]
+    assert "own voice: RT 0.1%" in unprovoked and "check: agrees" in unprovoked
     assert "== foreign_fighters: Foreigners fighting for Ukraine  [D. Legitimacy and actors, label, exploratory" in out
     assert "S51: United Nations General Assembly, 'Resolution 68/262" in out and "https://undocs.org/A/RES/68/262" in out
 

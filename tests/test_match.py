@@ -351,7 +351,7 @@ def reference_hits(texts, lexicon, context=60):
         for v, a, b in counted:
             c, var = variants[v]
             hits.append((t, a, contrast_order.index(c.id), c.id, var.id, text[a:b], b,
-                         analyzer.voice(a, b, covered, c.kind), _one_line(sentence_at(text, a, b)),
+                         analyzer.voice(a, b, covered, var.kind or c.kind), _one_line(sentence_at(text, a, b)),
                          _one_line(text[max(0, a - context):a]), _one_line(text[b:b + context])))
     return sorted(hits), sorted(excluded)
 
@@ -616,6 +616,22 @@ def test_context_rules_are_explained():
                                               "(war_name); not_before ['Minister', 'of 1812'] within 0 words in the "
                                               "sentence (war_name/war)"]
     assert plain["context_word"].tolist() == [""] and plain["context_word_start"].tolist() == [-1]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_variant_kind_decides_which_frames_attribute_it(engine):
+    """Claim frames attribute labels only: a label variant of a naming contrast is attributed, its
+    sibling is not (the reference and the fast path agree)."""
+    lex = Lexicon.from_dict({"name": "k", "sides": {"ru": "R", "ua": "W"}, "contrasts": {"aggression": {
+        "kind": "naming", "variants": {
+            "unprovoked": {"side": "ua", "patterns": ["unprovoked"], "kind": "label"},
+            "operation": {"side": "ru", "patterns": ["special military operation"]}}}}})
+    texts = ["Kyiv insists that the attack was unprovoked.",
+             "Kyiv insists that the special military operation was a war."]
+    hits = find_hits(corpus_of(*texts), lex, engine=engine, explain=True)
+    assert hits["voice"].tolist() == ["attributed", "authorial"]
+    assert hits["voice_rule"].tolist() == ["claim_that", "none"]
+    assert fast_hits(texts, lex, engine) == reference_hits(texts, lex)
 
 
 def test_removed_hits_are_not_terms_for_scare_quotes():

@@ -52,3 +52,13 @@ def test_notebook_runs_on_the_seed_corpus(path: Path, tmp_path):
     n_images = sum("image/png" in o.get("data", {}) for c in executed.cells if c.cell_type == "code"
                    for o in c.get("outputs", []))
     assert n_images >= 1
+
+
+def test_the_report_notebook_is_the_packaged_template():
+    """One definition: `framing report` runs framing/templates/outlet_report.ipynb; notebooks/02 is its copy."""
+    from framing.report import REPORT_NOTEBOOK
+
+    copy = NB_DIR / "02_outlet_report.ipynb"
+    assert copy.read_bytes() == REPORT_NOTEBOOK.read_bytes(), (
+        f"notebooks/02 and the template differ: edit {REPORT_NOTEBOOK.relative_to(ROOT)}, then "
+        f"`cp {REPORT_NOTEBOOK.relative_to(ROOT)} notebooks/02_outlet_report.ipynb`")

@@ -12,6 +12,7 @@ from matplotlib import colors as mcolors
 
 from framing import (
     FramingError,
+    Lexicon,
     count_hits,
     distinctive_terms,
     find_hits,
@@ -32,7 +33,10 @@ from framing.plot import (
     plot_shares,
     plot_shares_grid,
     plot_trend,
+    plot_trend_grid,
     plot_voice,
+    side_colors,
+    trend_window,
 )
 
 LEX = "russia-ukraine"
@@ -359,3 +363,84 @@ def test_chart_renders_to_png(chart, hits, shares, lean_table, rt_terms, seed_co
     image = plt.imread(path)
     assert image.shape[0] > 100 and image.shape[1] > 100
     assert image[..., :3].std() > 0.05  # not a blank canvas
+
+
+# --------------------------------------------------------------------------------- side colours
+def _lexicon(sides: dict) -> Lexicon:
+    ids = list(sides)
+    return Lexicon.from_dict({"name": "t", "sides": sides, "contrasts": {"c": {"variants": {
+        f"v{i}": {"side": sid, "patterns": [f"word{i}"]} for i, sid in enumerate(ids)}}}})
+
+
+def test_sides_of_any_name_get_distinct_colours_by_order_never_a_voice_colour():
+    # the case: two sides that a hash of their names put on one colour, the authorial voice's
+    colors = side_colors(_lexicon({"restrictive": "Restrictive", "inclusive": "Inclusive"}))
+    assert colors["restrictive"] != colors["inclusive"]
+    assert colors["restrictive"] == OKABE_ITO["vermillion"] and colors["inclusive"] == OKABE_ITO["blue"]
+    six = side_colors(_lexicon({f"s{i}": f"S{i}" for i in range(6)}))
+    values = [six[f"s{i}"] for i in range(6)]
+    assert len(set(values)) == 6
+    assert not set(values) & set(VOICE_COLORS.values())
+    assert six == side_colors(_lexicon({f"s{i}": f"S{i}" for i in range(6)}))  # the same every time
+
+
+def test_lexicon_colours_win_and_the_others_fill_the_free_palette():
+    colors = side_colors(_lexicon({"a": {"label": "A", "color": "#0072B2"}, "b": "B", "c": "C"}))
+    assert colors["a"] == "#0072B2"
+    assert colors["b"] == OKABE_ITO["vermillion"] and colors["c"] == OKABE_ITO["orange"]  # blue is taken
+
+
+def test_charts_use_the_lexicon_side_colours():
+    lex = _lexicon({"restrictive": {"label": "Restrictive", "color": "#AA3377"}, "inclusive": "Inclusive"})
+    corpus = pd.DataFrame({"outlet": ["A", "B"], "text": ["word0 word0", "word1"], "title": None,
+                           "published": pd.to_datetime(["2022-01-01", "2022-01-02"])},
+                          index=pd.Index(["a", "b"], name="doc_id"))
+    corpus["n_words"] = 2
+    table = lean(find_hits(corpus, lex), corpus, lexicon=lex)
+    ax = plot_lean(table, lexicon=lex)
+    dots = {rgb(c.lines[0].get_color()) for c in ax.containers}
+    assert dots == {rgb("#AA3377"), rgb(OKABE_ITO["vermillion"])}
+
+
+# ------------------------------------------------------------------------------ trend: many outlets
+def test_trend_window_leaves_out_stray_early_periods():
+    t = pd.DataFrame({"group": "A", "period": pd.to_datetime(["2019-12-01", "2020-01-01"] + [
+        f"2022-{m:02d}-01" for m in range(2, 12)]), "n_docs": [20, 20] + [400] * 10})
+    w = trend_window(t)
+    assert (w["start"], w["end"]) == (pd.Timestamp("2022-02-01"), pd.Timestamp("2022-11-01"))
+    assert w["n_out"] == 40 and "40 articles in 2 months outside Feb 2022–Nov 2022" in w["note"]
+    assert trend_window(t, None)["n_out"] == 0
+
+
+def _many_outlets(n: int) -> pd.DataFrame:
+    periods = pd.to_datetime([f"2022-{m:02d}-01" for m in range(3, 9)])
+    return pd.DataFrame([{"group": f"Outlet {g:02d}", "period": p, "measure": "lean", "value": -0.9 + 0.1 * g,
+                          "ci_low": -1.0, "ci_high": 1.0, "n_docs": 10} for g in range(n) for p in periods])
+
+
+def test_trend_lines_never_reuse_a_colour():
+    for n in (4, 13):
+        ax = plot_trend(_many_outlets(n))
+        colors = [rgb(line.get_color()) for line in ax.lines if line.get_label().startswith("Outlet")]
+        assert len(colors) == n
+        assert len(set(colors)) == (n if n <= 9 else 1)  # distinct colours, else one colour and direct names
+        assert sorted(t.get_text() for t in ax.texts) == [f"Outlet {g:02d}" for g in range(n)]
+        plt.close("all")
+
+
+def test_trend_margin_names_keep_the_order_of_the_line_ends():
+    ax = plot_trend(_many_outlets(13), min_docs=1)
+    ends = {t.get_text(): t.xy[1] for t in ax.texts}
+    names = {t.get_text(): t.get_position()[1] for t in ax.texts}  # label heights (axes fraction y)
+    by_end = sorted(ends, key=ends.get)
+    by_label = sorted(names, key=names.get)
+    assert by_end == by_label  # leaders from ends to names cannot cross
+
+
+def test_trend_grid_one_panel_per_outlet():
+    axes = plot_trend_grid(_many_outlets(13), ncols=4)
+    assert len(axes) == 13 and axes[0].get_title(loc="left") == "Outlet 00 (n=60)"
+    assert len({ax.get_xlim() for ax in axes}) == 1 and len({ax.get_ylim() for ax in axes}) == 1
+    own = [line for line in axes[0].lines if rgb(line.get_color()) == rgb("#222222")]
+    context = [line for line in axes[0].lines if rgb(line.get_color()) == rgb("0.82")]
+    assert len(own) == 1 and len(context) == 12

@@ -33,7 +33,7 @@ def test_report_folder_contents(seed_report):
     assert (edits["n_pairs"] >= 1).all() and not edits.duplicated(["group_a", "group_b", "edit"]).any()
     html = (seed_report / "report.html").read_text("utf-8")
     for section in ["What was analysed", "Data quality", "Headline", "Variant shares", "Voice",
-                    "Words that set each outlet apart", "Outlet map", "Over time", "Methods", "Appendix"]:
+                    "Words that set each group apart", "Map: who words things alike", "Over time", "Methods", "Appendix"]:
         assert section in html
     assert html.count("data:image/png;base64") >= 5      # figures embedded: readable offline
     assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from the network
@@ -43,7 +43,8 @@ def test_report_folder_contents(seed_report):
 def test_provenance(seed_report):
     record = json.loads((seed_report / "provenance.json").read_text())
     assert record["framing_version"] and record["python"] and record["libraries"]["pandas"]
-    assert record["parameters"]["lexicon"].endswith("russia-ukraine.yaml")
+    assert record["parameters"]["lexicon"] == "russia-ukraine"  # a built-in lexicon by name: no install path
+    assert record["lexicon"]["path"].endswith("russia-ukraine.yaml")
     assert len(record["lexicon"]["sha256"]) == 64
     files = {Path(f["file"]).name: f["sha256"] for f in record["inputs"] if f["role"] != "ignored"}
     assert len(files) == 6 and "metadata.csv" in files

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing import CorpusError
+from framing import ArgumentError, CorpusError
 from framing.syndication import (
     PAIR_COLUMNS,
     SPAN_COLUMNS,
@@ -225,7 +225,7 @@ def test_bad_corpus(toy):
         shared_passages(missing)
     with pytest.raises(CorpusError, match="unique"):
         shared_passages(pd.concat([toy, toy]))
-    with pytest.raises(TypeError, match="DataFrame"):
+    with pytest.raises(ArgumentError, match="DataFrame"):
         shared_passages(toy["text"])
 
 

@@ -10,11 +10,6 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import (
-    check_get_params_invariance,
-    check_no_attributes_set_in_init,
-    check_set_params,
-)
 
 from framing import FramingVectorizer, find_hits, load_corpus, load_lexicon
 
@@ -23,11 +18,90 @@ from .conftest import ROOT
 MINI = load_lexicon(ROOT / "tests" / "fixtures" / "mini-lexicon.yaml")
 
 
-def test_sklearn_data_free_checks():
-    est = FramingVectorizer(MINI)
-    check_no_attributes_set_in_init("FramingVectorizer", est)
-    check_get_params_invariance("FramingVectorizer", est)
-    check_set_params("FramingVectorizer", est)
+# scikit-learn's estimator checks that apply to a raw-text transformer. The others feed numeric
+# 2-D arrays (fit2d_*, dtypes, nan_inf, pickle on random floats, subset invariance, ...); they do not
+# apply to CountVectorizer either (check_estimator yields only check_estimator_cloneable for
+# input_tags.string), so they are not run; the behaviours they cover are tested below on texts.
+APPLICABLE_CHECKS = [
+    "check_estimator_cloneable", "check_estimator_repr", "check_no_attributes_set_in_init",
+    "check_get_params_invariance", "check_set_params", "check_parameters_default_constructible",
+    "check_estimators_unfitted", "check_get_feature_names_out_error", "check_mixin_order",
+    "check_valid_tag_types", "check_estimator_tags_renamed", "check_n_features_in_after_fitting",
+    "check_estimator_sparse_tag", "check_transformer_n_iter",
+]
+
+
+@pytest.mark.parametrize("check", APPLICABLE_CHECKS)
+def test_sklearn_estimator_checks_that_apply_to_text(check):
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("FramingVectorizer", FramingVectorizer(MINI))
+
+
+def test_transform_requires_fit_as_the_tags_say():
+    from sklearn.exceptions import NotFittedError
+
+    vec = FramingVectorizer(MINI)
+    assert vec.__sklearn_tags__().requires_fit
+    with pytest.raises(NotFittedError):
+        vec.transform(["Kiev"])
+
+
+@pytest.mark.parametrize("bad", [["Kiev", None], ["Kiev", float("nan")], pd.Series(["Kiev", None])])
+def test_missing_documents_are_refused_or_empty_when_asked(bad):
+    with pytest.raises(ValueError, match="document 1 is missing.*missing='empty'"):
+        FramingVectorizer(MINI, level="side").fit(["Kiev"]).transform(bad)
+    out = FramingVectorizer(MINI, level="side", missing="empty").fit(["Kiev"]).transform(bad).toarray()
+    assert out[1].tolist() == [0.0, 0.0] and out[0].sum() == 1
+
+
+@pytest.mark.parametrize("bad", [np.array([[1.0, 2.0], [3.0, 4.0]]), [1, 2], ["Kiev", ["a", "list"]], "Kiev"])
+def test_non_text_input_is_refused_like_countvectorizer(bad):
+    with pytest.raises(ValueError, match="text|string"):
+        FramingVectorizer(MINI).fit(["Kiev"]).transform(bad)
+
+
+def test_share_stays_sparse_and_equals_the_dense_computation(seed_corpus):
+    vec = FramingVectorizer(MINI, norm="share", voice=None).fit(seed_corpus)
+    share = vec.transform(seed_corpus)
+    counts = FramingVectorizer(MINI, voice=None).fit_transform(seed_corpus).toarray()
+    assert sp.issparse(share) and share.nnz == np.count_nonzero(counts)
+    names = vec.get_feature_names_out()
+    contrast = np.array([n.split(":")[0] for n in names])
+    expected = np.zeros_like(counts)
+    for c in np.unique(contrast):
+        block = counts[:, contrast == c]
+        tot = block.sum(axis=1, keepdims=True)
+        expected[:, contrast == c] = np.divide(block, tot, out=np.zeros_like(block), where=tot > 0)
+    np.testing.assert_allclose(share.toarray(), expected)
+
+
+def test_default_fields_are_find_hits_defaults(seed_corpus):
+    corpus = seed_corpus.assign(title="Kiev " + seed_corpus["title"].fillna(""))
+    X = FramingVectorizer(MINI, voice=None).fit_transform(corpus)
+    assert X.sum() == len(find_hits(corpus, MINI))  # find_hits scans ("title", "text") by default
+    assert FramingVectorizer(MINI, voice=None, fields=("text",)).fit_transform(corpus).sum() == len(
+        find_hits(corpus, MINI, fields=("text",)))
+
+
+def test_set_output_pandas_on_the_default_sparse_output(seed_corpus):
+    out = FramingVectorizer(MINI).set_output(transform="pandas").fit_transform(seed_corpus)
+    assert isinstance(out, pd.DataFrame) and out.shape == (5, 10)
+
+
+def test_grid_search_with_two_jobs_and_a_column_transformer(seed_corpus):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.model_selection import GridSearchCV
+
+    corpus = pd.concat([seed_corpus] * 4, ignore_index=True)
+    y = (corpus["outlet"] == "RT").to_numpy()
+    pipe = make_pipeline(FramingVectorizer(MINI, level="side"), LogisticRegression())
+    grid = GridSearchCV(pipe, {"framingvectorizer__norm": [None, "per_1k"]}, cv=2, n_jobs=2).fit(corpus, y)
+    assert grid.best_score_ == 1.0 and set(grid.cv_results_["param_framingvectorizer__norm"]) == {None, "per_1k"}
+    ct = ColumnTransformer([("lex", FramingVectorizer(MINI, level="side"), "text")])
+    X = ct.fit_transform(corpus)
+    expected = FramingVectorizer(MINI, level="side", fields=("text",)).fit_transform(corpus)
+    np.testing.assert_array_equal(np.asarray(X.toarray() if sp.issparse(X) else X), expected.toarray())
 
 
 def test_clone_keeps_params():
@@ -39,7 +113,7 @@ def test_counts_equal_find_hits(seed_corpus):
     vec = FramingVectorizer(MINI, voice=None).fit(seed_corpus)
     X = vec.transform(seed_corpus)
     assert sp.issparse(X) and X.shape == (5, 10)
-    hits = find_hits(seed_corpus, MINI, fields=("text",))
+    hits = find_hits(seed_corpus, MINI)
     expected = (hits.assign(feature=hits.contrast + ":" + hits.variant)
                 .groupby(["doc_id", "feature"]).size().unstack(fill_value=0)
                 .reindex(index=seed_corpus.index, columns=vec.get_feature_names_out(), fill_value=0))
@@ -49,7 +123,7 @@ def test_counts_equal_find_hits(seed_corpus):
 def test_default_counts_only_authorial(seed_corpus):
     all_voices = FramingVectorizer(MINI, voice=None).fit_transform(seed_corpus).sum()
     authorial = FramingVectorizer(MINI).fit_transform(seed_corpus).sum()
-    hits = find_hits(seed_corpus, MINI, fields=("text",))
+    hits = find_hits(seed_corpus, MINI)
     assert authorial == (hits.voice == "authorial").sum() < all_voices == len(hits)
 
 
@@ -81,11 +155,13 @@ def test_norms():
 
 
 def test_bad_params_fail_at_fit():
-    from framing import FramingError
+    from framing import ArgumentError
 
-    with pytest.raises(FramingError, match="level"):
+    with pytest.raises(ArgumentError, match="level"):
         FramingVectorizer(MINI, level="word").fit(["x"])
-    with pytest.raises(FramingError, match="voice"):
+    with pytest.raises(ValueError, match="norm"):  # scikit-learn expects a ValueError
+        FramingVectorizer(MINI, norm="l2").fit(["x"])
+    with pytest.raises(ArgumentError, match="voice"):
         FramingVectorizer(MINI, voice="loud").fit(["x"])
 
 

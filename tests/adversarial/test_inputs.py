@@ -255,9 +255,10 @@ def test_unreadable_file_is_one_line_and_skip_bad_lists_it(tmp_path, monkeypatch
     assert err.count("\n") == 0 and "b.csv" in err and ("permission denied" in err or "EIO" in err)
     assert main(["corpus", str(tmp_path), "--skip-bad"]) == 0
     assert "b.csv" in capsys.readouterr().out
-    out = tmp_path / "counts.csv"
+    out = tmp_path.parent / f"{tmp_path.name}-counts.csv"  # not inside the corpus folder: it would be read as input
     assert main(["count", str(tmp_path), "-o", str(out), "--skip-bad"]) == 0
-    assert "1 files dropped" in capsys.readouterr().err and (tmp_path / "counts.skipped.csv").exists()
+    assert "1 files dropped" in capsys.readouterr().err
+    assert (tmp_path.parent / f"{tmp_path.name}-counts.skipped.csv").exists()
 
 
 def test_corrupt_gzip_is_one_line(tmp_path, capsys):

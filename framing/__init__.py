@@ -23,7 +23,8 @@ _EXPORTS = {
     "framing.corpus": ["corpus_summary", "dropped_documents", "extraction_log", "input_files", "input_summary",
                        "iter_corpus", "load_corpus"],
     "framing.design": ["common_period", "coverage", "coverage_pairs", "coverage_warning"],
-    "framing.distinctive": ["distinctive_terms", "keyness", "log_odds", "term_counts"],
+    "framing.distinctive": ["distinctive_terms", "flag_terms", "keyness", "log_odds", "term_counts",
+                            "words_and_abbreviations"],
     "framing.intervals": ["cluster_interval", "methods_text"],
     "framing.lexicon": ["ContextRule", "Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons",
                         "load_lexicon"],
@@ -78,7 +79,14 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         load_corpus,
     )
     from framing.design import common_period, coverage, coverage_pairs, coverage_warning
-    from framing.distinctive import distinctive_terms, keyness, log_odds, term_counts
+    from framing.distinctive import (
+        distinctive_terms,
+        flag_terms,
+        keyness,
+        log_odds,
+        term_counts,
+        words_and_abbreviations,
+    )
     from framing.intervals import cluster_interval, methods_text
     from framing.lexicon import (
         ContextRule,

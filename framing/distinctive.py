@@ -15,7 +15,7 @@ from scipy.stats import chi2 as _chi2_dist
 
 from framing._errors import ArgumentError
 
-__all__ = ["term_counts", "log_odds", "distinctive_terms", "keyness"]
+__all__ = ["term_counts", "log_odds", "distinctive_terms", "keyness", "flag_terms", "words_and_abbreviations"]
 
 LOG_ODDS_COLUMNS = ["term", "n_target", "n_reference", "delta", "var", "z"]
 KEYNESS_STAT = {"chi2": "chi2", "lr": "G2", "pmi": "pmi", "exact": "or"}  # measure -> column, quanteda's names
@@ -833,3 +833,110 @@ def keyness(
         "n_reference": b.astype(np.int64),
     })
     return _sort(out, name)
+
+
+# ------------------------------------------------------------------------------- report defaults
+_ABBREVIATED = re.compile(r"(?:[^\W\d_]\.){2,}|\w+")
+
+
+def words_and_abbreviations(text: str) -> list[str]:
+    """Lowercased word runs, keeping dotted abbreviations whole: "U.S." is ``u.s.``, not ``u`` and ``s``.
+
+    A tokenizer for :func:`term_counts` and :func:`distinctive_terms` (``tokenizer=``); the report
+    uses it. Otherwise the same tokens as the default (``\\w+``).
+
+    Examples
+    --------
+    >>> from framing.distinctive import words_and_abbreviations
+    >>> words_and_abbreviations("The U.S. and the U.K. met in Kyiv, e.g. on 3.5.")
+    ['the', 'u.s.', 'and', 'the', 'u.k.', 'met', 'in', 'kyiv', 'e.g.', 'on', '3', '5']
+    """
+    return _ABBREVIATED.findall(text.lower())
+
+
+def _chrome_terms() -> frozenset[str]:
+    from importlib import resources
+
+    import yaml
+
+    spec = yaml.safe_load(resources.files("framing").joinpath("data/page_chrome_terms.yaml").read_text("utf-8"))
+    return frozenset(str(t).lower() for t in spec["terms"])
+
+
+def _name_tokens(names, urls=()) -> frozenset[str]:
+    """Tokens of group names and of their sites' domain names: "Associated Press" gives associated,
+    press and the initials ap; https://apnews.com gives apnews."""
+    out: set[str] = set()
+    for name in names:
+        words = _TOKEN.findall(str(name).lower())
+        out.update(words)
+        if len(words) > 1:
+            out.add("".join(w[0] for w in words))
+        out.add("".join(words))
+    for url in urls:
+        host = re.sub(r"^[a-z]+://", "", str(url).lower()).split("/")[0].split(":")[0]
+        labels = [x for x in host.split(".") if x and x != "www"]
+        out.update(labels[:-1] if len(labels) > 1 else labels)  # not the top-level domain
+    return frozenset(t for t in out if t)
+
+
+def flag_terms(terms: pd.DataFrame, corpus: pd.DataFrame | None = None, by: Hashable = "outlet", *,
+               names: Iterable[str] = (), chrome: bool = True) -> pd.DataFrame:
+    """Mark the terms a summary of distinctive words should leave out, and why (column ``left_out``).
+
+    ``group name``: a token of a group's name or of its site's domain (an outlet names itself:
+    "bbc", "reuters", "ap", "apnews"); ``page chrome``: words of captions, credits, links and
+    widgets (``framing/data/page_chrome_terms.yaml``: photo, file, https, read, related, ...);
+    ``number``: no letter ("000" of "10,000"); ``fragment``: a single letter (a split abbreviation
+    such as the "s" of "U.S." when the terms were counted with the default tokenizer). N-grams are
+    marked when one of their words is. Nothing is dropped: the full table keeps every term.
+
+    Parameters
+    ----------
+    terms : DataFrame
+        From :func:`distinctive_terms` (or :func:`log_odds`).
+    corpus : DataFrame, optional
+        Gives the group names (its ``by`` column) and their sites (its ``url`` column).
+    by : str, default="outlet"
+    names : iterable of str
+        More names to leave out.
+    chrome : bool, default=True
+        Mark page-chrome words.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``terms`` with ``left_out`` ("" for the terms to show).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.distinctive import flag_terms
+    >>> terms = pd.DataFrame({"term": ["bbc", "photo", "000", "s", "kyiv", "u.s."], "z": 1.0})
+    >>> flag_terms(terms, names=["BBC", "Associated Press"])["left_out"].tolist()
+    ['group name', 'page chrome', 'number', 'fragment', '', '']
+    """
+    group_names = list(names)
+    urls: list = []
+    if corpus is not None:
+        if by in corpus.columns:
+            group_names += [str(g) for g in pd.unique(corpus[by].dropna())]
+        if "url" in corpus.columns:
+            urls = pd.unique(corpus["url"].dropna().astype(str).str.extract(r"^((?:[a-z]+://)?[^/]+)",
+                                                                            expand=False).dropna()).tolist()
+    own = _name_tokens(group_names, urls)
+    page = _chrome_terms() if chrome else frozenset()
+    reasons = []
+    for term in terms["term"].astype(str):
+        words = term.split()
+        if any(w in own for w in words):
+            reasons.append("group name")
+        elif any(w in page for w in words):
+            reasons.append("page chrome")
+        elif not re.search(r"[^\W\d_]", term):
+            reasons.append("number")
+        elif any(len(w) == 1 for w in words):
+            reasons.append("fragment")
+        else:
+            reasons.append("")
+    return terms.assign(left_out=reasons)

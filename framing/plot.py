@@ -33,6 +33,7 @@ __all__ = [
     "SIDE_COLORS",
     "SIDE_PALETTE",
     "VOICE_COLORS",
+    "TERM_COLORS",
     "outlet_order",
     "plot_distinctive_terms",
     "plot_heatmap",
@@ -80,6 +81,9 @@ _VOICE_LABELS = {
     "distanced": "distanced: scare quotes, “so-called”",
     "attributed": "attributed: “what critics call”, “claimed that”",
 }
+#: The two directions of a distinctive-terms chart (typical of the target / of the reference): Paul Tol's
+#: indigo and olive, colour-blind safe and neither a side's nor a voice's colour.
+TERM_COLORS = {"target": "#332288", "reference": "#999933"}
 #: Shades for the variants of one contrast that belong to no side: dark, middle and light grey.
 _NO_SIDE_SHADES = ["#3A3A3A", "#8C8C8C", "#C8C8C8"]
 _MARKERS = ["o", "s", "D", "^", "v", "P"]
@@ -445,6 +449,7 @@ def plot_shares_grid(
     order: Sequence | None = None,
     lexicon=None,
     fig: Figure | None = None,
+    title: str | None = None,
 ) -> np.ndarray:
     """Small multiples of :func:`plot_shares`: one panel per contrast with hits, one outlet order.
 
@@ -464,6 +469,8 @@ def plot_shares_grid(
     fig : Figure or SubFigure, optional
         An empty figure to draw the panels on; default a new figure sized to the panels (the one
         place where a chart creates its figure).
+    title : str, optional
+        A heading above the explanation (e.g. the family of contrasts drawn).
 
     Returns
     -------
@@ -512,11 +519,14 @@ def plot_shares_grid(
     drawn = shares[shares["contrast"].isin(contrasts)]
     sides = list(dict.fromkeys(_none(x) for x in drawn["side"]))
     palette = side_colors(lex, drawn["side"])
+    width = int(fig.get_figwidth() * 72 / (plt.rcParams["font.size"] * 0.62))  # characters that fit a line
+    explain = textwrap.fill("Which term each outlet uses, contrast by contrast (dot: share of the outlet's hits in "
+                            "the contrast; line: 95% interval; n = articles with a hit). Colour: the side that uses "
+                            "the term.", width)
     fig.legend(handles=[Patch(color=_side_color(x, palette), label=_side_name(x, lex)) for x in sides],
-               loc="outside upper left", ncol=len(sides), frameon=False, alignment="left",
-               title="Which term each outlet uses, contrast by contrast (dot: share of the outlet's hits in the "
-                     "contrast; line: 95% interval; n = articles with a hit).\nColour: the side that uses the term.",
-               title_fontproperties={"weight": "bold", "size": "large"})
+               loc="outside upper left", ncol=max(1, min(len(sides), 3)), frameon=False, alignment="left",
+               title=(f"{textwrap.fill(title, int(width / 1.25))}\n" if title else "") + explain,
+               title_fontproperties={"weight": "bold", "size": "medium"})
     return np.asarray(axes[: len(contrasts)], dtype=object)
 
 
@@ -744,6 +754,7 @@ def plot_distinctive_terms(
     target: str | None = None,
     reference: str | None = None,
     z_crit: float = 1.96,
+    hide_flagged: bool = True,
     title: str | None = None,
 ) -> Axes:
     """Fightin' Words: each term's z-score against its frequency, the most distinctive labelled.
@@ -751,7 +762,9 @@ def plot_distinctive_terms(
     Terms above the band are typical of the target, below it of the reference; the shaded band
     ``|z| < z_crit`` holds the terms whose difference is not significant. The ``n_labels`` terms
     with the highest and the lowest z beyond the band are labelled, without overlaps
-    (`adjustText`).
+    (`adjustText`). The two directions have colours of their own (:data:`TERM_COLORS`), not a
+    side's. Terms that :func:`framing.flag_terms` marked (group names, page chrome, numbers,
+    fragments) are left out unless ``hide_flagged=False``; the x label says how many.
 
     Parameters
     ----------
@@ -768,6 +781,8 @@ def plot_distinctive_terms(
         "the rest").
     z_crit : float, default=1.96
         Half-width of the band of non-significant terms (1.96: two-sided 5%).
+    hide_flagged : bool, default=True
+        With a ``left_out`` column (:func:`framing.flag_terms`), draw only the terms it leaves empty.
     title : str, optional
 
     Returns
@@ -802,12 +817,17 @@ def plot_distinctive_terms(
     reference = reference or "the rest"
     if ax is None:
         ax = plt.gca()
+    n_hidden = 0
+    if hide_flagged and "left_out" in terms.columns:
+        keep = terms["left_out"].fillna("").astype(str) == ""
+        n_hidden = int((~keep).sum())
+        terms = terms[keep]
     freq = (terms["n_target"] + terms["n_reference"]).to_numpy(dtype=float)
     z = terms["z"].to_numpy(dtype=float)
     ok = np.isfinite(z) & (freq > 0)
     up, down = ok & (z >= z_crit), ok & (z <= -z_crit)
     ns = ok & ~up & ~down
-    c_up, c_down = OKABE_ITO["orange"], OKABE_ITO["sky_blue"]
+    c_up, c_down = TERM_COLORS["target"], TERM_COLORS["reference"]
     ax.axhspan(-z_crit, z_crit, color="0.93", zorder=0, linewidth=0)
     ax.axhline(0, color="0.6", linewidth=0.8, zorder=0)
     big = ok.sum() > 5000
@@ -816,10 +836,13 @@ def plot_distinctive_terms(
     ax.scatter(freq[down], z[down], s=12, color=c_down, alpha=0.8, linewidths=0, rasterized=big, zorder=2)
     ax.set_xscale("log")
     # ticks at 1, 2, 5, 10, 20, 50...: plain counts, and no crowded minor labels on a short range
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    decades = np.log10(freq[ok].max() / freq[ok].min()) if ok.any() else 1.0
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if decades <= 2.5 else (1.0,)))
+    ax.xaxis.set_major_formatter(FuncFormatter(_count_label))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel(f"How often the term occurs ({target} and {reference} together; log scale)")
+    hidden = (f"\n{n_hidden:,} terms not drawn: group names, page chrome, numbers, fragments (the CSV has them)"
+              if n_hidden else "")
+    ax.set_xlabel(f"How often the term occurs ({target} and {reference} together; log scale){hidden}")
     ax.set_ylabel("Distinctiveness (z-score of the log-odds ratio)")
     _style(ax, grid_axis="y")
     if ok.any():
@@ -851,6 +874,15 @@ def plot_distinctive_terms(
                objects=[corner_up, corner_down, band], avoid=np.column_stack([freq[labelled], z[labelled]]),
                radius=3.5)
     return ax
+
+
+def _count_label(v, _pos=None) -> str:
+    """Compact tick labels for counts on a log axis: 5, 20, 500, 2k, 10k, 1M (they never run together)."""
+    if v >= 1e6:
+        return f"{v / 1e6:g}M"
+    if v >= 1e3:
+        return f"{v / 1e3:g}k"
+    return f"{v:g}"
 
 
 def _repel(ax: Axes, texts, x, y, objects=None, avoid=None, radius=6.0) -> None:

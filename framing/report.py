@@ -174,6 +174,17 @@ _HIDE_CODE_CSS = """
   body:not(.framing-code) .jp-CodeCell .jp-InputArea { display: none; }
   body:not(.framing-code) .jp-OutputPrompt, body:not(.framing-code) .jp-InputPrompt { display: none; }
   table.framing-text td { font-family: ui-monospace, monospace; font-size: 85%; text-align: left; }
+  /* wide tables scroll sideways instead of being clipped; cells wrap between words, never inside one */
+  .framing-scroll { overflow-x: auto; max-width: 100%; }
+  .jp-OutputArea-output { overflow-x: auto; }
+  table.framing-table { border-collapse: collapse; font-size: 85%; }
+  table.framing-table td, table.framing-table th { padding: 2px 8px; text-align: left; vertical-align: top;
+    overflow-wrap: normal; word-break: normal; white-space: normal; }
+  table.framing-table th { border-bottom: 1px solid #999; }
+  table.framing-table caption { caption-side: top; text-align: left; padding: 4px 0; max-width: 60em; }
+  figure.framing-figure { margin: 1em 0 1.5em 0; }
+  figure.framing-figure img { max-width: 100%; height: auto; }
+  figure.framing-figure figcaption { font-size: 90%; max-width: 60em; color: #333; }
 </style>
 """
 _SHOW_CODE_BUTTON = (
@@ -218,8 +229,10 @@ def render_report(
     """Run the report notebook on a corpus in a real Jupyter kernel and write the report folder.
 
     ``out`` receives: ``report.ipynb`` (the executed notebook), ``report.html`` (one
-    self-contained file: figures embedded, article text HTML-escaped, code hidden behind a
-    "show the code" switch), ``tables/*.csv`` (every table behind every chart) and
+    self-contained file: figures embedded with their captions as alt text, article text
+    HTML-escaped, code hidden behind a "show the code" switch), ``tables/*.csv`` (every table
+    behind every chart), ``figures/NN_name.svg``, ``.pdf`` and 300-dpi ``.png`` (every chart) with
+    ``figures/captions.md`` (what each shows, its n and its interval method), and
     ``provenance.json`` (framing version, git revision, sha256 of every input file and of the
     lexicon, parameters, Python and library versions, start and end time). Everything is written
     into a temporary folder beside ``out`` and renamed into place at the end, so an interrupted
@@ -274,7 +287,7 @@ def render_report(
     >>> from framing import render_report
     >>> out = render_report("data/seed", pathlib.Path(tempfile.mkdtemp()) / "seed", progress=False)
     >>> sorted(p.name for p in out.iterdir())
-    ['provenance.json', 'report.html', 'report.ipynb', 'tables']
+    ['figures', 'provenance.json', 'report.html', 'report.ipynb', 'tables']
     """
     started = datetime.now(UTC)
     # every path is the caller's: resolved here, against the caller's working folder, before the kernel
@@ -307,6 +320,7 @@ def render_report(
         "seed": int(seed),
         "load_kwargs": load_kwargs,
         "tables_dir": "tables",  # the kernel runs in the report folder: no temporary path in the report
+        "figures_dir": "figures",
     }
     failed = out.parent / f"{out.name}.failed.ipynb"
     with atomic_folder(out) as tmp:
@@ -324,7 +338,7 @@ def render_report(
         (tmp / "report.html").write_text(_to_html(executed, title), encoding="utf-8")
         inputs_csv = tmp / "tables" / "input_files.csv"
         inputs = pd.read_csv(inputs_csv).to_dict(orient="records") if inputs_csv.exists() else []
-        public = {k: v for k, v in params.items() if k != "tables_dir"}
+        public = {k: v for k, v in params.items() if k not in ("tables_dir", "figures_dir")}
         record = provenance(public, inputs, lex, started)
         (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
     failed.unlink(missing_ok=True)

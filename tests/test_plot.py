@@ -444,3 +444,26 @@ def test_trend_grid_one_panel_per_outlet():
     own = [line for line in axes[0].lines if rgb(line.get_color()) == rgb("#222222")]
     context = [line for line in axes[0].lines if rgb(line.get_color()) == rgb("0.82")]
     assert len(own) == 1 and len(context) == 12
+
+
+def test_distinctive_terms_ticks_never_collide_and_flagged_terms_are_left_out():
+    rng = np.random.default_rng(0)
+    n = 400
+    freq = np.exp(rng.uniform(np.log(3), np.log(20_000), n)).round()
+    terms = pd.DataFrame({"term": [f"w{i}" for i in range(n)], "n_target": (freq / 2).round(),
+                          "n_reference": freq - (freq / 2).round(), "z": rng.normal(0, 2, n),
+                          "left_out": ["group name" if i < 5 else "" for i in range(n)]})
+    fig, ax = plt.subplots(figsize=(8, 5))
+    plot_distinctive_terms(terms, ax=ax, target="T", reference="R")
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text() and t.get_visible()
+             and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
+    assert len(boxes) >= 3
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    assert "5 terms not drawn" in ax.get_xlabel()
+    labels = {t.get_text() for t in ax.texts}
+    assert not labels & {f"w{i}" for i in range(5)}
+    from framing.plot import TERM_COLORS
+
+    colours = {rgb(c) for coll in ax.collections for c in coll.get_facecolors()[:1]}
+    assert rgb(TERM_COLORS["target"]) in colours and not colours & {rgb(c) for c in SIDE_COLORS.values() if c}

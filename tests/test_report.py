@@ -24,7 +24,7 @@ def seed_report(tmp_path_factory):
 @pytest.mark.slow
 def test_report_folder_contents(seed_report):
     names = sorted(p.name for p in seed_report.iterdir())
-    assert names == ["provenance.json", "report.html", "report.ipynb", "tables"]
+    assert names == ["figures", "provenance.json", "report.html", "report.ipynb", "tables"]
     tables = {p.stem for p in (seed_report / "tables").glob("*.csv")}
     assert {"corpus_summary", "cleaning_log", "lean", "variant_shares", "voice_counts", "distinctive_terms",
             "shared_passages", "wire_copy_edits", "hits", "lexicon", "input_files"} <= tables
@@ -36,6 +36,7 @@ def test_report_folder_contents(seed_report):
                     "Words that set each group apart", "Map: who words things alike", "Over time", "Methods", "Appendix"]:
         assert section in html
     assert html.count("data:image/png;base64") >= 5      # figures embedded: readable offline
+    assert "No description has been provided" not in html  # every image has its caption as alt text
     assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from the network
 
 
@@ -124,3 +125,25 @@ def test_report_on_a_sample_of_the_research_corpus(ukraine_path, tmp_path):
     out = render_report(sample, tmp_path / "ukraine", progress=False)
     lean = pd.read_csv(out / "tables" / "lean.csv").set_index("group")
     assert lean.loc["RT", "lean"] > 0
+
+
+@pytest.mark.slow
+def test_every_figure_is_written_in_three_formats_with_its_caption(seed_report):
+    figures = seed_report / "figures"
+    stems = sorted({p.stem for p in figures.glob("*.png")})
+    assert len(stems) >= 8 and all(re.fullmatch(r"\d\d_[a-z0-9_]+", s) for s in stems)
+    assert [int(s[:2]) for s in stems] == list(range(1, len(stems) + 1))
+    for stem in stems:
+        assert (figures / f"{stem}.svg").read_text("utf-8").lstrip().startswith("<?xml")
+        assert (figures / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
+        from PIL import Image
+
+        with Image.open(figures / f"{stem}.png") as png:
+            assert round(png.info["dpi"][0]) == 300
+    captions = (figures / "captions.md").read_text("utf-8")
+    assert captions.count("\n## Figure ") == len(stems)
+    assert "95% cluster-adjusted Jeffreys intervals" in captions and "n = articles" in captions
+    html = (seed_report / "report.html").read_text("utf-8")
+    for block in captions.split("\n## Figure ")[1:]:
+        caption = block.strip().split("\n\n")[-1]
+        assert f'alt="{caption[:60]}' in html.replace("&#x27;", "'").replace("&quot;", '"')

@@ -49,8 +49,9 @@ def test_notebook_runs_on_the_seed_corpus(path: Path, tmp_path):
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
-    n_images = sum("image/png" in o.get("data", {}) for c in executed.cells if c.cell_type == "code"
-                   for o in c.get("outputs", []))
+    # figures come as PNG outputs or, in the report, as <figure> HTML with the PNG inline and its caption
+    n_images = sum("image/png" in o.get("data", {}) or "data:image/png" in str(o.get("data", {}).get("text/html", ""))
+                   for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert n_images >= 1
 
 

@@ -6,6 +6,8 @@ needs beyond framing's statistics and charts lives here, documented and tested l
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 
 from framing._errors import FramingError
@@ -221,16 +223,23 @@ class Figures:
 
     def show(self, fig, name: str, caption: str) -> str:
         """Save, display and close ``fig``; returns its file stem ``NN_name``."""
-        import base64
-        import html
-        import io
         import re
-
-        import matplotlib.pyplot as plt
 
         if not re.fullmatch(r"[a-z0-9_]+", name):
             raise FramingError(f"figure name {name!r} must be lowercase letters, digits and '_'")
         stem = f"{len(self.captions) + 1:02d}_{name}"
+        with warnings.catch_warnings():
+            # matplotlib's layout notice names its install path: it must not reach a reproducible report
+            warnings.filterwarnings("ignore", message="constrained_layout not applied")
+            return self._save(fig, stem, caption)
+
+    def _save(self, fig, stem: str, caption: str) -> str:
+        import base64
+        import html
+        import io
+
+        import matplotlib.pyplot as plt
+
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             for fmt in ("svg", "pdf", "png"):

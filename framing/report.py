@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from framing._atomic import PROVENANCE, atomic_folder, check_report_target
+from framing._checks import check_corpus_columns, check_int, check_voices
 from framing._errors import CorpusError, FramingError
 
 if TYPE_CHECKING:
@@ -114,33 +115,13 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
     """Fail on the usual mistakes before any kernel starts: the corpus is read through framing.corpus
     (the loader the notebook uses, so every input kind and every corpus column counts), without
     cleaning; only as far as the first articles unless ``groups`` must be checked."""
-    from framing.corpus import iter_corpus
     from framing.lexicon import load_lexicon
 
     if not corpus.exists():
         raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
     lex = load_lexicon(lexicon)
-    kwargs = {**load_kwargs, "clean": False, "drop_empty": True}
-    columns = None
-    present: set = set()
-    for chunk in iter_corpus(corpus, chunksize=2_000, **kwargs):
-        if not len(chunk):
-            continue
-        if columns is None:
-            columns = ["doc_id", *chunk.columns]
-            if by not in columns:
-                raise CorpusError(f"{corpus}: no column '{by}' to compare (--by); the corpus columns are {columns}")
-            if not groups:
-                break
-        values = chunk.index if by == "doc_id" else chunk[by]
-        present.update(str(v) for v in values.dropna().unique())
-    if columns is None:
+    if check_corpus_columns(corpus, by, groups=groups, load_kwargs=load_kwargs) is None:
         raise CorpusError(f"{corpus}: no articles to report on; see `framing corpus {corpus} --skip-bad --drop-empty`")
-    if groups:
-        missing = [g for g in groups if g not in present]
-        if missing:
-            raise CorpusError(f"{corpus}: no articles for {by} {missing} (--groups); the {by} values are "
-                              f"{sorted(present)[:20]}{' ...' if len(present) > 20 else ''}")
     return lex
 
 
@@ -296,6 +277,9 @@ def render_report(
     load_kwargs = _resolved_paths(dict(load_kwargs or {}))
     if isinstance(lexicon, str | os.PathLike) and Path(lexicon).suffix:
         lexicon = Path(lexicon).expanduser().resolve()
+    check_voices(list(voices), "voices (--voice)")
+    check_int(seed, "seed (--seed)", low=0)
+    check_int(timeout, "timeout", low=1, hint=" (seconds per cell)")
     check_report_target(out, inputs=[corpus_path, load_kwargs.get("metadata")])
     lex = _preflight(corpus_path, lexicon, by, groups, load_kwargs)
     nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK

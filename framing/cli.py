@@ -497,7 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "reads coded sheets (precision, voice agreement, Krippendorff's alpha)")
     p.add_argument("action", choices=["sample", "report"])
     p.add_argument("paths", nargs="*", help="sample: the corpus; report: one or more coded CSV files")
-    p.add_argument("--out", help="sample: the coding sheet to write (CSV); report: also write the table here")
+    p.add_argument("-o", "--out", "--output", dest="out",
+                   help="sample: the coding sheet to write (CSV); report: also write the table here")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--n", type=positive_int("--n", 1), default=200, help="hits in the sample (default 200)")
     p.add_argument("--by", default="contrast,variant", help="strata, comma-separated hit columns")
@@ -507,7 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="write the report on a corpus into a folder")
     p.add_argument("path", help="the corpus (as for `framing corpus`)")
-    p.add_argument("--out", required=True, help="folder to write (replaced when the run succeeds)")
+    p.add_argument("-o", "--out", "--output", dest="out", required=True,
+                   help="folder to write (replaced when the run succeeds)")
     p.add_argument("--by", default="outlet", help="column to compare (default: outlet)")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--title", default=None, help="title of the report")

@@ -25,7 +25,6 @@ from framing.plot import (
     OKABE_ITO,
     SIDE_COLORS,
     VOICE_COLORS,
-    outlet_order,
     plot_distinctive_terms,
     plot_heatmap,
     plot_lean,
@@ -94,14 +93,6 @@ def test_side_and_voice_colours_are_okabe_ito_and_distinct():
     assert set(VOICE_COLORS) == {"authorial", "quoted", "distanced", "attributed"}
     assert not set(VOICE_COLORS.values()) & set(SIDE_COLORS.values())  # no side's colour, attributed included
     assert len(set(VOICE_COLORS.values())) == 4
-
-
-def test_outlet_order_sorts_by_lean(lean_table, shares):
-    assert outlet_order(lean_table) == SEED_ORDER
-    assert outlet_order(lean_table, ascending=False)[0] == "RT"
-    assert outlet_order(shares)[-1] == "RT"
-    with pytest.raises(FramingError, match="outlet_order expects"):
-        outlet_order(pd.DataFrame({"x": [1]}))
 
 
 # -------------------------------------------------------------------------------------- shares

@@ -26,6 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
 from framing._checks import check_column, check_groups, check_int
+from framing._docstrings import share_docs
 from framing._errors import ArgumentError, FramingError
 from framing.stats import outlet_order, voice_shares
 from framing.voice import VOICES
@@ -274,6 +275,7 @@ def _groups(present: Sequence, order: Sequence | None) -> list:
 
 
 # ------------------------------------------------------------------------------------- shares
+@share_docs
 def plot_shares(
     shares: pd.DataFrame,
     contrast: str,
@@ -296,8 +298,7 @@ def plot_shares(
         From :func:`framing.variant_shares`.
     contrast : str
         The contrast id (e.g. ``"capital"``).
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {ax}
     order : list, optional
         Outlets from top to bottom (a subset is allowed); default :func:`outlet_order` of ``shares``.
     lexicon : str, Path or Lexicon, optional
@@ -308,10 +309,7 @@ def plot_shares(
     title : str, optional
         Default: the contrast's label.
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -478,6 +476,7 @@ def plot_shares_grid(
 
 
 # --------------------------------------------------------------------------------------- lean
+@share_docs
 def plot_lean(
     lean_table: pd.DataFrame,
     *,
@@ -495,18 +494,14 @@ def plot_lean(
     ----------
     lean_table : DataFrame
         From :func:`framing.lean` (``unit="group"``).
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {ax}
     order : list, optional
         Outlets from top to bottom; default sorted by lean (:func:`outlet_order`).
     lexicon : str, Path or Lexicon, optional
         Names the sides (default: the built-in lexicons' names for them).
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -559,6 +554,7 @@ def plot_lean(
 
 
 # -------------------------------------------------------------------------------------- voice
+@share_docs
 def plot_voice(
     hits_or_counts: pd.DataFrame,
     *,
@@ -585,18 +581,14 @@ def plot_voice(
         all hits.
     by : str, default="outlet"
         The grouping column of find_hits output.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {ax}
     order : list, optional
         Outlets from top to bottom (e.g. :func:`outlet_order`); default by share of authorial hits.
     lexicon : str, Path or Lexicon, optional
         Names the contrast and the variant in the title.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -657,6 +649,7 @@ def plot_voice(
 
 
 # -------------------------------------------------------------------------- distinctive terms
+@share_docs
 def plot_distinctive_terms(
     terms: pd.DataFrame,
     *,
@@ -682,8 +675,7 @@ def plot_distinctive_terms(
     ----------
     terms : DataFrame
         From :func:`framing.distinctive_terms` (or :func:`framing.log_odds`).
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {ax}
     n_labels : int, default=15
         Terms labelled on each side.
     group : optional
@@ -697,10 +689,7 @@ def plot_distinctive_terms(
         With a ``left_out`` column (:func:`framing.flag_terms`), draw only the terms it leaves empty.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -867,6 +856,7 @@ def _free(bb, placed, frame, pad: float) -> bool:
 
 
 # ---------------------------------------------------------------------------------- outlet map
+@share_docs
 def plot_outlet_map(
     map_table: pd.DataFrame,
     *,
@@ -886,8 +876,7 @@ def plot_outlet_map(
     ----------
     map_table : DataFrame
         From :func:`framing.outlet_map`.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {ax}
     variants : bool, default=True
         Draw the variants too.
     n_variant_labels : int, default=25
@@ -896,10 +885,7 @@ def plot_outlet_map(
         Names the variants and the sides.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -1108,6 +1094,7 @@ def _date_axis(ax: Axes, offset: bool = True) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=offset))
 
 
+@share_docs
 def plot_trend(
     trend_table: pd.DataFrame,
     *,
@@ -1134,8 +1121,7 @@ def plot_trend(
     ----------
     trend_table : DataFrame
         From :func:`framing.trend`.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {ax}
     order : list, optional
         The outlets to draw (default all), in the order of their colours.
     label : str, optional
@@ -1152,10 +1138,7 @@ def plot_trend(
         None spans every period.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -1383,6 +1366,7 @@ _VALUE_LABELS = {"per_1k_words": "Hits per 1,000 words", "share": "Share of the 
                  "n_hits": "Hits", "n_docs": "Articles with the variant"}
 
 
+@share_docs
 def plot_heatmap(
     shares: pd.DataFrame,
     *,
@@ -1405,8 +1389,7 @@ def plot_heatmap(
     ----------
     shares : DataFrame
         From :func:`framing.variant_shares`.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {ax}
     value : {"per_1k_words", "share", "n_hits", "n_docs"}, default="per_1k_words"
         The column coloured.
     order : list, optional

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from framing._atomic import PROVENANCE, atomic_folder, check_report_target
 from framing._checks import check_corpus_columns, check_int, check_voices
+from framing._docstrings import share_docs
 from framing._errors import CorpusError, FramingError
 
 if TYPE_CHECKING:
@@ -228,6 +229,7 @@ def _to_html(executed_nb, title: str) -> str:
 
 
 # ----------------------------------------------------------------------------------- the entry
+@share_docs
 def render_report(
     corpus: str | os.PathLike,
     out: str | os.PathLike,
@@ -263,7 +265,7 @@ def render_report(
         Anything :func:`framing.load_corpus` reads.
     out : str or path
         The report folder; replaced when the run succeeds.
-    lexicon : str, path or Lexicon, default="russia-ukraine"
+    {lexicon}
     by : str, default="outlet"
         The corpus column to compare.
     voices : list of str, default=("authorial",)

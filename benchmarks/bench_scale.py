@@ -48,12 +48,17 @@ SEED = 0
 
 
 # ------------------------------------------------------------------------------ building
+def _manifest(folder: Path) -> Path:
+    """The shards' manifest, beside their folder (inside it, iter_corpus would read it as a JSON corpus)."""
+    return folder.parent / f"{folder.name}.manifest.json"
+
+
 def build_shards(corpus: Path, folder: Path, size_gb: float, n_shards: int, rows_per_group: int) -> dict:
     """Resample articles (with replacement, fixed seed) into ``n_shards`` Parquet files."""
     import numpy as np
     import pandas as pd
 
-    manifest_path = folder / "manifest.json"
+    manifest_path = _manifest(folder)
     params = {"corpus": str(corpus), "size_gb": size_gb, "n_shards": n_shards, "seed": SEED}
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
@@ -198,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     if folder == ROOT or ROOT in folder.parents:
         sys.exit(f"{folder}: inside the repository; give a folder elsewhere (e.g. /tmp/framing-bench)")
     data = folder / f"shards-{args.size_gb:g}gb-{args.shards}"
-    if args.rebuild and (data / "manifest.json").exists():
-        (data / "manifest.json").unlink()
+    if args.rebuild and _manifest(data).exists():
+        _manifest(data).unlink()
 
     import pandas as pd
 

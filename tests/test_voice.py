@@ -421,3 +421,14 @@ def test_a_term_as_the_object_of_a_naming_frame_stays_authorial(parts, data):
         for (a, b, c), v in before.items():
             shift = 0 if a < at else len(head) if a < end else len(head) + len(tail)
             assert after[(a + shift, b + shift, c)] == v, (text, a, c)
+
+
+def test_cues_and_frames_read_the_sentence_framing_text_finds():
+    """Issue 14: voice's own break after every '. ' cut "U.S. and" and "Gen. Ivanov"; one splitter now."""
+    text = "Mills said Russia’s claims that the U.S. and the West are prolonging the war are false."
+    at = text.index("the West")
+    assert voice_of(text, at, at + 8, kind="label") == "attributed"
+    text = "Moscow held what Gen. Ivanov called referendums. The referendums. So-called. Referendums."
+    at = text.index("referendums")
+    assert voice_of(text, at, at + 11) == "distanced"
+    assert voice_of(text, text.rindex("Referendums"), len(text) - 1) == "authorial"  # a sentence ended

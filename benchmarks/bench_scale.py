@@ -48,17 +48,13 @@ SEED = 0
 
 
 # ------------------------------------------------------------------------------ building
-def _manifest(folder: Path) -> Path:
-    """The shards' manifest, beside their folder (inside it, iter_corpus would read it as a JSON corpus)."""
-    return folder.parent / f"{folder.name}.manifest.json"
-
-
 def build_shards(corpus: Path, folder: Path, size_gb: float, n_shards: int, rows_per_group: int) -> dict:
     """Resample articles (with replacement, fixed seed) into ``n_shards`` Parquet files."""
     import numpy as np
     import pandas as pd
 
-    manifest_path = _manifest(folder)
+    # beside the shard folder, not in it: framing reads every .json file of a folder it is given
+    manifest_path = _manifest_path(folder)
     params = {"corpus": str(corpus), "size_gb": size_gb, "n_shards": n_shards, "seed": SEED}
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
@@ -88,6 +84,10 @@ def build_shards(corpus: Path, folder: Path, size_gb: float, n_shards: int, rows
                 "disk_bytes": sum((folder / f).stat().st_size for f in files)}
     manifest_path.write_text(json.dumps(manifest, indent=1))
     return manifest
+
+
+def _manifest_path(folder: Path) -> Path:
+    return folder.parent / f"{folder.name}.manifest.json"
 
 
 def build_warmup(data: Path, folder: Path, n: int = 4) -> Path:
@@ -203,8 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     if folder == ROOT or ROOT in folder.parents:
         sys.exit(f"{folder}: inside the repository; give a folder elsewhere (e.g. /tmp/framing-bench)")
     data = folder / f"shards-{args.size_gb:g}gb-{args.shards}"
-    if args.rebuild and _manifest(data).exists():
-        _manifest(data).unlink()
+    (data / "manifest.json").unlink(missing_ok=True)  # where earlier versions kept it (inside the input)
+    if args.rebuild:
+        _manifest_path(data).unlink(missing_ok=True)
 
     import pandas as pd
 

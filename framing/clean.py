@@ -17,7 +17,9 @@ thresholds are data: ``framing/data/boilerplate.yaml`` and ``framing/data/functi
 5. ``before_article`` / ``after_article``: outside the article block. The finder scores each line
    (prose: sentence punctuation, enough words, a share of the language's function words; chrome:
    short labels, teasers without punctuation, links) and takes the run of lines with the highest total,
-   anchored after the headline repeat when the page has one.
+   anchored after the headline repeat when the page has one. A short prose intro over a longer run of lines
+   that are neither rule hits nor links, up to an end-of-article marker (a recipe, a plan, a list), is one
+   article: the run is kept with the intro.
 
 Kept lines are returned verbatim; a cleaning that would keep less than a plausible article (under 40
 words) while the raw text holds a story keeps the raw text instead, flagged ``kept_raw``.
@@ -530,6 +532,13 @@ def _clean_article(text: str, title: str | None, repeated: frozenset | None = No
                 else:  # a short text: the story has started at a sentence or a line of a few words
                     started = (_ends_sentence(s) or nwords[k] >= rules.prose_min_words) and not _has_url(s)
     check_repeats = bool(repeated) and "repeated_on_outlet" not in skip
+    if find and end < cut - 1 < n - 1 and "after_article" not in skip:
+        # a short prose intro followed by a longer uninterrupted body (a list, a recipe, a table) up to an
+        # end-of-article marker: the body is the article's too (no line rule, no link in it)
+        gap = range(end + 1, cut)
+        if all(rule_of[k] is None and not _has_url(utext[k]) for k in gap) and \
+                sum(len(tokens[k]) for k in gap) > sum(len(tokens[k]) for k in range(start, end + 1)):
+            end = cut - 1
     removed: list[tuple[int, str, str]] = []
     reasons: list[str | None] = [None] * n
     for k in range(n):

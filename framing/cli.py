@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from framing._atomic import check_file_target, output_lock, write_csv
+from framing._checks import positive_int
 from framing._errors import FramingError, OutputError
 from framing.voice import VOICES
 
@@ -34,7 +35,7 @@ def _corpus_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dayfirst", action=argparse.BooleanOptionalAction, default=None,
                    help="read numeric dates such as 01/03/2022 day-first (--no-dayfirst: month-first); "
                         "default: decided from the column")
-    g.add_argument("--jobs", type=int, default=1, help="processes for extracting web pages (-1: one per core)")
+    g.add_argument("--jobs", type=positive_int("--jobs", -1), default=1, help="processes for extracting web pages (-1: one per core)")
     g.add_argument("--no-clean", action="store_true", help="keep the raw text (no boilerplate removal)")
     g.add_argument("--skip-rule", action="append", default=None, metavar="RULE",
                    help="a cleaning rule not to apply (repeatable), e.g. repeated_on_outlet, before_article, "
@@ -59,6 +60,13 @@ def _inputs(args: argparse.Namespace, source) -> list:
     return [source, getattr(args, "metadata", None)]
 
 
+def _check_by(source, by: str, load_kwargs: dict) -> None:
+    """``--by`` names a column of the corpus (any input kind), read as far as its first articles."""
+    from framing._checks import check_corpus_columns
+
+    check_corpus_columns(source, by, load_kwargs=load_kwargs)
+
+
 def _same_path(a, b) -> bool:
     return os.path.abspath(os.path.expanduser(str(a))) == os.path.abspath(os.path.expanduser(str(b)))
 
@@ -76,6 +84,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         load_corpus,
     )
 
+    _check_by(args.path, args.by, _load_kwargs(args))
     corpus = load_corpus(args.path, **_load_kwargs(args))
     summary = corpus_summary(corpus, by=args.by)
     for col in ("first", "last"):
@@ -263,6 +272,7 @@ def _audit_lexicon(lex, args: argparse.Namespace) -> int:
         raise FramingError("`framing lexicon audit NAME CORPUS` needs a corpus (as for `framing corpus`)")
     if args.output:
         check_file_target(args.output, option="--output", inputs=_inputs(args, args.corpus), hint=".csv")
+    _check_by(args.corpus, args.by, _load_kwargs(args))
     corpus = load_corpus(args.corpus, **_load_kwargs(args))
     audit = lexicon_audit(corpus, lex, by=args.by)
     if args.output:
@@ -318,6 +328,8 @@ def _cmd_count(args: argparse.Namespace) -> int:
         locks.enter_context(output_lock(args.output, option="--output"))
         if args.hits and not args.scheduler:
             locks.enter_context(output_lock(args.hits, option="--hits"))
+        if "://" not in args.source:  # the column to count by, before the matcher or a cluster starts
+            _check_by(args.source, args.by, kwargs)
         return _count(args, lex, kwargs, voice, listing)
 
 
@@ -415,10 +427,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+class _UsageError(Exception):
+    """A command line argparse refuses; :func:`main` prints it as one line and returns 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake on the command line reported in one line (no usage block)."""
+
+    def error(self, message: str):
+        raise _UsageError(f"{self.prog}: error: {message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from framing import __version__
 
-    parser = argparse.ArgumentParser(prog="framing", description="How news outlets word the same story.")
+    parser = _Parser(prog="framing", description="How news outlets word the same story.")
     parser.add_argument("--version", action="version", version=f"framing {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -436,10 +459,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="the corpus (as for `framing corpus`)")
     p.add_argument("term", help="a variant id, a contrast id, or a free pattern such as 'annex*'")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
-    p.add_argument("--window", type=int, default=50, help="characters of context each side")
+    p.add_argument("--window", type=positive_int("--window", 0), default=50, help="characters of context each side")
     p.add_argument("--voice", action="append", choices=list(VOICES),
                    help="keep only this voice (repeatable)")
-    p.add_argument("--max-rows", type=int, default=200, help="rows to print (all go to --output)")
+    p.add_argument("--max-rows", type=positive_int("--max-rows", 0), default=200, help="rows to print (all go to --output)")
     p.add_argument("-o", "--output", help="write the table to this CSV file instead")
     _corpus_options(p)
     p.set_defaults(func=_cmd_kwic)
@@ -452,7 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="count only this voice (repeatable; default: every voice, counted separately)")
     p.add_argument("-o", "--output", required=True, help="CSV file for the counts")
     p.add_argument("--hits", help="also write every hit to this Parquet file (a folder of parts with --scheduler)")
-    p.add_argument("--chunksize", type=int, default=10_000, help="articles per chunk (default 10,000)")
+    p.add_argument("--chunksize", type=positive_int("--chunksize", 1), default=10_000, help="articles per chunk (default 10,000)")
     p.add_argument("--scheduler", help="'auto' for a local Dask cluster, or a scheduler address tcp://host:8786")
     _corpus_options(p)
     p.set_defaults(func=_cmd_count)
@@ -474,17 +497,19 @@ def build_parser() -> argparse.ArgumentParser:
                                         "reads coded sheets (precision, voice agreement, Krippendorff's alpha)")
     p.add_argument("action", choices=["sample", "report"])
     p.add_argument("paths", nargs="*", help="sample: the corpus; report: one or more coded CSV files")
-    p.add_argument("--out", help="sample: the coding sheet to write (CSV); report: also write the table here")
+    p.add_argument("-o", "--out", "--output", dest="out",
+                   help="sample: the coding sheet to write (CSV); report: also write the table here")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
-    p.add_argument("--n", type=int, default=200, help="hits in the sample (default 200)")
+    p.add_argument("--n", type=positive_int("--n", 1), default=200, help="hits in the sample (default 200)")
     p.add_argument("--by", default="contrast,variant", help="strata, comma-separated hit columns")
-    p.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    p.add_argument("--seed", type=positive_int("--seed", 0), default=0, help="sampling seed (default 0)")
     _corpus_options(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("report", help="write the report on a corpus into a folder")
     p.add_argument("path", help="the corpus (as for `framing corpus`)")
-    p.add_argument("--out", required=True, help="folder to write (replaced when the run succeeds)")
+    p.add_argument("-o", "--out", "--output", dest="out", required=True,
+                   help="folder to write (replaced when the run succeeds)")
     p.add_argument("--by", default="outlet", help="column to compare (default: outlet)")
     p.add_argument("--lexicon", default="russia-ukraine", help="built-in lexicon name or YAML path")
     p.add_argument("--title", default=None, help="title of the report")
@@ -493,7 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude-shared", action="store_true",
                    help="leave out wording copied word for word between outlets (wire copy)")
     p.add_argument("--groups", default=None, help="comma-separated groups to keep, in this order")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--seed", type=positive_int("--seed", 0), default=0, help="bootstrap seed (default 0)")
     _corpus_options(p)
     p.set_defaults(func=_cmd_report)
     return parser
@@ -502,7 +527,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``framing`` command line; return the exit status (2 on bad input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     previous = _sigterm_as_interrupt()
     try:
         return args.func(args)

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from framing._errors import FramingError
+from framing._checks import check_choice, check_groups
+from framing._errors import ArgumentError
 from framing.intervals import _level, cluster_interval
 from framing.stats import _check_inputs, _groups_of, _lean_rows, _sorted_groups, _units, _voices
 
@@ -101,8 +102,7 @@ def compare_groups(
     0      RT  Reuters         2.0
     """
     level = _level(level)
-    if measure not in ("lean", "share"):
-        raise FramingError(f"measure must be 'lean' or 'share', not {measure!r}")
+    check_choice(measure, "measure", ("lean", "share"))
     labels = _groups_of(corpus, by) if by in corpus.columns else None
     if measure == "lean":
         rows, _meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
@@ -119,12 +119,12 @@ def compare_groups(
         n_docs = {g: r["doc_id"].nunique() for g, r in per_group.items()}
     else:
         if variant is None:
-            raise FramingError("measure='share' needs variant= (and contrast= when the id is in several contrasts)")
+            raise ArgumentError("measure='share' needs variant= (and contrast= when the id is in several contrasts)")
         _check_inputs(hits, corpus, by)
         h = hits[hits["voice"].isin(_voices(voice))]
         cons = h.loc[h["variant"] == variant, "contrast"].unique() if contrast is None else [contrast]
         if len(cons) != 1:
-            raise FramingError(f"variant {variant!r} is in {len(cons)} contrasts with hits ({list(cons)}); pass "
+            raise ArgumentError(f"variant {variant!r} is in {len(cons)} contrasts with hits ({list(cons)}); pass "
                                f"contrast=")
         hc = h[h["contrast"] == cons[0]]
         per_doc = pd.DataFrame({"doc_id": hc["doc_id"], "x": (hc["variant"] == variant).astype(float), "n": 1.0})
@@ -142,8 +142,8 @@ def compare_groups(
         n_docs = {g: len(r) for g, r in per_group.items()}
     groups = list(per_group)
     for name, g in (("a", a), ("b", b)):
-        if g is not None and g not in per_group:
-            raise FramingError(f"{name}={g!r} is not a group of '{by}'; the groups are {groups}")
+        if g is not None:
+            check_groups([g], groups, f"{name}=", by)
     if a is not None and b is not None:
         pairs = [(a, b)]
     elif a is not None:

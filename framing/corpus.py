@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing._checks import check_int
 from framing._dates import DateError, DateReading, parse_dates
 from framing._errors import CorpusError
 from framing.clean import CLEANING_LOG_COLUMNS, RepeatCounter, _check_skip, _clean_article
@@ -1331,8 +1332,7 @@ def _iter(path, chunksize, opts: _Options) -> Iterator[tuple[pd.DataFrame, Corpu
 
 
 def _check_options(opts: _Options, chunksize) -> None:
-    if chunksize is not None and (not isinstance(chunksize, (int, np.integer)) or chunksize < 1):
-        raise CorpusError(f"chunksize must be a whole number of articles of at least 1, got {chunksize!r}")
+    check_int(chunksize, "chunksize (--chunksize)", low=1, allow_none=True, hint=" (articles per chunk)")
     if opts.sep is not None and (not isinstance(opts.sep, str) or len(opts.sep) != 1):
         raise CorpusError(f"sep= (--sep) must be one character such as ',' ';' or '\\t', got {opts.sep!r}")
     if opts.encoding is not None:
@@ -1343,8 +1343,7 @@ def _check_options(opts: _Options, chunksize) -> None:
         except LookupError:
             raise CorpusError(f"unknown encoding {opts.encoding!r} (encoding=, --encoding); use a Python codec "
                               f"name such as 'utf-8', 'cp1252', 'cp1251', 'utf-16'") from None
-    if not isinstance(opts.n_jobs, (int, np.integer)) or opts.n_jobs < -1:
-        raise CorpusError(f"n_jobs must be a positive number of processes, or -1 for one per core, got {opts.n_jobs!r}")
+    check_int(opts.n_jobs, "n_jobs (--jobs)", low=-1, hint=" (processes; -1 or 0: one per core)")
 
 
 def _read_input(unit: _Unit, *, chunksize: int | None, **kwargs) -> Iterator[pd.DataFrame]:

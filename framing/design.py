@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from framing._errors import FramingError
+from framing._checks import check_column, check_groups
+from framing._errors import ArgumentError, CorpusError, FramingError
 from framing._groups import group_labels
 
 __all__ = ["coverage", "coverage_pairs", "coverage_warning", "common_period"]
@@ -28,23 +29,19 @@ OVERLAP_THRESHOLD = 0.5
 
 def _dated(corpus: pd.DataFrame, by: str, freq: str, groups=None) -> pd.DataFrame:
     if not isinstance(corpus, pd.DataFrame):
-        raise FramingError("corpus must be the table returned by framing.load_corpus")
-    if by not in corpus.columns:
-        raise FramingError(f"no column '{by}' in the corpus to group by; the columns are {list(corpus.columns)}")
+        raise ArgumentError("corpus must be the table returned by framing.load_corpus")
+    check_column(corpus.columns, by, option="by=")
     if "published" not in corpus.columns:
-        raise FramingError("the corpus has no `published` column; coverage needs publication dates")
+        raise CorpusError("the corpus has no `published` column; coverage needs publication dates")
     frame = pd.DataFrame({"group": group_labels(corpus[by]), "published": corpus["published"]}, index=corpus.index)
     if groups is not None:
         groups = list(groups)
-        unknown = [g for g in groups if g not in set(frame["group"])]
-        if unknown:
-            raise FramingError(f"no group {unknown[0]!r} in '{by}'; the groups are "
-                               f"{sorted(frame['group'].unique(), key=str)}")
+        check_groups(groups, frame["group"].unique(), "groups=", by)
         frame = frame[frame["group"].isin(groups)]
     try:
         frame["period"] = frame["published"].dt.to_period(freq)
     except (ValueError, TypeError) as exc:
-        raise FramingError(f"freq={freq!r} is not a period length; use 'W', 'M', 'Q' or 'Y' ({exc})") from None
+        raise ArgumentError(f"freq={freq!r} is not a period length; use 'W', 'M', 'Q' or 'Y' ({exc})") from None
     return frame
 
 
@@ -223,7 +220,7 @@ def common_period(corpus: pd.DataFrame, by: str = "outlet", *, groups=None, freq
     if not common:
         cov = coverage(corpus, by, freq=freq, groups=groups)
         spans = "; ".join(f"{r.group}: {_span(r.first, r.last)}" for r in cov.itertuples())
-        raise FramingError(f"no {'month' if freq == 'M' else 'period'} has articles of every group ({spans}); "
+        raise CorpusError(f"no {'month' if freq == 'M' else 'period'} has articles of every group ({spans}); "
                            f"compare fewer groups (groups=) or drop the common-period restriction")
     keep = frame["period"].isin(common).fillna(False).to_numpy(dtype=bool)
     out = corpus.loc[frame.index[keep]].copy() if groups is not None else corpus[keep].copy()

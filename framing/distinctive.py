@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 from scipy.stats import chi2 as _chi2_dist
 
+from framing._checks import check_column, check_int
 from framing._errors import ArgumentError
 
 __all__ = ["term_counts", "log_odds", "distinctive_terms", "keyness", "flag_terms", "words_and_abbreviations"]
@@ -185,10 +186,8 @@ def _check_corpus(corpus, by: Hashable, text_col: Hashable) -> None:
     if not isinstance(corpus, pd.DataFrame):
         raise ArgumentError(f"corpus must be a DataFrame (e.g. from framing.load_corpus), or an "
                              f"iterable of them; got {type(corpus).__name__}")
-    for name, what in ((by, "by"), (text_col, "text_col")):
-        if name not in corpus.columns:
-            raise ArgumentError(f"{what}={name!r} is not a column of the corpus; the columns are "
-                                 f"{list(corpus.columns)}")
+    check_column(corpus.columns, by, option="by=")
+    check_column(corpus.columns, text_col, purpose="of texts", option="text_col=")
     if corpus[by].isna().any():
         raise ArgumentError(f"{int(corpus[by].isna().sum())} rows have no {by!r} value; fill them "
                              f"in or drop those rows")
@@ -297,9 +296,7 @@ def term_counts(
     undocumented migrants  0  1
     """
     lo, hi = _check_ngram_range(ngram_range)
-    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer) or min_count < 1:
-        raise ArgumentError(f"min_count={min_count!r}: give a whole number >= 1 (1 keeps every "
-                             f"term)")
+    check_int(min_count, "min_count", low=1, hint=" (1 keeps every term)")
     if tokenizer is not None and not callable(tokenizer):
         raise ArgumentError("tokenizer must be a function str -> list[str], or None for the default")
     stop = _stop_set(stop_words, lowercase=tokenizer is None)

@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from framing._errors import FramingError
+from framing._checks import check_int, check_number
+from framing._errors import ArgumentError
 
 __all__ = ["cluster_interval", "methods_text", "resample_articles", "CI_METHOD"]
 
@@ -78,10 +79,7 @@ CI_METHODS = {
 
 
 def _level(level) -> float:
-    ok = isinstance(level, int | float | np.floating) and not isinstance(level, bool) and 0 < level < 1
-    if not ok:
-        raise FramingError(f"level must be a number between 0 and 1 (e.g. 0.95), not {level!r}")
-    return float(level)
+    return check_number(level, "level", low=0, high=1, low_open=True, high_open=True, hint=" (e.g. 0.95)")
 
 
 def cluster_interval(x, n, *, level: float = 0.95, cap=None, extra_var=0.0):
@@ -120,7 +118,7 @@ def cluster_interval(x, n, *, level: float = 0.95, cap=None, extra_var=0.0):
     if one:
         x = x[:, None]
     if x.shape[0] != n.shape[0]:
-        raise FramingError(f"x has {x.shape[0]} articles and n has {n.shape[0]}")
+        raise ArgumentError(f"x has {x.shape[0]} articles and n has {n.shape[0]}")
     keep = n > 0
     x, n = x[keep], n[keep]
     d, k = x.shape
@@ -233,10 +231,9 @@ def resample_articles(n_articles: int, n_boot: int, rng: np.random.Generator, *,
     >>> w.shape, w.sum(axis=1).tolist()
     ((3, 4), [4.0, 4.0, 4.0])
     """
-    if not isinstance(n_boot, int | np.integer) or isinstance(n_boot, bool) or n_boot < 2:
-        raise FramingError(f"n_boot must be a whole number of resamples >= 2, not {n_boot!r}")
+    check_int(n_boot, "n_boot", low=2, hint=" (resamples)")
     if n_articles < 1:
-        raise FramingError("there are no articles to resample")
+        raise ArgumentError("there are no articles to resample")
     p = None if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
     if bayesian:
         alpha = np.ones(n_articles) if p is None else p * n_articles
@@ -288,7 +285,7 @@ def methods_text(*tables: pd.DataFrame | Iterable[str], level: float | None = No
     level = level if level is not None else (levels[0] if levels else 0.95)
     unknown = [u for u in used if u not in CI_METHODS]
     if unknown:
-        raise FramingError(f"unknown ci_method {unknown[0]!r}; known: {sorted(CI_METHODS)}")
+        raise ArgumentError(f"unknown ci_method {unknown[0]!r}; known: {sorted(CI_METHODS)}")
     if not used:
         return "No interval was computed (no group has hits)."
     return " ".join(f"{level:.0%} intervals: {CI_METHODS[u]}." if i == 0 else f"{CI_METHODS[u][0].upper()}"

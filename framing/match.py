@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from framing._atomic import atomic_file, check_file_target
-from framing._checks import check_int
+from framing._checks import check_int, check_voices
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
 from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
@@ -709,6 +709,7 @@ def find_hits(
     ...   text  Kiev  authorial
     """
     _check_corpus(corpus)
+    check_int(context, "context", low=0)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     fields = tuple(fields)
@@ -883,11 +884,7 @@ def _voice_codes(voice: str | Iterable[str] | None) -> list[int] | None:
     """The VOICES indices of ``voice`` (None: every voice); an unknown voice is an error, before any work."""
     if voice is None:
         return None
-    voices = [voice] if isinstance(voice, str) else list(voice)
-    bad = [v for v in voices if v not in VOICES]
-    if bad:
-        raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
-    return [VOICES.index(v) for v in voices]
+    return [VOICES.index(v) for v in check_voices(voice)]
 
 
 def _reduce_counts(per_doc: pd.DataFrame, voice_codes: list[int] | None) -> pd.DataFrame:
@@ -1010,6 +1007,7 @@ def count_hits(
     (True, 5)
     """
     voice_codes = _voice_codes(voice)
+    check_int(chunksize, "chunksize", low=1)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     fields = tuple(fields)
@@ -1110,6 +1108,8 @@ def write_hits(
     import pyarrow.parquet as pq
 
     voice_codes = _voice_codes(voice)
+    check_int(context, "context", low=0)
+    check_int(chunksize, "chunksize", low=1)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     path = check_file_target(path, option="path", inputs=[source, load_kwargs.get("metadata")], hint=".parquet")
@@ -1208,6 +1208,7 @@ def kwic(
     2            RT  ...a series of   referendums  authorial
     """
     check_int(window, "window", low=0)
+    check_voices(voice)
     if pattern is not None:
         from framing.lexicon import pattern_problem
 

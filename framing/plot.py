@@ -25,7 +25,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
-from framing._errors import FramingError
+from framing._checks import check_column, check_groups, check_int
+from framing._errors import ArgumentError, FramingError
 from framing.voice import VOICES
 
 __all__ = [
@@ -96,10 +97,10 @@ _SHARE_NEED = ("group", "contrast", "variant", "side", "n_hits", "n_contrast_hit
 # ------------------------------------------------------------------------------------- helpers
 def _require(table, columns: Sequence[str], source: str) -> None:
     if not isinstance(table, pd.DataFrame):
-        raise FramingError(f"expected a DataFrame from {source}, got {type(table).__name__}")
+        raise ArgumentError(f"expected a DataFrame from {source}, got {type(table).__name__}")
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise FramingError(f"expected the table returned by {source}; it lacks the column(s) {missing} "
+        raise ArgumentError(f"expected the table returned by {source}; it lacks the column(s) {missing} "
                            f"(its columns are {list(table.columns)})")
 
 
@@ -267,7 +268,7 @@ def _groups(present: Sequence, order: Sequence | None) -> list:
     order = list(order)
     unknown = [g for g in order if g not in set(present)]
     if unknown:
-        raise FramingError(f"order names groups that are not in the table: {unknown}; "
+        raise ArgumentError(f"order names groups that are not in the table: {unknown}; "
                            f"the groups are {list(present)}")
     return order
 
@@ -299,11 +300,11 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
     ['American Age', 'Reuters', 'TheJournal.ie', 'The National', 'RT']
     """
     if not isinstance(table, pd.DataFrame):
-        raise FramingError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "
+        raise ArgumentError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "
                            f"got {type(table).__name__}")
     if {"group", "lean"} <= set(table.columns):
         if "doc_id" in table.columns:
-            raise FramingError("outlet_order needs one row per group: use lean(..., unit='group')")
+            raise ArgumentError("outlet_order needs one row per group: use lean(..., unit='group')")
         score = table.set_index("group")["lean"]
     elif {"group", "side", "n_hits"} <= set(table.columns):
         sides = sorted(s for s in table["side"].dropna().unique())[:2]
@@ -317,7 +318,7 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
             na, nb = na.reindex(groups, fill_value=0), nb.reindex(groups, fill_value=0)
             score = ((na - nb) / (na + nb).replace(0, np.nan)).astype(float)
     else:
-        raise FramingError("outlet_order expects the table of framing.lean (group, lean) or of "
+        raise ArgumentError("outlet_order expects the table of framing.lean (group, lean) or of "
                            f"framing.variant_shares (group, side, n_hits); its columns are {list(table.columns)}")
     frame = pd.DataFrame({"group": score.index, "score": score.to_numpy(dtype=float)})
     frame["key"] = frame["score"] if ascending else -frame["score"]
@@ -382,7 +383,7 @@ def plot_shares(
     _require(shares, _SHARE_NEED, "framing.variant_shares")
     known = list(dict.fromkeys(shares["contrast"]))
     if contrast not in known:
-        raise FramingError(f"no contrast {contrast!r} in the shares table; its contrasts are {known}")
+        raise ArgumentError(f"no contrast {contrast!r} in the shares table; its contrasts are {known}")
     if ax is None:
         ax = plt.gca()
     lex = _lexicon(lexicon)
@@ -488,8 +489,7 @@ def plot_shares_grid(
     ["Name of Ukraine's capital", 'What the war is called']
     """
     _require(shares, _SHARE_NEED, "framing.variant_shares")
-    if ncols < 1:
-        raise FramingError(f"ncols must be at least 1, not {ncols}")
+    check_int(ncols, "ncols", low=1)
     known = list(dict.fromkeys(shares["contrast"]))
     hits = shares.groupby("contrast", sort=False)["n_contrast_hits"].max()
     if contrasts is None:
@@ -497,10 +497,10 @@ def plot_shares_grid(
     else:
         unknown = [c for c in contrasts if c not in hits.index]
         if unknown:
-            raise FramingError(f"no contrast {unknown} in the shares table; its contrasts are {known}")
+            raise ArgumentError(f"no contrast {unknown} in the shares table; its contrasts are {known}")
         contrasts = [c for c in contrasts if hits[c] > 0]
     if not contrasts:
-        raise FramingError("no contrast has hits: nothing to draw")
+        raise ArgumentError("no contrast has hits: nothing to draw")
     lex = _lexicon(lexicon)
     groups = _groups(list(dict.fromkeys(shares["group"])), order) if order is not None else outlet_order(shares)
     nrows = int(np.ceil(len(contrasts) / ncols))
@@ -577,7 +577,7 @@ def plot_lean(
     """
     _require(lean_table, ("group", "lean", "ci_low", "ci_high", "n_docs"), "framing.lean")
     if "doc_id" in lean_table.columns:
-        raise FramingError("plot_lean draws one row per group: use lean(..., unit='group')")
+        raise ArgumentError("plot_lean draws one row per group: use lean(..., unit='group')")
     if ax is None:
         ax = plt.gca()
     lex = _lexicon(lexicon)
@@ -665,7 +665,7 @@ def plot_voice(
     20
     """
     if not isinstance(hits_or_counts, pd.DataFrame):
-        raise FramingError(f"plot_voice expects the table of framing.find_hits or framing.count_hits, "
+        raise ArgumentError(f"plot_voice expects the table of framing.find_hits or framing.count_hits, "
                            f"got {type(hits_or_counts).__name__}")
     cols = set(hits_or_counts.columns)
     all_groups: list = []
@@ -673,26 +673,25 @@ def plot_voice(
         h = hits_or_counts.assign(_w=hits_or_counts["n_hits"].astype(float), _g=hits_or_counts["group"])
         all_groups = list(hits_or_counts.attrs.get("n_docs", {}) or [])
     elif {"doc_id", "voice", "contrast", "variant"} <= cols:
-        if by not in cols:
-            raise FramingError(f"no column {by!r} in the hits to group by; its columns are {list(hits_or_counts.columns)}")
+        check_column(hits_or_counts.columns, by, where="the hits", option="by=", error=ArgumentError)
         h = hits_or_counts.assign(_w=1.0, _g=hits_or_counts[by])
     else:
-        raise FramingError("plot_voice expects the table of framing.find_hits or framing.count_hits; "
+        raise ArgumentError("plot_voice expects the table of framing.find_hits or framing.count_hits; "
                            f"its columns are {list(hits_or_counts.columns)}")
     lex = _lexicon(lexicon)
     if contrast is not None:
         known = list(dict.fromkeys(h["contrast"]))
         if contrast not in known and not (lex is not None and contrast in lex.contrasts):
-            raise FramingError(f"no hits of contrast {contrast!r}; the contrasts with hits are {known}")
+            raise ArgumentError(f"no hits of contrast {contrast!r}; the contrasts with hits are {known}")
         h = h[h["contrast"] == contrast]
     if variant is not None:
         h = h[h["variant"] == variant]
         if h.empty and not (lex is not None and any(variant in c.variants for c in lex.contrasts.values())):
-            raise FramingError(f"no hits of variant {variant!r}"
+            raise ArgumentError(f"no hits of variant {variant!r}"
                                + (f" in contrast {contrast!r}" if contrast else "")
                                + f"; the variants with hits are {sorted(set(hits_or_counts['variant']))}")
         if h["contrast"].nunique() > 1:
-            raise FramingError(f"variant {variant!r} is in several contrasts {sorted(h['contrast'].unique())}; "
+            raise ArgumentError(f"variant {variant!r} is in several contrasts {sorted(h['contrast'].unique())}; "
                                f"pass contrast=")
     if ax is None:
         ax = plt.gca()
@@ -805,14 +804,13 @@ def plot_distinctive_terms(
     if "group" in terms.columns:
         groups = list(dict.fromkeys(terms["group"]))
         if group is None:
-            raise FramingError(f"this table compares every group with the rest; pass group= one of {groups}")
-        if group not in groups:
-            raise FramingError(f"no group {group!r} in the table; its groups are {groups}")
+            raise ArgumentError(f"this table compares every group with the rest; pass group= one of {groups}")
+        check_groups([group], groups, "group=", "group", where="the table", error=ArgumentError)
         terms = terms[terms["group"] == group]
         target = target if target is not None else str(group)
         reference = reference if reference is not None else "the rest"
     elif group is not None:
-        raise FramingError("group= needs the table of distinctive_terms(target=None), which has a group column")
+        raise ArgumentError("group= needs the table of distinctive_terms(target=None), which has a group column")
     target = target or "the target"
     reference = reference or "the rest"
     if ax is None:
@@ -885,10 +883,14 @@ def _count_label(v, _pos=None) -> str:
     return f"{v:g}"
 
 
+#: adjustText iterations for label placement (about 0.5 s on a shared 2-core machine for a 30-label map).
+REPEL_ITERATIONS = 120
+
+
 def _repel(ax: Axes, texts, x, y, objects=None, avoid=None, radius=6.0) -> None:
     """Move labels off each other (adjustText), then guarantee it, with a thin line to each point.
 
-    adjustText stops at a time limit with a few overlaps left in crowded charts; a greedy pass then
+    adjustText stops after :data:`REPEL_ITERATIONS` with a few overlaps left in crowded charts; a greedy pass then
     moves each remaining offender (least important last) to the nearest free spot around its point.
     Draw on a figure of its final size: labels are placed in display space.
     """
@@ -902,8 +904,10 @@ def _repel(ax: Axes, texts, x, y, objects=None, avoid=None, radius=6.0) -> None:
         radii = np.broadcast_to(np.asarray(radius, dtype=float), (len(avoid),))
         static += [mtransforms.Bbox.from_bounds(qx - r, qy - r, 2 * r, 2 * r)
                    for (qx, qy), r in zip(ax.transData.transform(np.asarray(avoid, dtype=float)), radii, strict=True)]
+    # a fixed number of iterations, never a time limit: the same chart gives the same layout (and the same
+    # bytes) on every run and every machine
     adjust_text(texts, x=x, y=y, ax=ax, objects=static or None, expand=(1.1, 1.3), force_text=(0.3, 0.5),
-                force_static=(0.05, 0.1), time_lim=0.5)
+                force_static=(0.05, 0.1), iter_lim=REPEL_ITERATIONS)
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     pts = ax.transData.transform(np.column_stack([x, y]))
@@ -1399,8 +1403,7 @@ def plot_trend_grid(
     >>> [ax.get_title(loc="left") for ax in axes]
     ['A (n=30)', 'B (n=30)']
     """
-    if ncols < 1:
-        raise FramingError(f"ncols must be at least 1, not {ncols}")
+    check_int(ncols, "ncols", low=1)
     t, measure = _prepare_trend(trend_table, min_docs)
     lex = _lexicon(lexicon)
     freq = freq or _infer_freq(t["period"])
@@ -1526,8 +1529,8 @@ def plot_heatmap(
     """
     _require(shares, ("group", "contrast", "variant", "side", "n_contrast_hits"), "framing.variant_shares")
     if value not in shares.columns:
-        raise FramingError(f"no column {value!r} to colour by; choose one of "
-                           f"{[c for c in _VALUE_LABELS if c in shares.columns]}")
+        check_column([c for c in _VALUE_LABELS if c in shares.columns], value, where="the shares table",
+                     purpose="to colour by", option="value=", error=ArgumentError)
     known = list(dict.fromkeys(shares["contrast"]))
     hits = shares.groupby("contrast", sort=False)["n_contrast_hits"].max()
     if contrasts is None:
@@ -1535,10 +1538,10 @@ def plot_heatmap(
     else:
         unknown = [c for c in contrasts if c not in hits.index]
         if unknown:
-            raise FramingError(f"no contrast {unknown} in the shares table; its contrasts are {known}")
+            raise ArgumentError(f"no contrast {unknown} in the shares table; its contrasts are {known}")
         contrasts = list(contrasts)
     if not contrasts:
-        raise FramingError("no contrast has hits: nothing to draw")
+        raise ArgumentError("no contrast has hits: nothing to draw")
     if ax is None:
         ax = plt.gca()
     lex = _lexicon(lexicon)

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from framing._atomic import PROVENANCE, atomic_folder, check_report_target
+from framing._checks import check_corpus_columns, check_int, check_voices
 from framing._errors import CorpusError, FramingError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["render_report", "save_table", "show_text_table", "REPORT_NOTEBOOK"]
+__all__ = ["render_report", "save_table", "show_text_table", "reproducible_notebook", "REPORT_NOTEBOOK"]
 
 #: The report template, shipped inside the package (``notebooks/02_outlet_report.ipynb`` is a copy of it
 #: for reading and editing in Jupyter; a test keeps the two identical).
@@ -114,33 +115,13 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
     """Fail on the usual mistakes before any kernel starts: the corpus is read through framing.corpus
     (the loader the notebook uses, so every input kind and every corpus column counts), without
     cleaning; only as far as the first articles unless ``groups`` must be checked."""
-    from framing.corpus import iter_corpus
     from framing.lexicon import load_lexicon
 
     if not corpus.exists():
         raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
     lex = load_lexicon(lexicon)
-    kwargs = {**load_kwargs, "clean": False, "drop_empty": True}
-    columns = None
-    present: set = set()
-    for chunk in iter_corpus(corpus, chunksize=2_000, **kwargs):
-        if not len(chunk):
-            continue
-        if columns is None:
-            columns = ["doc_id", *chunk.columns]
-            if by not in columns:
-                raise CorpusError(f"{corpus}: no column '{by}' to compare (--by); the corpus columns are {columns}")
-            if not groups:
-                break
-        values = chunk.index if by == "doc_id" else chunk[by]
-        present.update(str(v) for v in values.dropna().unique())
-    if columns is None:
+    if check_corpus_columns(corpus, by, groups=groups, load_kwargs=load_kwargs) is None:
         raise CorpusError(f"{corpus}: no articles to report on; see `framing corpus {corpus} --skip-bad --drop-empty`")
-    if groups:
-        missing = [g for g in groups if g not in present]
-        if missing:
-            raise CorpusError(f"{corpus}: no articles for {by} {missing} (--groups); the {by} values are "
-                              f"{sorted(present)[:20]}{' ...' if len(present) > 20 else ''}")
     return lex
 
 
@@ -164,6 +145,43 @@ def _lexicon_parameter(lex) -> str:
     path = Path(lex.path).resolve()
     builtin = Path(str(_builtin_dir())).resolve() / f"{lex.name}.yaml"
     return lex.name if path == builtin else str(path)
+
+
+# ------------------------------------------------------------------------------- reproducible
+#: papermill's notebook metadata that depends on the run, not on the inputs (times, temporary paths)
+_RUN_METADATA = ("start_time", "end_time", "duration", "input_path", "output_path", "environment_variables",
+                 "exception")
+
+
+def reproducible_notebook(nb):
+    """The executed notebook without what changes from run to run, so the same inputs give the same bytes.
+
+    papermill gives its injected parameters cell a random id and records run times, the input and the
+    (temporary) output path in the notebook's metadata; nbclient records each cell's execution
+    timestamps. The parameters cell gets the fixed id ``injected-parameters``; times and paths go
+    (the run's start and end are in ``provenance.json``); the parameters stay.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from framing.report import reproducible_notebook
+    >>> nb = nbformat.v4.new_notebook(metadata={"papermill": {"duration": 1.5, "parameters": {"seed": 0}}})
+    >>> nb.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["injected-parameters"],
+    ...                 "execution": {"iopub.status.idle": "2026-01-01T00:00:00Z"}}))
+    >>> nb = reproducible_notebook(nb)
+    >>> nb.metadata.papermill, nb.cells[0].id, nb.cells[0].metadata
+    ({'parameters': {'seed': 0}}, 'injected-parameters', {'tags': ['injected-parameters']})
+    """
+    run = nb.metadata.get("papermill")
+    if run is not None:
+        for key in _RUN_METADATA:
+            run.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    return nb
 
 
 # ------------------------------------------------------------------------------------- the HTML
@@ -236,7 +254,8 @@ def render_report(
     ``provenance.json`` (framing version, git revision, sha256 of every input file and of the
     lexicon, parameters, Python and library versions, start and end time). Everything is written
     into a temporary folder beside ``out`` and renamed into place at the end, so an interrupted
-    run never leaves a half report. The same inputs give byte-identical tables.
+    run never leaves a half report. The same inputs give byte-identical tables, figures, ``report.ipynb``
+    and ``report.html`` (only ``provenance.json`` records the run's times).
 
     Parameters
     ----------
@@ -296,6 +315,9 @@ def render_report(
     load_kwargs = _resolved_paths(dict(load_kwargs or {}))
     if isinstance(lexicon, str | os.PathLike) and Path(lexicon).suffix:
         lexicon = Path(lexicon).expanduser().resolve()
+    check_voices(list(voices), "voices (--voice)")
+    check_int(seed, "seed (--seed)", low=0)
+    check_int(timeout, "timeout", low=1, hint=" (seconds per cell)")
     check_report_target(out, inputs=[corpus_path, load_kwargs.get("metadata")])
     lex = _preflight(corpus_path, lexicon, by, groups, load_kwargs)
     nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK
@@ -334,7 +356,8 @@ def render_report(
                 shutil.copy(executed_path, failed)
             raise FramingError(f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                                f"(executed notebook kept at {failed})") from None
-        executed = nbformat.read(executed_path, as_version=4)
+        executed = reproducible_notebook(nbformat.read(executed_path, as_version=4))
+        nbformat.write(executed, executed_path)
         (tmp / "report.html").write_text(_to_html(executed, title), encoding="utf-8")
         inputs_csv = tmp / "tables" / "input_files.csv"
         inputs = pd.read_csv(inputs_csv).to_dict(orient="records") if inputs_csv.exists() else []

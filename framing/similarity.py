@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from framing._errors import FramingError
+from framing._checks import check_choice
+from framing._errors import ArgumentError
 
 __all__ = ["outlet_similarity", "outlet_map"]
 
@@ -17,7 +18,7 @@ __all__ = ["outlet_similarity", "outlet_map"]
 def _profiles(shares: pd.DataFrame) -> pd.DataFrame:
     need = {"group", "contrast", "variant", "share"}
     if not isinstance(shares, pd.DataFrame) or not need <= set(shares.columns):
-        raise FramingError("expected the table returned by framing.variant_shares")
+        raise ArgumentError("expected the table returned by framing.variant_shares")
     order = list(dict.fromkeys(zip(shares["contrast"], shares["variant"], strict=True)))
     wide = shares.pivot(index="group", columns=["contrast", "variant"], values="share")
     return wide.reindex(columns=pd.MultiIndex.from_tuples(order, names=["contrast", "variant"]))
@@ -73,10 +74,8 @@ def outlet_similarity(shares: pd.DataFrame, metric: str = "jensenshannon", *, co
        distance  n_contrasts
     ...      ...          ...
     """
-    if metric not in ("jensenshannon", "cosine"):
-        raise FramingError(f"metric must be 'jensenshannon' or 'cosine', not {metric!r}")
-    if contrasts not in ("common", "pairwise"):
-        raise FramingError(f"contrasts must be 'common' or 'pairwise', not {contrasts!r}")
+    check_choice(metric, "metric", ("jensenshannon", "cosine"))
+    check_choice(contrasts, "contrasts", ("common", "pairwise"))
     prof = _profiles(shares)
     names = list(dict.fromkeys(prof.columns.get_level_values(0)))
     groups = list(prof.index)
@@ -143,14 +142,13 @@ def outlet_map(shares: pd.DataFrame, method: str = "ca", *, n_components: int = 
     >>> sorted(m.query("kind == 'group'")["label"])
     ['American Age', 'RT', 'Reuters', 'The National', 'TheJournal.ie']
     """
-    if method not in ("ca", "pca"):
-        raise FramingError(f"method must be 'ca' or 'pca', not {method!r}")
+    check_choice(method, "method", ("ca", "pca"))
     order = list(dict.fromkeys(zip(shares["contrast"], shares["variant"], strict=True)))
     table = (shares.pivot(index="group", columns=["contrast", "variant"], values="n_hits").fillna(0)
              .reindex(columns=pd.MultiIndex.from_tuples(order, names=["contrast", "variant"])))
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
-        raise FramingError(f"a map needs at least two groups and two variants with hits; got {table.shape[0]} "
+        raise ArgumentError(f"a map needs at least two groups and two variants with hits; got {table.shape[0]} "
                            f"groups and {table.shape[1]} variants")
     k = min(n_components, min(table.shape) - 1)
     if method == "ca":

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from framing._errors import FramingError
+from framing._checks import check_choice, check_column, check_int, check_voices
+from framing._errors import ArgumentError, CorpusError
 from framing._groups import group_labels
 from framing.intervals import CI_METHOD, _level, cluster_interval, resample_articles, rng_for
 from framing.similarity import outlet_map, outlet_similarity  # noqa: F401  (their former home)
@@ -35,36 +36,25 @@ CIS = (CI_METHOD, "bootstrap")
 
 # ------------------------------------------------------------------------------------- helpers
 def _voices(voice) -> list[str]:
-    if voice is None or voice == "all":
-        return list(VOICES)
-    voices = [voice] if isinstance(voice, str) else list(voice)
-    bad = [v for v in voices if v not in VOICES]
-    if bad:
-        raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)} (or None for all)")
-    return voices
+    return check_voices(voice, all_word=True) or list(VOICES)
 
 
 def _check_inputs(hits: pd.DataFrame, corpus: pd.DataFrame, by: str) -> None:
     if not isinstance(hits, pd.DataFrame) or not {"doc_id", "contrast", "variant", "voice"} <= set(hits.columns):
-        raise FramingError("hits must be the table returned by framing.find_hits")
+        raise ArgumentError("hits must be the table returned by framing.find_hits")
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
-        raise FramingError("corpus must be the table returned by framing.load_corpus")
-    if by not in corpus.columns:
-        raise FramingError(f"no column '{by}' in the corpus to group by; the columns are {list(corpus.columns)}")
+        raise ArgumentError("corpus must be the table returned by framing.load_corpus")
+    check_column(corpus.columns, by, option="by=")
     unknown = pd.Index(hits["doc_id"].unique()).difference(corpus.index)
     if len(unknown):
-        raise FramingError(f"{len(unknown)} hits come from documents that are not in the corpus "
+        raise ArgumentError(f"{len(unknown)} hits come from documents that are not in the corpus "
                            f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
 
 
 def _check_ci(ci: str, n_boot, seed) -> None:
-    if ci not in CIS:
-        raise FramingError(f"ci must be one of {list(CIS)}, not {ci!r}")
-    if not isinstance(n_boot, int | np.integer) or isinstance(n_boot, bool) or n_boot < 100:
-        raise FramingError(f"n_boot must be a whole number of bootstrap resamples, at least 100 (fewer cannot "
-                           f"place the interval's ends), not {n_boot!r}")
-    if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
-        raise FramingError(f"seed must be a whole number, not {seed!r}")
+    check_choice(ci, "ci", CIS)
+    check_int(n_boot, "n_boot", low=100, hint=" (bootstrap resamples; fewer cannot place the interval's ends)")
+    check_int(seed, "seed", low=0)
 
 
 def _groups_of(corpus: pd.DataFrame, by: str) -> pd.Series:
@@ -221,11 +211,11 @@ def _lean_sides(hits: pd.DataFrame, lex, sides) -> list:
     if sides is not None:
         sides = list(sides)
         if len(sides) != 2 or sides[0] == sides[1]:
-            raise FramingError(f"lean needs two different sides, got {sides}; pass sides=('side_a', 'side_b')")
+            raise ArgumentError(f"lean needs two different sides, got {sides}; pass sides=('side_a', 'side_b')")
         return sides
     if lex is not None:
         if len(lex.sides) < 2:
-            raise FramingError(f"lexicon {lex.name!r} has {len(lex.sides)} side(s); a lean needs two")
+            raise ArgumentError(f"lexicon {lex.name!r} has {len(lex.sides)} side(s); a lean needs two")
         return list(lex.sides)[:2]
     found = sorted(s for s in hits["side"].dropna().unique()) if "side" in hits.columns else []
     return (found + [None, None])[:2]  # one side only: it is side A, side B has no hits
@@ -240,7 +230,7 @@ def _lean_selection(hits: pd.DataFrame, lex, contrasts, exclude) -> tuple[list, 
             given = [given] if isinstance(given, str) else list(given)
             bad = [c for c in given if c not in known] if lex is not None else []
             if bad:
-                raise FramingError(f"{name}=: no contrast {bad[0]!r} in lexicon {lex.name!r}; its contrasts are "
+                raise ArgumentError(f"{name}=: no contrast {bad[0]!r} in lexicon {lex.name!r}; its contrasts are "
                                    f"{known}")
         if name == "contrasts":
             contrasts = given
@@ -279,8 +269,7 @@ def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weig
     ``hit_weight`` (a Series on the hits' index) counts each hit by that weight instead of 1 (the
     precision-corrected lean of :func:`framing.corrected_lean`)."""
     _check_inputs(hits, corpus, by)
-    if weight not in WEIGHTS:
-        raise FramingError(f"weight must be one of {list(WEIGHTS)}, not {weight!r}")
+    check_choice(weight, "weight", WEIGHTS)
     from framing.lexicon import load_lexicon
 
     lex = load_lexicon(lexicon) if lexicon is not None else None
@@ -411,8 +400,7 @@ def lean(
       group  n_docs  lean  ci_low
     1    RT       1   1.0  -0.70...
     """
-    if unit not in ("group", "article"):
-        raise FramingError(f"unit must be 'group' or 'article', not {unit!r}")
+    check_choice(unit, "unit", ("group", "article"))
     level = _level(level)
     _check_ci(ci, n_boot, seed)
     rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
@@ -560,12 +548,12 @@ def trend(
     """
     _check_inputs(hits, corpus, by)
     if "published" not in corpus.columns:
-        raise FramingError("the corpus has no `published` column; trends need publication dates")
+        raise CorpusError("the corpus has no `published` column; trends need publication dates")
     dated = corpus["published"].notna()
     try:
         periods = corpus.loc[dated, "published"].dt.to_period(freq).dt.start_time
     except (ValueError, TypeError) as exc:
-        raise FramingError(f"freq={freq!r} is not a period length; use 'W', 'M', 'Q' or 'Y' ({exc})") from None
+        raise ArgumentError(f"freq={freq!r} is not a period length; use 'W', 'M', 'Q' or 'Y' ({exc})") from None
     rows = []
     for period in sorted(periods.unique()):
         docs = periods.index[periods == period]
@@ -578,7 +566,7 @@ def trend(
             if contrast is not None:
                 table = table[table["contrast"] == contrast]
             if table["contrast"].nunique() > 1:
-                raise FramingError(f"variant {variant!r} is in several contrasts {sorted(table['contrast'].unique())}; "
+                raise ArgumentError(f"variant {variant!r} is in several contrasts {sorted(table['contrast'].unique())}; "
                                    f"pass contrast=")
             for r in table.itertuples():
                 if r.n_contrast_hits:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
 
+from framing._checks import check_column, check_int, check_number
 from framing._errors import ArgumentError, CorpusError
 from framing.text import quote_spans
 from framing.text import sentence_spans as text_sentence_spans
@@ -269,10 +270,8 @@ def _kind(a: _Words, b: _Words, opcodes) -> str:
 def _check_corpus(corpus: pd.DataFrame, by: str, text_col: str) -> None:
     if not isinstance(corpus, pd.DataFrame):
         raise ArgumentError(f"corpus must be a pandas DataFrame (a corpus table), not {type(corpus).__name__}")
-    for col, what in ((text_col, "text_col"), (by, "by")):
-        if col not in corpus.columns:
-            raise CorpusError(f"no column '{col}' ({what}) in the corpus; the columns are "
-                              f"{list(corpus.columns)}")
+    check_column(corpus.columns, text_col, purpose="", option="text_col")
+    check_column(corpus.columns, by, option="by")
     if not corpus.index.is_unique:
         dup = corpus.index[corpus.index.duplicated()][:5].tolist()
         raise CorpusError(f"the corpus index (doc_id) must be unique; duplicated: {dup}")
@@ -281,15 +280,6 @@ def _check_corpus(corpus: pd.DataFrame, by: str, text_col: str) -> None:
         raise CorpusError(f"{int(missing.sum())} articles have no '{by}' (e.g. "
                           f"{corpus.index[missing][:5].tolist()}); shared passages pair articles of "
                           f"different '{by}', so every article needs one")
-
-
-def _check_number(name: str, value, low: float, high: float | None = None, integer: bool = False) -> None:
-    ok_type = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, ok_type) or not (
-            (low < value if not integer else low <= value) and (high is None or value <= high)):
-        kind = "an integer" if integer else "a number"
-        bounds = f">= {low}" if integer else f"in ({low}, {high}]"
-        raise ArgumentError(f"{name} must be {kind} {bounds}, got {value!r}")
 
 
 # ---------------------------------------------------------------------------------- public API
@@ -419,12 +409,12 @@ def shared_passages(
     Mr → ∅; invasion of → assault on
     """
     _check_corpus(corpus, by, text_col)
-    _check_number("min_words", min_words, 1, integer=True)
-    _check_number("min_shared", min_shared, 0, integer=True)
-    _check_number("threshold", threshold, 0, 1)
-    _check_number("lsh_threshold", lsh_threshold, 0, 1)
-    _check_number("num_perm", num_perm, 16, integer=True)
-    _check_number("seed", seed, 0, integer=True)
+    check_int(min_words, "min_words", low=1)
+    check_int(min_shared, "min_shared", low=0)
+    check_number(threshold, "threshold", low=0, high=1, low_open=True)
+    check_number(lsh_threshold, "lsh_threshold", low=0, high=1, low_open=True)
+    check_int(num_perm, "num_perm", low=16)
+    check_int(seed, "seed", low=0)
     threshold, min_shared = float(threshold), int(min_shared)
 
     texts = [t if isinstance(t, str) else "" for t in corpus[text_col].tolist()]
@@ -575,9 +565,8 @@ def copied_spans(pairs: pd.DataFrame, corpus: pd.DataFrame | None = None, *,
         have = list(pairs.columns) if isinstance(pairs, pd.DataFrame) else type(pairs).__name__
         raise ArgumentError(f"pairs must be the table returned by shared_passages, with columns "
                          f"{needed}; got {have}")
-    if corpus is not None and text_col not in corpus.columns:
-        raise CorpusError(f"no column '{text_col}' (text_col) in the corpus; the columns are "
-                          f"{list(corpus.columns)}")
+    if corpus is not None:
+        check_column(corpus.columns, text_col, purpose="", option="text_col")
     rows = []
     matcher = SequenceMatcher(None, autojunk=False)
     narration = pairs[pairs["kind"] == "narration"]

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing._errors import FramingError
+from framing._checks import check_int
+from framing._errors import ArgumentError, FramingError
 from framing.voice import VOICES
 
 __all__ = ["validation_sample", "validation_report", "read_coding", "corrected_shares", "corrected_lean",
@@ -92,9 +93,9 @@ def validation_sample(
     need = {"doc_id", "field", "start", "end", "contrast", "variant", "voice", *by}
     if not isinstance(hits, pd.DataFrame) or not need <= set(hits.columns):
         missing = sorted(need - set(hits.columns)) if isinstance(hits, pd.DataFrame) else sorted(need)
-        raise FramingError(f"validation_sample needs the hits table of framing.find_hits; missing columns {missing}")
-    if n < 1:
-        raise FramingError(f"n must be at least 1, not {n}")
+        raise ArgumentError(f"validation_sample needs the hits table of framing.find_hits; missing columns {missing}")
+    check_int(n, "n", low=1, hint=" (hits to sample)")
+    check_int(seed, "seed", low=0)
     h = hits.assign(hit_id=_hit_ids(hits)).sort_values("hit_id", kind="stable")
     groups = {key: g for key, g in h.groupby(list(by), sort=True, dropna=False)}
     sizes = {key: len(g) for key, g in groups.items()}
@@ -296,7 +297,7 @@ def validation_report(coded, *, level: float = 0.95) -> pd.DataFrame:
 def _precision_table(precision: pd.DataFrame) -> pd.DataFrame:
     need = {"contrast", "variant", "n_coded", "n_on_referent"}
     if not isinstance(precision, pd.DataFrame) or not need <= set(precision.columns):
-        raise FramingError("precision must be the table of framing.validation_report (contrast, variant, n_coded, "
+        raise ArgumentError("precision must be the table of framing.validation_report (contrast, variant, n_coded, "
                            "n_on_referent)")
     p = precision[precision["contrast"] != "(all)"].set_index(["contrast", "variant"])
     return p[["n_coded", "n_on_referent"]].astype(float)
@@ -323,8 +324,7 @@ def _precision_draws(precision: pd.DataFrame, keys: list[tuple[str, str]], n_dra
 
 
 def _check_draws(n_boot) -> None:
-    if not isinstance(n_boot, int | np.integer) or isinstance(n_boot, bool) or n_boot < 100:
-        raise FramingError(f"n_boot must be a whole number of precision draws, at least 100, not {n_boot!r}")
+    check_int(n_boot, "n_boot", low=100, hint=" (precision draws)")
 
 
 def corrected_shares(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.DataFrame, by: str = "outlet",

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from framing._checks import check_choice, check_voices
 from framing._errors import ArgumentError
 from framing.lexicon import load_lexicon
 from framing.match import _scan_corpus, compile_lexicon
@@ -103,19 +104,13 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        if self.level not in _LEVELS:
-            raise ArgumentError(f"level must be one of {list(_LEVELS)}, not {self.level!r}")
-        if self.norm not in _NORMS:
-            raise ArgumentError(f"norm must be one of {list(_NORMS)}, not {self.norm!r}")
-        if self.missing not in _MISSING:
-            raise ArgumentError(f"missing must be one of {list(_MISSING)}, not {self.missing!r}")
+        check_choice(self.level, "level", _LEVELS)
+        check_choice(self.norm, "norm", _NORMS)
+        check_choice(self.missing, "missing", _MISSING)
         if isinstance(self.fields, str) or not all(isinstance(f, str) for f in self.fields):
             raise ArgumentError(f"fields must be a tuple of column names such as ('title', 'text'), "
                                 f"not {self.fields!r}")
-        voices = self._voices()
-        bad = [v for v in voices if v not in VOICES]
-        if bad:
-            raise ArgumentError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+        check_voices(self.voice)
         self._texts(X)  # the same input checks as transform
         self.lexicon_ = load_lexicon(self.lexicon)
         matcher = compile_lexicon(self.lexicon_, self.engine)

@@ -139,3 +139,16 @@ def test_version_matches_the_package_metadata(capsys):
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out.strip() == f"framing {framing.__version__}" == f"framing {version('framing')}"
+
+
+@pytest.mark.parametrize("argv", [["kwic", "data/seed", "kiev"], ["count", "data/seed"],
+                                  ["lexicon", "audit", "russia-ukraine", "data/seed"],
+                                  ["validate", "sample", "data/seed"], ["report", "data/seed"]])
+def test_every_command_that_writes_a_file_takes_o_and_output(argv):
+    from framing.cli import build_parser
+
+    parser = build_parser()
+    short = vars(parser.parse_args([*argv, "-o", "x.csv"]))
+    long = vars(parser.parse_args([*argv, "--output", "x.csv"]))
+    assert short == long
+    assert "x.csv" in short.values()

@@ -474,11 +474,11 @@ def test_bad_arguments_raise_clear_errors(counts, call, match):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"by": "party"}, r"by='party' is not a column"),
-    ({"text_col": "body"}, r"text_col='body' is not a column"),
+    ({"by": "party"}, r"no column 'party' in the corpus to group by \(by=\)"),
+    ({"text_col": "body"}, r"no column 'body' in the corpus of texts \(text_col=\)"),
     ({"ngram_range": (2, 1)}, r"ngram_range=\(2, 1\)"),
     ({"ngram_range": 2}, r"ngram_range=2"),
-    ({"min_count": 0}, r"min_count=0"),
+    ({"min_count": 0}, r"min_count must be a whole number of at least 1 \(1 keeps every term\), not 0"),
     ({"min_count": 1000}, r"no term occurs at least min_count=1000"),
     ({"tokenizer": "spacy"}, r"tokenizer must be a function"),
     ({"tokenizer": lambda t: [len(t)]}, r"tokenizer returned \d+ \(int\)"),

@@ -54,11 +54,27 @@ def test_provenance(seed_report):
     assert record["started"] <= record["finished"]
 
 
+def _first_difference(a: bytes, b: bytes) -> str:
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return f"first difference at byte {at}: {a[max(0, at - 80):at + 80]!r} vs {b[max(0, at - 80):at + 80]!r}"
+
+
 @pytest.mark.slow
-def test_rerun_gives_byte_identical_tables(seed_report, tmp_path):
+def test_rerun_gives_byte_identical_report(seed_report, tmp_path):
+    """Same inputs, another output folder: the same bytes in every table, figure, the notebook and the HTML."""
     again = render_report(SEED, tmp_path / "again", progress=False)
-    for csv in sorted((seed_report / "tables").glob("*.csv")):
-        assert (again / "tables" / csv.name).read_bytes() == csv.read_bytes(), csv.name
+    files = sorted(p.relative_to(seed_report) for p in seed_report.rglob("*") if p.is_file()
+                   and p.name != "provenance.json")
+    assert Path("report.html") in files and Path("report.ipynb") in files
+    assert sum(p.parts[0] == "tables" for p in files) >= 10 and sum(p.suffix == ".svg" for p in files) >= 8
+    assert sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file() and p.name != "provenance.json") \
+        == files
+    for name in files:
+        first, second = (seed_report / name).read_bytes(), (again / name).read_bytes()
+        assert first == second, f"{name}: {_first_difference(first, second)}"
+    html = (again / "report.html").read_text("utf-8")
+    assert str(tmp_path) not in html and "framing-tmp" not in html  # no temporary path
+    assert 'id="cell-id=injected-parameters"' in html
 
 
 @pytest.mark.slow

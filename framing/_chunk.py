@@ -31,6 +31,11 @@ def _landmark_table() -> bytes:
 _LANDMARK_TABLE = _landmark_table()
 
 
+def utf8_width(cp: np.ndarray) -> np.ndarray:
+    """Bytes of the UTF-8 encoding of each code point."""
+    return 1 + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000)
+
+
 class Chunk:
     """Texts joined by ``SEPARATOR``, with their UTF-8 encoding and char <-> byte offset maps.
 

@@ -1,21 +1,19 @@
 """Voice of every hit of a chunk at once (the rules and reference code are in framing.voice).
 
-- Quotation marks are found and classified (opening, closing, apostrophe...) with array operations
-  on the chunk's bytes; only the marks that can open or close a quotation go through the small
-  state machine of :func:`framing.voice._quote_spans`, whose spans this reproduces exactly.
-  Texts with double quotes only, or single quotes only, need no state machine at all.
+- Quotations come from :func:`framing.text.chunk_quotes.quote_spans` (the vectorised twin of
+  :func:`framing.text.quote_spans`); clauses, the unit of cues and frames, from
+  :func:`framing.text.chunk_sentences.clause_bounds` (the twin of :func:`framing.text.clause_bounds_at`).
 - Whether a quotation holds a hit is looked up with ``np.searchsorted`` (the running maximum of
   the quotation ends tells whether any quotation contains it). Scare quotes are checked once per
   quotation, on its own text (``voice._is_scare``); square-bracket insertions from the chunk's
   bracket pairs.
-- Distancing cues are checked with the cue regexes (``voice._cue_before``) only where the engine's
-  prefilter reports a possible cue end between the hit's cue window and its end (every hit when
-  there is no prefilter).
+- Distancing cues are checked with the cue regexes (``voice._cue_before``, in the hit's clause) only
+  where the engine's prefilter reports a possible cue end between the hit's cue window and its end
+  (every hit when there is no prefilter).
 - Attribution frames (``voice._attributed``) are checked, on the hits left authorial, only where
   the scan found a frame's trigger word ("calls", "claimed", "described"...) in the hit's window
   before or after it (every such hit when the triggers are unknown): every frame match holds one.
-  With the triggers known, ``_Frames._attribute_fast`` cuts every hit's windows at the sentence
-  breaks at once, picks per hit the frames whose trigger words are in them, and matches the frames
+  With the triggers known, ``_Frames._attribute_fast`` cuts every hit's windows at its clause at once, picks per hit the frames whose trigger words are in them, and matches the frames
   led by a trigger word only where one starts; the plain per-hit path (``framing.match._REFERENCE``)
   gives the same voices.
 """
@@ -27,11 +25,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from framing._chunk import Chunk
+from framing._chunk import Chunk, utf8_width
+from framing.text.chunk_quotes import quote_spans
+from framing.text.chunk_sentences import clause_bounds
 from framing.voice import (
-    _CLOSERS_NEXT,
-    _CONTINUES,
-    _OPENERS,
     CUE_WINDOW,
     VOICES,
     _attributed,
@@ -41,297 +38,7 @@ from framing.voice import (
     _is_scare,
 )
 
-__all__ = ["quote_spans", "chunk_voices"]
-
-# roles of a mark (framing.voice._quote_spans)
-SKIP, OPEN_D, CLOSE_D, EITHER_D, OPEN_S, CLOSE_S, NEWLINE, BREAK = range(8)
-
-_FIXED_ROLE = {"“": OPEN_D, "„": OPEN_D, "‟": OPEN_D, "«": OPEN_D, "”": CLOSE_D, "»": CLOSE_D,
-               "‘": OPEN_S, "‚": OPEN_S, "‹": OPEN_S, "›": CLOSE_S, "\n": NEWLINE}
-
-
-def _find_marks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Byte offset, byte length and code point of every quotation mark and line break, in order.
-
-    Apostrophes between two ASCII letters or digits (don't, Russia's) are left out at once.
-    """
-    from framing._chunk import LANDMARK, PAD
-
-    pos, kind = chunk.landmarks
-    a = chunk.padded
-    cps = np.zeros(len(pos), dtype=np.int64)  # the mark's code point; 0: not a mark
-    ascii_marks = np.flatnonzero(kind <= LANDMARK["\n"])
-    cps[ascii_marks] = np.frombuffer(b'\x00"\'\n', dtype=np.uint8)[kind[ascii_marks]]
-    if not chunk.is_ascii:
-        lead = np.flatnonzero((kind == LANDMARK["lead2"]) | (kind == LANDMARK["lead3"]))
-        at = pos[lead] + PAD
-        b0, b1, b2 = a[at], a[at + 1], a[at + 2]
-        two = (b0 == 0xC2) & ((b1 == 0xAB) | (b1 == 0xBB))  # « »
-        three = (b0 == 0xE2) & (b1 == 0x80) & (((b2 >= 0x98) & (b2 <= 0x9F) & (b2 != 0x9B))  # ‘’‚“”„‟
-                                               | (b2 == 0xB9) | (b2 == 0xBA))  # ‹ ›
-        cps[lead[two]] = b1[two]
-        cps[lead[three]] = 0x2000 + (b2[three].astype(np.int64) - 0x80)
-    marks = np.flatnonzero(cps)
-    pos, cps = pos[marks], cps[marks]
-    width = _utf8_width(cps)
-    apostrophe = (cps == ord("'")) | (cps == ord("’"))
-    in_word = apostrophe & _ASCII_ALNUM[a[pos + PAD - 1]] & _ASCII_ALNUM[a[pos + width + PAD]]
-    return pos[~in_word], width[~in_word], cps[~in_word]
-
-
-def _utf8_width(cp: np.ndarray) -> np.ndarray:
-    return 1 + (cp >= 0x80) + (cp >= 0x800)
-
-
-_ASCII_ALNUM = np.array([chr(c).isalnum() for c in range(256)], dtype=bool) & (np.arange(256) < 128)
-
-
-# classes of the characters around a mark (framing.voice._quote_spans), by code point
-ALNUM, OPENER, CLOSER_NEXT, CONTINUES = 1, 2, 4, 8
-_TABLE = 0x2100  # every character these rules name is below this
-
-
-@lru_cache(maxsize=1)
-def _class_table() -> np.ndarray:
-    table = np.zeros(_TABLE, dtype=np.uint8)
-    for cp in range(_TABLE):
-        table[cp] = ALNUM if chr(cp).isalnum() else 0
-    for chars, flag in ((_OPENERS, OPENER), (_CLOSERS_NEXT, CLOSER_NEXT), (_CONTINUES, CONTINUES)):
-        for ch in chars:
-            table[ord(ch)] |= flag
-    return table
-
-
-@lru_cache(maxsize=1)
-def _role_table() -> np.ndarray:
-    table = np.full(_TABLE, SKIP, dtype=np.int64)
-    for ch, role in _FIXED_ROLE.items():
-        table[ord(ch)] = role
-    return table
-
-
-def _classes(cps: np.ndarray) -> np.ndarray:
-    """ALNUM | OPENER | CLOSER_NEXT | CONTINUES flags of each code point."""
-    out = _class_table()[np.minimum(cps, _TABLE - 1)]
-    high = np.flatnonzero(cps >= _TABLE)
-    if len(high):  # rare: Python decides the few distinct ones
-        uniq, inverse = np.unique(cps[high], return_inverse=True)
-        out[high] = np.fromiter((ALNUM if chr(int(c)).isalnum() else 0 for c in uniq), dtype=np.uint8,
-                                count=len(uniq))[inverse]
-    return out
-
-
-def _mark_roles(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(character offset, role, text index) of each mark that may open or close a quotation.
-
-    Line breaks get the role ``NEWLINE`` when the next paragraph opens with a quote mark (an open
-    double quotation continues there) and ``BREAK`` otherwise.
-    """
-    pos, lens, cps = _find_marks(chunk)
-    if not len(pos):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    seg = chunk.segment_of_byte(pos)
-    at_start = pos == chunk.byte_starts[seg]
-    at_end = pos + lens == chunk.byte_ends[seg]
-    prev = np.where(at_start, 0x20, chunk.code_points(chunk.char_start_before(np.maximum(pos, 1))))
-    nxt = np.where(at_end, 0x20, chunk.code_points(pos + lens))
-    before, after = _classes(prev), _classes(nxt)
-    role = _role_table()[cps]
-    straight = np.flatnonzero(cps == ord('"'))
-    role[straight] = np.where(before[straight] & OPENER, OPEN_D,
-                              np.where(after[straight] & CLOSER_NEXT, CLOSE_D, EITHER_D))
-    # ' and ’: an apostrophe inside a word is never a mark; after a letter, or before a non-letter,
-    # it closes an open single quotation (if any); ' after an opener and before a letter opens one
-    apos = np.flatnonzero((cps == ord("'")) | (cps == ord("’")))
-    b, n = before[apos], after[apos]
-    opens = (cps[apos] == ord("'")) & ((b & (ALNUM | OPENER)) == OPENER) & ((n & ALNUM) > 0)
-    role[apos] = np.where(opens, OPEN_S, np.where(n & ALNUM, SKIP, CLOSE_S))
-    newline = np.flatnonzero(role == NEWLINE)
-    if len(newline):
-        role[newline[~_paragraph_continues(chunk, pos[newline], seg[newline])]] = BREAK
-    keep = role != SKIP
-    return chunk.to_chars(pos[keep]), role[keep], seg[keep]
-
-
-def _paragraph_continues(chunk: Chunk, newline: np.ndarray, seg: np.ndarray) -> np.ndarray:
-    """For line breaks at these byte offsets: does the next non-blank character open a quotation?"""
-    from framing._chunk import PAD
-
-    a = chunk.padded
-    end = chunk.byte_ends[seg]
-    q = newline + 1
-    active = np.arange(len(q))
-    while len(active):  # step over spaces, tabs, line breaks and no-break spaces
-        b = a[q[active] + PAD]
-        step = np.where((b == 0x20) | (b == 0x09) | (b == 0x0A), 1,
-                        np.where((b == 0xC2) & (a[q[active] + PAD + 1] == 0xA0), 2, 0))
-        step[q[active] >= end[active]] = 0
-        q[active] += step
-        active = active[step > 0]
-    first = chunk.code_points(np.minimum(q, len(chunk.buf) - 1)) if len(chunk.buf) else q
-    return (q < end) & ((_classes(first) & CONTINUES) > 0)
-
-
-def _double_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
-    """Spans of texts whose marks are only double quotes and line breaks, without a state machine.
-
-    With no single quotation and no ambiguous mark, at most one quotation is open at a time: each
-    closing mark (or paragraph break, or the end of the text) ends the quotation opened by the
-    first opening mark after the previous closing one, if there is one.
-    """
-    texts = np.unique(seg)
-    pos = np.concatenate((pos, ends[texts]))  # an "end of text" closing event per text
-    role = np.concatenate((role, np.full(len(texts), BREAK)))
-    seg = np.concatenate((seg, texts))
-    order = np.lexsort((pos, seg))
-    pos, role = pos[order], role[order]
-    closing = np.flatnonzero(role != OPEN_D)
-    previous = np.concatenate(([-1], closing[:-1]))
-    has_open = closing - previous > 1  # events between two closing ones are all openings
-    first_open = previous[has_open] + 1
-    close_at = closing[has_open]
-    span_end = pos[close_at] + (role[close_at] == CLOSE_D)  # a closing mark is part of the quotation
-    return pos[first_open], span_end
-
-
-def quote_spans(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
-    """Quotation spans of every text of the chunk as (starts, ends) in chunk character offsets.
-
-    Sorted by start; the same spans as :func:`framing.voice._quote_spans` text by text.
-    """
-    pos, role, seg = _mark_roles(chunk)
-    # a closing single mark before the first opening one in its text can close nothing
-    n = len(chunk)
-    opens_s = np.flatnonzero(role == OPEN_S)
-    first_s = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    texts_s, first = np.unique(seg[opens_s], return_index=True)
-    first_s[texts_s] = pos[opens_s[first]]
-    keep = ~((role == CLOSE_S) & (pos < first_s[seg]))
-    pos, role, seg = pos[keep], role[keep], seg[keep]
-    # texts with double quotes only: no state machine (_double_spans); texts with single quotes
-    # only: bracket matching (_single_spans); texts with both, or an ambiguous mark: the machine
-    has_single = np.zeros(n, dtype=bool)
-    has_single[seg[role == OPEN_S]] = True
-    has_double = np.zeros(n, dtype=bool)
-    has_double[seg[(role == OPEN_D) | (role == CLOSE_D)]] = True
-    ambiguous = np.zeros(n, dtype=bool)
-    ambiguous[seg[role == EITHER_D]] = True
-    kind = np.where(ambiguous | has_single & has_double, 2, np.where(has_single, 1, 0))[seg]
-    doubles = (kind == 0) & (role != NEWLINE)  # a continuing paragraph changes nothing here
-    singles = (kind == 1) & (role != OPEN_D) & (role != CLOSE_D)
-    mixed = kind == 2
-    parts = [_double_spans(pos[doubles], role[doubles], seg[doubles], chunk.ends),
-             _single_spans(pos[singles], role[singles], seg[singles]),
-             _stack_spans(pos[mixed], role[mixed], seg[mixed], chunk.ends)]
-    qs = np.concatenate([p[0] for p in parts])
-    qe = np.concatenate([p[1] for p in parts])
-    order = np.lexsort((qe, qs))
-    return qs[order], qe[order]
-
-
-def _single_spans(pos, role, seg) -> tuple[np.ndarray, np.ndarray]:
-    """Spans of texts whose marks are only single quotes and line breaks: bracket matching.
-
-    A closing mark closes the innermost open single quotation, if any; a line break or the end of
-    the text drops the open ones. The depth of nesting is a running sum floored at zero (closing
-    marks that close nothing are ignored); each effective closing mark pairs with the last opening
-    mark at its depth.
-    """
-    if not len(pos):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    breaks = (role == NEWLINE) | (role == BREAK)
-    run = np.cumsum(np.concatenate(([True], (seg[1:] != seg[:-1]) | breaks[1:])))  # reset points
-    step = np.where(role == OPEN_S, 1, np.where(role == CLOSE_S, -1, 0))
-    total = np.cumsum(step)
-    first = np.concatenate(([0], np.flatnonzero(np.diff(run)) + 1))
-    base = (total - step)[first][run - 1]  # the running sum before each run
-    level = total - base
-    span = 2 * (len(pos) + 1)
-    floor = np.minimum(np.minimum.accumulate(level - span * run) + span * run, 0)
-    depth = level - floor  # open single quotations after each mark
-    before = np.where(np.concatenate(([True], run[1:] != run[:-1])), 0, np.roll(depth, 1))
-    opening = role == OPEN_S
-    closing = (role == CLOSE_S) & (before > 0)
-    events = np.flatnonzero(opening | closing)
-    height = np.where(opening, depth, before)[events]
-    order = np.lexsort((pos[events], height, run[events]))
-    events, height = events[order], height[order]
-    # within a run and a depth, opening and closing marks alternate: each closing mark's
-    # opening one comes right before it
-    pair = np.flatnonzero(closing[events][1:]) + 1
-    return pos[events[pair - 1]], pos[events[pair]] + 1
-
-
-def _stack_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
-    """The state machine of :func:`framing.voice._quote_spans` over pre-classified marks.
-
-    The stack holds the positions of open quotation marks, single ones as ``~position``; the
-    number of each kind on it is kept to skip closing marks that close nothing.
-    """
-    starts_out: list[int] = []
-    ends_out: list[int] = []
-    add_s, add_e = starts_out.append, ends_out.append
-    stack: list[int] = []
-    n_double = n_single = 0
-    current = -1
-    for i, r, s in zip(pos.tolist(), role.tolist(), seg.tolist(), strict=True):
-        if s != current:
-            for p in stack:  # a double quotation left open runs to the end of its text
-                if p >= 0:
-                    add_s(p)
-                    add_e(int(ends[current]))
-            stack = []
-            n_double = n_single = 0
-            current = s
-        if r == EITHER_D:
-            r = CLOSE_D if n_double else OPEN_D
-        if r == OPEN_S:
-            stack.append(~i)
-            n_single += 1
-        elif r == CLOSE_S:
-            if n_single:  # close the last single quotation and any double one opened inside it
-                k = len(stack) - 1
-                while stack[k] >= 0:
-                    k -= 1
-                for p in stack[k:]:
-                    add_s(p if p >= 0 else ~p)
-                    add_e(i + 1)
-                n_double -= len(stack) - 1 - k
-                n_single -= 1
-                del stack[k:]
-        elif r == OPEN_D:
-            if not (stack and stack[-1] >= 0):  # else a new paragraph of the same quotation
-                stack.append(i)
-                n_double += 1
-        elif r == CLOSE_D:
-            if n_double:  # close the last double quotation and any single one opened inside it
-                k = len(stack) - 1
-                while stack[k] < 0:
-                    k -= 1
-                for p in stack[k:]:
-                    add_s(p if p >= 0 else ~p)
-                    add_e(i + 1)
-                n_single -= len(stack) - 1 - k
-                n_double -= 1
-                del stack[k:]
-        elif stack:  # a line break: single quotations end; double ones end unless continued
-            kept = []
-            for p in stack:
-                if p >= 0 and r == NEWLINE:
-                    kept.append(p)
-                elif p >= 0:
-                    add_s(p)
-                    add_e(i)
-            stack = kept
-            n_double, n_single = len(kept), 0
-    for p in stack:
-        if p >= 0:
-            add_s(p)
-            add_e(int(ends[current]))
-    return np.asarray(starts_out, dtype=np.int64), np.asarray(ends_out, dtype=np.int64)
-
+__all__ = ["chunk_voices"]
 
 def chunk_voices(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarray, language: str,
                  cue_ends: np.ndarray | None, kinds: list | None = None,
@@ -409,22 +116,26 @@ class _Frames:
         attributed = VOICES.index("attributed")
         kinds, words = self.kinds, self.words
         ends = self.ends.tolist() if self.ends is not None else None
-        spans = zip(first.tolist(), last.tolist(), lo.tolist(), strict=True) if first is not None else None
-        for k, piece, a, b in zip(where.tolist(), chunk.strings(lo, hi), (s - lo).tolist(), (e - lo).tolist(),
-                                  strict=True):
+        g = seg[where]
+        spans = zip(first.tolist(), last.tolist(), strict=True) if first is not None else None
+        texts: dict[int, str] = {}  # the whole text: a sentence end depends on the words before it
+        for k, t, a, b in zip(where.tolist(), g.tolist(), (s - chunk.starts[g]).tolist(),
+                              (e - chunk.starts[g]).tolist(), strict=True):
+            if t not in texts:
+                texts[t] = chunk.text(t)
             found = None
-            if spans is not None:  # the trigger words around the hit, in the piece's offsets
-                i, j, base = next(spans)
+            if spans is not None:  # the trigger words around the hit, in the text's offsets
+                i, j = next(spans)
+                base = int(chunk.starts[t])
                 found = [(ends[x] - base, words[x]) for x in range(i, j)]
-            if _attributed(piece, a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
+            if _attributed(texts[t], a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
                 voices[k] = attributed
 
     def _attribute_fast(self, seg, start, end, voices, where) -> None:
         """``attribute`` with the work of ``voice._attributed`` done for all hits at once where it can be.
 
-        The same results (tests/test_fast_paths.py): each hit's windows (its sentence before and
-        after it, ``voice._LAST_BREAK`` and ``_SENTENCE_BREAK``) come from the chunk's sentence
-        breaks (``_sentence_breaks``); the frames to try, in order, are those for the hit's kind
+        The same results (tests/test_fast_paths.py): each hit's windows (its clause before and
+        after it) come from ``clause_bounds`` for all hits at once; the frames to try, in order, are those for the hit's kind
         with one of their trigger words in a window, and, for a frame whose matches start with
         a trigger word (``_Frame.first_words``), with such a word in the window before; those
         frames are matched where such a word starts (the first place the search would find),
@@ -440,15 +151,8 @@ class _Frames:
         if not len(near):
             return
         where, s, e, lo, hi = where[near], s[near], e[near], lo[near], hi[near]
-        cut, stop = lo, hi  # the windows: [cut, s) before the hit, [e, stop) after it
-        breaks_start, breaks_end = _sentence_breaks(chunk)
-        if len(breaks_start):
-            j = np.searchsorted(breaks_end, s, side="right") - 1  # the last break ending at or before the hit
-            jj = np.maximum(j, 0)
-            cut = np.where((j >= 0) & (breaks_start[jj] >= lo), breaks_end[jj], lo)
-            k = np.searchsorted(breaks_start, e, side="left")  # the first break starting at or after its end
-            kk = np.minimum(k, len(breaks_start) - 1)
-            stop = np.where((k < len(breaks_start)) & (breaks_end[kk] <= hi), breaks_start[kk], hi)
+        # the windows: [cut, s) before the hit, [e, stop) after it, within the hit's clause
+        cut, stop = clause_bounds(chunk, g[near], s, e, attribution.window_before, attribution.window_after)
         kinds = (self._kind_codes()[where] if self.kinds is not None
                  else np.full(len(where), _kind_code("naming"), dtype=np.int64))
         frames = attribution.frames
@@ -552,32 +256,6 @@ def _plain_paths() -> bool:
     import framing.match
 
     return framing.match._REFERENCE
-
-
-def _sentence_breaks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
-    """(start, end) in chunk character offsets of every match of ``voice._SENTENCE_BREAK``.
-
-    ``.``, ``!``, ``?``, ``;`` or ``:`` before a whitespace character (``str.isspace``, as the
-    regex's ``\\s``; end: after it), and every line break. Sorted by start (then end; the ends
-    grow with the starts).
-    """
-    cached = chunk.__dict__.get("_sentence_breaks")
-    if cached is not None:
-        return cached
-    from framing._chunk import LANDMARK
-    from framing._strings import _is_space
-
-    pos, kind = chunk.landmarks
-    is_punct = np.zeros(256, dtype=bool)
-    is_punct[[LANDMARK[c] for c in ".!?;:"]] = True
-    punct = pos[is_punct[kind]]
-    punct = punct[_is_space(chunk.code_points(punct + 1))]
-    lines = pos[kind == LANDMARK["\n"]]
-    starts = np.concatenate((chunk.to_chars(punct), chunk.to_chars(lines)))
-    ends = starts + np.concatenate((np.full(len(punct), 2), np.ones(len(lines)))).astype(np.int64)
-    order = np.lexsort((ends, starts))
-    chunk.__dict__["_sentence_breaks"] = out = (starts[order], ends[order])
-    return out
 
 
 def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, language, voices) -> None:
@@ -694,7 +372,7 @@ def _long_heads(chunk: Chunk, quote_start: np.ndarray, term_start: np.ndarray, l
 
     a = chunk.padded
     p = chunk.to_bytes(quote_start)
-    p = p + _utf8_width(chunk.code_points(p))  # after the quotation mark
+    p = p + utf8_width(chunk.code_points(p))  # after the quotation mark
     q = chunk.to_bytes(term_start)
     for forward in (True, False):  # strip ASCII whitespace and no-break spaces at both ends
         active = np.arange(len(p))
@@ -728,14 +406,15 @@ def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, w
                                > np.searchsorted(cue_ends, lo, side="right"))
     inside_cache: dict[str, bool] = {}
     distanced = VOICES.index("distanced")
-    window_start = np.maximum(seg_start, start - CUE_WINDOW)[check]  # the cue window, then the match
+    # the cue window (the hit's clause, at most CUE_WINDOW characters before it), then the match
+    window_start = clause_bounds(chunk, seg[check], start[check], start[check], CUE_WINDOW, 0)[0]
     for k, piece, at in zip(check.tolist(), chunk.strings(window_start, end[check]),
                             (start[check] - window_start).tolist(), strict=True):
         term = piece[at:]
         found = inside_cache.get(term)
         if found is None:
             found = inside_cache[term] = cues.inside.search(term) is not None
-        if found or _cue_before(cues, piece, at):
+        if found or _cue_before(cues, piece, at, 0):
             voices[where[k]] = distanced
 
 

@@ -74,7 +74,7 @@ class ContextRule:
     - ``words`` are patterns in lexicon syntax (whole words, ``*`` endings), matched like the
       lexicon's own; "words between" counts runs of letters and digits (``\\w+``); a word
       overlapping the hit is 0 words away.
-    - ``scope``: ``sentence`` (default: the hit's sentence, as :func:`framing.match.sentence_at`
+    - ``scope``: ``sentence`` (default: the hit's sentence, as :func:`framing.text.sentence_at`
       finds it), ``paragraph`` (between line breaks), ``text`` (the whole field) or ``article``
       (every scanned field of the article: a headline's hit is judged with the body; ``near`` and
       ``not_near`` only, without ``within``); ``within`` None: anywhere in the scope.

@@ -15,12 +15,13 @@ from framing._atomic import atomic_file, check_file_target
 from framing._checks import check_int, check_voices
 from framing._chunk import Chunk, CorpusTexts
 from framing._chunk_voice import chunk_voices
-from framing._context import sentence_byte_bounds
 from framing._engines import TRIGGER, CompiledLexicon, available_engines, pattern_regex
 from framing._errors import FramingError, LexiconError
 from framing._groups import group_labels
 from framing._strings import string_column, text_columns
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
+from framing.text import sentence_at  # noqa: F401  (framing.match.sentence_at, as before)
+from framing.text.chunk_sentences import sentence_byte_bounds
 from framing.voice import VOICES
 
 __all__ = ["find_hits", "count_hits", "write_hits", "kwic", "compile_lexicon", "available_engines", "pattern_regex",
@@ -615,66 +616,6 @@ def _context_strings(chunk: Chunk, raw: _Raw, context: int) -> dict:
     lo = chunk.to_bytes(np.maximum(chunk.starts[seg], st - context))
     hi = chunk.to_bytes(np.minimum(chunk.ends[seg], en + context))
     return text_columns(chunk, a, b, lo, hi, s, e, _one_line)
-
-
-# ------------------------------------------------------------------------------- context
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen lt col sgt capt gov sen rep prof jr sr vol vs jan feb mar apr jun jul aug "
-    "sep sept oct nov dec inc corp co ltd u.s u.k u.n e.g i.e a.m p.m".split())
-# the last sentence end in a window (greedy .* backtracks from the right: one C call)
-_LAST_END = re.compile(r".*(?:([.!?])[\"'”’)\]]*[ \t\xa0]+|\n)", re.S)
-_NEXT_END = re.compile(r"([.!?])[\"'”’)\]]*(?=[ \t\xa0\n]|$)|\n")
-
-
-def _abbreviation_before(text: str, dot: int) -> bool:
-    """True when the '.' at ``dot`` ends an abbreviation (Mr., U.S., Gen., an initial)."""
-    k = dot
-    while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
-        k -= 1
-    token = text[k:dot]
-    return len(token) == 1 and token.isupper() or token.lower() in _ABBREVIATIONS
-
-
-def _sentence_start(text: str, pos: int, lo: int) -> int:
-    while pos > lo:
-        m = _LAST_END.match(text, lo, pos)
-        if m is None:
-            return lo
-        if m.group(1) == "." and _abbreviation_before(text, m.start(1)):
-            pos = m.start(1)
-            continue
-        return m.end()
-    return lo
-
-
-def _sentence_end(text: str, pos: int, hi: int) -> int:
-    while pos < hi:
-        m = _NEXT_END.search(text, pos, hi)
-        if m is None:
-            return hi
-        if m.group(1) == "." and _abbreviation_before(text, m.start(1)):
-            pos = m.end()
-            continue
-        return m.end() if m.group(1) else m.start()
-    return hi
-
-
-def sentence_at(text: str, start: int, end: int, limit: int = 400) -> str:
-    """The sentence of ``text`` around ``[start, end)`` (at most ``limit`` characters each side).
-
-    Sentences end at ``.``, ``?`` or ``!`` (with any closing quote) before a space, or at a line
-    break; a period that ends an abbreviation (Mr., U.S., an initial) does not end a sentence.
-
-    Examples
-    --------
-    >>> from framing.match import sentence_at
-    >>> t = "Mr. Peskov spoke. The U.S. said no. Talks stalled."
-    >>> sentence_at(t, 22, 26)
-    'The U.S. said no.'
-    """
-    s = _sentence_start(text, start, max(0, start - limit))
-    e = _sentence_end(text, end, min(len(text), end + limit))
-    return text[s:e].strip()
 
 
 def _one_line(s: str) -> str:

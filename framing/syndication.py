@@ -13,6 +13,9 @@ from datasketch import MinHash, MinHashLSH
 
 from framing._checks import check_column, check_int, check_number
 from framing._errors import ArgumentError, CorpusError
+from framing.text import quote_spans
+from framing.text import sentence_spans as text_sentence_spans
+from framing.text.quotes import merged
 
 __all__ = ["sentence_spans", "shared_passages", "copied_spans", "in_spans", "PAIR_COLUMNS",
            "SPAN_COLUMNS"]
@@ -24,78 +27,6 @@ SPAN_COLUMNS = ["doc_id", "start", "end", "pair_id", "text"]
 _NOTHING = "∅"
 
 # ------------------------------------------------------------------------------ sentence splitting
-# A period after these never ends a sentence ("Mr Peskov", "Gen. Milley", "St. Petersburg").
-_TITLES = frozenset(
-    "Mr Mrs Ms Mssrs Messrs Mme Mlle Dr Prof Gen Lt Col Maj Capt Cpt Sgt Cpl Pte Pvt Adm Cmdr Cdr "
-    "Brig Gov Sen Sens Rep Reps Rev Hon Pres Supt Insp Det Atty Mt Ft St Ste vs v cf approx "
-    "Rt Esq".split()
-)
-# ... nor after these when a number follows ("Aug. 11", "No. 10").
-_BEFORE_NUMBER = frozenset(
-    "No Nos Art Fig Vol p pp Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
-)
-# After these (and after initials, "U.S.", "a.m.") a sentence ends only when a word that usually
-# starts a sentence follows: "the U.S. The Kremlin said" splits, "U.S. President Joe Biden" does not.
-_AMBIGUOUS = frozenset("Inc Ltd Co Corp Jr Sr Bros Plc etc".split())
-_STARTERS = frozenset(
-    "The A An He She It They We I You His Her Its Their Our My This That These Those There Here "
-    "But And Or So Yet In On At As After Before When While If Although Though Meanwhile However "
-    "Some Many Most Others Both Since Under According Asked Earlier Later Last Now Then What Why "
-    "How Who Where".split()
-)
-_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]|[A-Z]")  # U.S, a.m, e.g; a single capital (initial)
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=[ \t\xa0]+(\S))")
-_OPEN = "\"'“‘«(["
-_BULLET = re.compile(r"(?:\s|[•·▪●■◦‣*–—-](?=\s))*")
-
-
-def _ends_sentence(text: str, end: int, next_at: int) -> bool:
-    """Whether the terminal punctuation ``text[..end]`` followed by ``text[next_at]`` ends a sentence."""
-    j = next_at
-    while j < len(text) - 1 and text[j] in _OPEN:
-        j += 1
-    nxt = text[j]
-    if not (nxt.isupper() or nxt.isdigit()):
-        return False  # "Why?" he asked. / "e.g. the"
-    if text[end - 1] != "." or (end >= 2 and text[end - 2] in ".!?…"):
-        return True  # ! ? ellipsis, or a period followed by a closing quote
-    k = end - 1
-    while k > 0 and not text[k - 1].isspace():
-        k -= 1
-    word = text[k:end - 1].lstrip(_OPEN)
-    if word in _TITLES:
-        return False
-    if word in _BEFORE_NUMBER:
-        return not nxt.isdigit()
-    if word in _AMBIGUOUS or _DOTTED.fullmatch(word):
-        following = re.match(r"\w+", text[j:j + 40])
-        return following is not None and following.group() in _STARTERS
-    return True
-
-
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """``[(start, end), ...]`` of the sentences of ``text``: see :func:`sentence_spans`."""
-    bounds: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        line_end = pos + len(line)
-        start = pos
-        for m in _END.finditer(text, pos, line_end):
-            if _ends_sentence(text, m.end(), m.start(1)):
-                bounds.append((start, m.end()))
-                start = m.end()
-        bounds.append((start, line_end))
-        pos = line_end + 1
-    out = []
-    for s, e in bounds:
-        s = _BULLET.match(text, s, e).end()
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
 def sentence_spans(text: str) -> pd.DataFrame:
     """The sentences of a text, as character spans.
 
@@ -105,7 +36,9 @@ def sentence_spans(text: str) -> pd.DataFrame:
     title (``Mr``, ``Gen.``, ``St.``), before a number after ``Aug.`` or ``No.``, or inside a
     number (``3.5``); after an initial or a dotted abbreviation (``J.``, ``U.S.``, ``a.m.``) it
     ends one only when a word that usually starts a sentence follows (``The``, ``He``, ``But``).
-    Leading bullets and surrounding whitespace are not part of a sentence.
+    Leading bullets and surrounding whitespace are not part of a sentence. These are the rules of
+    :func:`framing.text.sentence_spans` (the words: framing/data/text_rules.yaml), the sentences
+    that voice, the context rules and KWIC read too.
 
     Parameters
     ----------
@@ -129,75 +62,18 @@ def sentence_spans(text: str) -> pd.DataFrame:
     2     71   80                                          It ended.
     3     81   89                                           New line
     """
-    bounds = _sentence_bounds(text)
+    bounds = text_sentence_spans(text)
     return pd.DataFrame({"start": pd.Series([s for s, _ in bounds], dtype="int64"),
                          "end": pd.Series([e for _, e in bounds], dtype="int64"),
                          "sentence": pd.Series([text[s:e] for s, e in bounds], dtype=object)})
 
 
 # ----------------------------------------------------------------------------------- quotations
-_MARKS = re.compile(r"´´|''|[\"“”„«»‘’'‹›]")  # ´´ and '' stand for " in some scraped text
-
-
 def _quoted_intervals(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted, disjoint ``[open, close+1)`` spans of the direct quotations in ``text``.
-
-    Curly marks and guillemets have a direction; a straight ``"`` opens after a space, a dash or
-    an opening bracket and closes otherwise. ``'`` and ``’`` between letters are apostrophes; a
-    single mark opens after a space and closes only while a single quotation is open. An opening
-    double mark inside an open double quotation continues it (paragraphs of one quotation joined
-    into one line). A double quotation still open at a line break ends there; a single one still
-    open is dropped (it was an apostrophe).
-    """
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        d_open = s_open = -1
-        n = len(line)
-        for m in _MARKS.finditer(line):
-            i, after = m.span()
-            ch = m.group()
-            if len(ch) == 2:
-                ch = '"'
-            prev = line[i - 1] if i else " "
-            nxt = line[after] if after < n else " "
-            if ch in "'’‘‹›":
-                if prev.isalnum() and nxt.isalnum():
-                    continue  # Russia’s, don't
-                if ch in "‘‹" or (ch == "'" and (prev.isspace() or prev in "([{—–-\"“") and nxt.isalnum()):
-                    if s_open < 0:
-                        s_open = i
-                elif s_open >= 0:
-                    spans.append((pos + s_open, pos + after))
-                    s_open = -1
-                continue
-            if ch == '"':
-                opening = i == 0 or prev.isspace() or prev in "([{—–-‘'"
-                if not opening and not (after == n or nxt.isspace() or nxt in ".,;:!?)]}—–-’'"):
-                    opening = d_open < 0
-            else:
-                opening = ch in "“„«"
-            if opening:
-                if d_open < 0:
-                    d_open = i
-            elif d_open >= 0:
-                spans.append((pos + d_open, pos + after))
-                if s_open > d_open:
-                    s_open = -1
-                d_open = -1
-        if d_open >= 0:
-            spans.append((pos + d_open, pos + n))
-        pos += n + 1
-    spans.sort()
-    starts: list[int] = []
-    ends: list[int] = []
-    for s, e in spans:
-        if ends and s <= ends[-1]:
-            ends[-1] = max(ends[-1], e)
-        else:
-            starts.append(s)
-            ends.append(e)
-    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    """Sorted, disjoint ``[open, close+1)`` spans of the direct quotations in ``text``
+    (:func:`framing.text.quote_spans`, nested ones merged): what voice reads as ``quoted``."""
+    spans = merged(quote_spans(text))
+    return (np.asarray([s for s, _ in spans], dtype=np.int64), np.asarray([e for _, e in spans], dtype=np.int64))
 
 
 # ------------------------------------------------------------------------------------------ words
@@ -247,7 +123,7 @@ def _sentences(texts: list[str], min_words: int) -> _Sentences:
     for d, text in enumerate(texts):
         folded = _norm(text)
         same_length = len(folded) == len(text)  # then offsets carry over (almost always)
-        for s, e in _sentence_bounds(text):
+        for s, e in text_sentence_spans(text):
             found = findall(folded, s, e) if same_length else findall(_norm(text[s:e]))
             if len(found) >= min_words:
                 doc.append(d)

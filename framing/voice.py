@@ -22,14 +22,14 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from framing.text import clause_bounds_at, quote_spans
+
 __all__ = ["VOICES", "voice_spans", "voice_of", "assign_voices"]
 
 VOICES = ("authorial", "quoted", "distanced", "attributed")
 """Every voice a hit can have; the "own voice" of an outlet is ``authorial`` alone."""
 
 _BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
-_SENTENCE_BREAK = re.compile(r"[.!?;:]\s|\n")
-_LAST_BREAK = re.compile(r".*(?:[.!?;:]\s|\n)", re.S)  # the end of the last break: one C call
 CUE_WINDOW = 100  # characters before a hit searched for a distancing cue
 
 
@@ -279,27 +279,23 @@ def _split_alternatives(text: str) -> list[str] | None:
 
 
 def _attributed(text: str, start: int, end: int, kind: str | None, attribution: _Attribution,
-                triggers: Sequence[tuple[int, str]] | None = None):
+                triggers: Sequence[tuple[int, str]] | None = None, clause: tuple[int, int] | None = None):
     """(frame id, frame start, frame end) of the first frame attributing ``text[start:end]``, or None.
 
     ``kind``: the contrast's kind (None reads as ``naming``). Frames are matched within the hit's
-    sentence: ``before`` on the text before the hit, ``after`` on the text after it.
-    ``triggers``: (end offset, word) of trigger words found around the hit by a scan, if known:
-    only the frames with one of these words in the windows can match, so only those are tried.
+    clause (:func:`framing.text.clause_bounds_at`, at most the attribution windows around the hit):
+    ``before`` on the clause before the hit, ``after`` on the clause after it; ``clause``: its
+    bounds, if known. ``triggers``: (end offset, word) of trigger words found around the hit by a
+    scan, if known: only the frames with one of these words in the windows can match, so only
+    those are tried.
     """
     if not attribution.frames:
         return None
     kind = kind or "naming"
-    lo = max(0, start - attribution.window_before)
+    lo, hi = clause if clause is not None else clause_bounds_at(text, start, end, attribution.window_before,
+                                                                attribution.window_after)
     before = text[lo:start]
-    cut = _LAST_BREAK.match(before)  # frames count only within the sentence
-    if cut:
-        lo += cut.end()
-        before = before[cut.end():]
-    after = text[end:end + attribution.window_after]
-    stop = _SENTENCE_BREAK.search(after)
-    if stop:
-        after = after[:stop.start()]
+    after = text[end:hi]
     present = None
     if triggers is not None:
         present = {w for e, w in triggers if lo < e <= start or end < e <= end + len(after)}
@@ -318,91 +314,6 @@ def _attributed(text: str, start: int, end: int, kind: str | None, attribution: 
             return frame.id, lo + mb.start(), lo + mb.end()
         return frame.id, end + ma.start(), end + ma.end()
     return None
-
-
-_MARKS = re.compile("[\n\"'“”„‟«»‹›‘’‚]")
-_OPENERS = frozenset(" \t\n\xa0([{—–-‘'\"“")
-_CONTINUES = "\"“„«"  # a paragraph opening with one of these continues an open double quotation
-_CLOSERS_NEXT = frozenset(" \t\xa0\n.,;:!?)]}—–-’'")
-
-
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """Spans [open, close+1) of quotations, straight and curly, across paragraph breaks.
-
-    Rules: curly and guillemet marks have a direction; a straight mark opens after a space or an
-    opening bracket and closes otherwise; ' and ’ between letters are apostrophes; an opening
-    double mark while a double quotation is open continues it (a quotation that runs over several
-    paragraphs reopens each paragraph); a double quotation still open at a line break continues
-    when the next paragraph opens with a quote mark and ends at the line break otherwise; a single
-    quotation still open at a line break is dropped (it was an apostrophe).
-    """
-    spans: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []  # (family "d"/"s", position)
-    n = len(text)
-    for m in _MARKS.finditer(text):
-        i = m.start()
-        ch = text[i]
-        if ch in "'’":
-            prev = text[i - 1] if i else " "
-            nxt = text[i + 1] if i + 1 < n else " "
-            if prev.isalnum():
-                if nxt.isalnum() or not stack or stack[-1][0] != "s" and all(f != "s" for f, _ in stack):
-                    continue  # apostrophe: don't, Russia’s, soldiers’
-                role = "cs"
-            elif ch == "'" and nxt.isalnum() and prev in _OPENERS:
-                role = "os"
-            elif any(f == "s" for f, _ in stack) and not nxt.isalnum():
-                role = "cs"
-            else:
-                continue  # ’90s, a stray mark
-        elif ch == "\n":
-            if not stack:
-                continue
-            j = i + 1
-            while j < n and text[j] in " \t\n\xa0":
-                j += 1
-            continues = j < n and text[j] in _CONTINUES
-            kept = []
-            for family, pos in stack:
-                if family == "d" and continues:
-                    kept.append((family, pos))
-                elif family == "d":
-                    spans.append((pos, i))
-            stack = kept
-            continue
-        elif ch == '"':
-            prev = text[i - 1] if i else " "
-            if prev in _OPENERS:
-                role = "od"
-            elif i + 1 >= n or text[i + 1] in _CLOSERS_NEXT:
-                role = "cd"
-            else:
-                role = "cd" if any(f == "d" for f, _ in stack) else "od"
-        elif ch in "“„‟«":
-            role = "od"
-        elif ch in "”»":
-            role = "cd"
-        elif ch in "‘‚‹":
-            role = "os"
-        else:
-            role = "cs"
-        family = role[1]
-        if role[0] == "o":
-            if family == "d" and stack and stack[-1][0] == "d":
-                continue  # a new paragraph of the same quotation, joined into one line
-            stack.append((family, i))
-        else:
-            for k in range(len(stack) - 1, -1, -1):
-                if stack[k][0] == family:
-                    for _, pos in stack[k:]:
-                        spans.append((pos, i + 1))
-                    del stack[k:]
-                    break
-    for family, pos in stack:
-        if family == "d":
-            spans.append((pos, n))
-    spans.sort()
-    return spans
 
 
 def voice_spans(text: str) -> pd.DataFrame:
@@ -426,7 +337,7 @@ def voice_spans(text: str) -> pd.DataFrame:
     0      0   50  quotation
     1     11   38  insertion
     """
-    quotes = _quote_spans(text)
+    quotes = quote_spans(text)
     rows = [(s, e, "quotation") for s, e in quotes]
     for m in _BRACKETS.finditer(text):
         if any(s < m.start() and m.end() <= e for s, e in quotes):
@@ -442,7 +353,7 @@ class _Analyzer:
         self.text = text
         self.cues = _cues(language)
         self.attribution = _attribution(language)
-        self.quotes = _quote_spans(text) if quotes is None else quotes
+        self.quotes = quote_spans(text) if quotes is None else quotes
         self.starts = [s for s, _ in self.quotes]
         self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(text)] if "[" in text else []
 
@@ -517,20 +428,20 @@ def _is_scare(text: str, cues: _Cues, span: tuple[int, int], inner: list[tuple[i
     return bool(cues.possessive_tail.match(tail))
 
 
-def _cue_before(cues: _Cues, text: str, start: int) -> bool:
-    """True when a distancing cue ends at most a few words before ``start``, in the same sentence."""
-    return _cue_before_span(cues, text, start) is not None
+def _cue_before(cues: _Cues, text: str, start: int, lo: int | None = None) -> bool:
+    """True when a distancing cue ends at most a few words before ``start``, in the same clause."""
+    return _cue_before_span(cues, text, start, lo) is not None
 
 
-def _cue_before_span(cues: _Cues, text: str, start: int) -> tuple[int, int] | None:
-    """(start, end) in ``text`` of the distancing cue (and the words after it) before ``start``, or None."""
-    lo = max(0, start - CUE_WINDOW)
-    window = text[lo:start]
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window)]
-    if breaks:
-        lo += breaks[-1]
-        window = window[breaks[-1]:]  # cues count only within the sentence
-    m = cues.before.search(window)
+def _cue_before_span(cues: _Cues, text: str, start: int, lo: int | None = None) -> tuple[int, int] | None:
+    """(start, end) in ``text`` of the distancing cue (and the words after it) before ``start``, or None.
+
+    The cue is looked for in the hit's clause (:func:`framing.text.clause_bounds_at`), at most
+    ``CUE_WINDOW`` characters before ``start``; ``lo``: where that window starts, if known.
+    """
+    if lo is None:
+        lo = clause_bounds_at(text, start, start, CUE_WINDOW, 0)[0]
+    m = cues.before.search(text[lo:start])  # (the cue regex is anchored at the window's ends)
     if m is None:
         return None
     return lo + m.start() + _lead(m), lo + m.end()

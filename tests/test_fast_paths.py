@@ -64,16 +64,19 @@ WRITTEN = [
     "Officials called the explosion a terrorist act; Kiev insists the attack was unprovoked.",
     "Critics call it a Mr.Putin war. Moscow calls it a U.S.-led invasion!Kiev calls them neo-Nazis?Yes.",
     "Putin claimed that Kyiv:neo-Nazis; he alleged\u00a0that the 3.5 neo-Nazis\u2009. Called it a war",
-    # sentence breaks the frames must not cross (';', a tab, a thin space), and the same without them
+    # sentence and clause breaks the frames must not cross (';', a period before a tab and a capital,
+    # ';' before a thin space), and the same without them
     "Putin claimed, in a long speech; they said, that Kyiv is ruled by neo-Nazis. Putin claimed, in a long "
     "speech, that Kyiv is ruled by neo-Nazis.",
-    "He claimed that Kyiv.\tneo-Nazis rule. Putin claimed, in a speech.\u2009They said, that Kyiv is ruled by "
+    "He claimed that Kyiv.\tNeo-Nazis rule. Putin claimed, in a speech;\u2009they said, that Kyiv is ruled by "
     "neo-Nazis. He claimed that Kyiv, neo-Nazis rule.",
+    # no sentence ends here (framing.text): a period before a lowercase word, a title, a thin space
+    "He claimed that Kyiv.\tneo-Nazis rule. Putin claimed, said Gen. Ivanov, that Kyiv is ruled by neo-Nazis.",
 ]
 
 
 def test_written_texts_with_the_test_lexicons():
-    corpus = corpus_of(*WRITTEN, titles=["Donetsk votes", None, "Wagner", None, None, None, "referendum"] + [None] * 4)
+    corpus = corpus_of(*WRITTEN, titles=["Donetsk votes", None, "Wagner", None, None, None, "referendum"] + [None] * 5)
     assert_same(corpus, RULES_LEX)
     assert_same(corpus, VOICE_LEX)
 
@@ -81,13 +84,15 @@ def test_written_texts_with_the_test_lexicons():
 def test_written_frames_are_attributed_as_the_reference_says():
     """The texts above hold attributed hits (and authorial ones beside a break), so they test something."""
     with plain_paths(False):
-        hits = find_hits(corpus_of(*WRITTEN[-2:]), VOICE_LEX)
+        hits = find_hits(corpus_of(*WRITTEN[-3:]), VOICE_LEX)
     voices = dict(zip(zip(hits["doc_id"], hits["start"], strict=True), hits["voice"], strict=True))
-    first, second = WRITTEN[-2], WRITTEN[-1]
-    assert voices[("d0", first.index("neo-Nazis"))] == "authorial"  # the ';' ends the claim's sentence
+    first, second, third = WRITTEN[-3:]
+    assert voices[("d0", first.index("neo-Nazis"))] == "authorial"  # the ';' ends the claim's clause
     assert voices[("d0", first.rindex("neo-Nazis"))] == "attributed"
-    at = [k for k in range(len(second)) if second.startswith("neo-Nazis", k)]
+    at = [k for k in range(len(second)) if second.lower().startswith("neo-nazis", k)]
     assert [voices[("d1", k)] for k in at] == ["authorial", "authorial", "attributed"]
+    at = [k for k in range(len(third)) if third.startswith("neo-Nazis", k)]
+    assert [voices[("d2", k)] for k in at] == ["attributed", "attributed"]
 
 
 def test_written_texts_with_the_built_in_lexicon():

@@ -273,13 +273,14 @@ def reference_hits(texts, lexicon, context=60):
     Per text: every start of every pattern's regex (Python ``re``), Unicode word boundaries, the
     greedy leftmost-longest loop per contrast with ``except`` phrases, the context rules one hit
     at a time, the voice from ``voice._Analyzer`` (with each contrast's kind), the sentence from
-    ``sentence_at``. Returns (hits, excluded) as sorted lists of tuples.
+    ``framing.text.sentence_at``. Returns (hits, excluded) as sorted lists of tuples.
     """
     import re
 
     from framing._engines import CompiledLexicon, pattern_regex
     from framing.lexicon import surface_form
-    from framing.match import _one_line, _sentence_end, _sentence_start, sentence_at
+    from framing.match import _one_line
+    from framing.text import sentence_at, sentence_bounds_at
     from framing.voice import _Analyzer
 
     def finder(pattern, case_sensitive):
@@ -324,7 +325,7 @@ def reference_hits(texts, lexicon, context=60):
                 if rule.patterns and surface_form(entries[i].pattern) not in {surface_form(p) for p in rule.patterns}:
                     continue
                 if rule.scope == "sentence":
-                    lo, hi = _sentence_start(text, a, max(0, a - 400)), _sentence_end(text, b, min(len(text), b + 400))
+                    lo, hi = sentence_bounds_at(text, a, b)
                 elif rule.scope == "paragraph":
                     lo, hi = text.rfind("\n", 0, a) + 1, (text.find("\n", b) + 1 or len(text) + 1) - 1
                 else:
@@ -467,50 +468,6 @@ def test_chunks_are_independent(seed_corpus, monkeypatch):
     whole = find_hits(seed_corpus, MINI)
     monkeypatch.setattr(match, "_CHUNK_CHARS", 3000)
     pd.testing.assert_frame_equal(find_hits(seed_corpus, MINI), whole)
-
-
-def test_sentences_agree_with_sentence_at(seed_corpus):
-    import numpy as np
-
-    from framing._chunk import Chunk
-    from framing._context import sentence_bounds
-    from framing.match import sentence_at
-
-    texts = seed_corpus["text"].tolist() + ["Mr. Peskov spoke. The U.S. said no.", "a.\nb", "x.” y", "É. Macron!",
-                                            "The  end.  Next\u00a0one. ½U. yes", "İ.K. test. ok", "Jan. 5. Kyiv"]
-    chunk = Chunk(texts)
-    seg, start, end = [], [], []
-    for t, text in enumerate(texts):
-        for a in range(0, len(text), 7):
-            for b in (a, a + 1, a + 5):
-                if b <= len(text):
-                    seg.append(t)
-                    start.append(a)
-                    end.append(b)
-    seg, start, end = np.array(seg), np.array(start), np.array(end)
-    s, e = sentence_bounds(chunk, seg, start + chunk.starts[seg], end + chunk.starts[seg])
-    got = [chunk.joined[x:y].strip() for x, y in zip(s, e, strict=True)]
-    assert got == [sentence_at(texts[t], a, b) for t, a, b in zip(seg, start, end, strict=True)]
-
-
-@settings(max_examples=150)
-@given(st.lists(TEXT_PIECES, min_size=1, max_size=3))
-def test_sentences_agree_with_sentence_at_on_generated_texts(texts):
-    import numpy as np
-
-    from framing._chunk import Chunk
-    from framing._context import sentence_bounds
-    from framing.match import sentence_at
-
-    chunk = Chunk(texts)
-    cases = [(t, a, b) for t, text in enumerate(texts) for a in range(len(text) + 1)
-             for b in (a, a + 1, a + 3) if b <= len(text)]
-    if not cases:
-        return
-    seg, start, end = (np.array(x) for x in zip(*cases, strict=True))
-    s, e = sentence_bounds(chunk, seg, start + chunk.starts[seg], end + chunk.starts[seg], limit=30)
-    got = [chunk.joined[x:y].strip() for x, y in zip(s, e, strict=True)]
-    assert got == [sentence_at(texts[t], a, b, limit=30) for t, a, b in cases]
 
 
 def test_arrow_and_python_string_columns_give_the_same_hits(seed_corpus):

@@ -363,3 +363,17 @@ def test_ukraine_media_wire_copy(ukraine_path):
                                              sample[f"end_{side}"], sample[f"sentence_{side}"],
                                              strict=True):
             assert corpus.loc[doc, "text"][start:end] == sentence
+
+
+def test_a_quotation_over_two_paragraphs_is_a_quotation_as_voice_reads_it():
+    """Issue 14: syndication reads quotations with framing.text, as voice does (one quotation here)."""
+    from framing import voice_spans
+
+    text_a = ('The mayor spoke to reporters. He said "we will hold the city.\n"We will never give up our land to '
+              'the invaders, whatever the cost," he added.')
+    text_b = f"On television: {QUOTE_B}"
+    pairs = shared_passages(_corpus([("a", "Alpha", text_a), ("b", "Beta", text_b)]))
+    row = _find(pairs, "a", "b", "never give up our land")
+    assert row["kind"] == "quotation"
+    quotations = voice_spans(text_a)
+    assert quotations[["start", "end"]].values.tolist() == [[text_a.index('"we'), text_a.index(' he added')]]

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from framing._chunk import LANDMARK, PAD, Chunk
+from framing._chunk import LANDMARK, PAD, Chunk, utf8_width
 from framing.text.rules import quote_rules
 
 __all__ = ["quote_spans"]
@@ -70,14 +70,11 @@ def _find_marks(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         cps[lead[is_mark]] = cp[is_mark]
     marks = np.flatnonzero(cps)
     pos, cps = pos[marks], cps[marks]
-    width = _utf8_width(cps)
+    width = utf8_width(cps)
     apostrophe = np.isin(cps, _codes(quote_rules().apostrophes))
     in_word = apostrophe & _ASCII_ALNUM[a[pos + PAD - 1]] & _ASCII_ALNUM[a[pos + width + PAD]]
     return pos[~in_word], width[~in_word], cps[~in_word]
 
-
-def _utf8_width(cp: np.ndarray) -> np.ndarray:
-    return 1 + (cp >= 0x80) + (cp >= 0x800)
 
 
 _ASCII_ALNUM = np.array([chr(c).isalnum() for c in range(256)], dtype=bool) & (np.arange(256) < 128)

@@ -17,11 +17,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from framing._chunk import LANDMARK, PAD, Chunk
+from framing._chunk import LANDMARK, PAD, Chunk, utf8_width
 from framing.text.rules import sentence_rules
 from framing.text.sentences import ends_sentence
 
-__all__ = ["sentence_bounds", "sentence_byte_bounds"]
+__all__ = ["sentence_bounds", "sentence_byte_bounds", "clause_bounds", "clause_byte_bounds"]
 
 _UNKNOWN, _NOT_A_BREAK = -2, -1
 _TABLE = 0x3000  # code points below this are classified by table; above, by Python (rare)
@@ -95,9 +95,6 @@ def _flag(chunk: Chunk, table: str, cps: np.ndarray) -> np.ndarray:
     return out
 
 
-def _utf8_width(cp: np.ndarray) -> np.ndarray:
-    return 1 + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000)
-
 
 def _at(chunk: Chunk, q: np.ndarray, *tables: str) -> tuple[np.ndarray, ...]:
     """(width, code point, then each table's flag) of the character at each byte offset ``q``.
@@ -112,7 +109,7 @@ def _at(chunk: Chunk, q: np.ndarray, *tables: str) -> tuple[np.ndarray, ...]:
     if len(multi):
         c = chunk.code_points(q[multi])
         cp[multi] = c
-        width[multi] = _utf8_width(c)
+        width[multi] = utf8_width(c)
         for f, t in zip(flags, tables, strict=True):
             f[multi] = _flag(chunk, t, c)
     return (width, cp, *flags)
@@ -424,7 +421,7 @@ def _trim(chunk: Chunk, s: np.ndarray, e: np.ndarray, a: np.ndarray, b: np.ndarr
     active = np.flatnonzero(s < limit)
     while len(active):
         cp = chunk.code_points(s[active])
-        w = _utf8_width(cp)
+        w = utf8_width(cp)
         space = _flag(chunk, "space", cp)
         bullet = np.flatnonzero(~space & _flag(chunk, "bullet", cp))
         if len(bullet):  # a bullet counts when whitespace follows it (before the sentence's end)
@@ -457,7 +454,7 @@ def sentence_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.nd
 
     Examples
     --------
-    >>> from framing._chunk import Chunk
+    >>> from framing._chunk import Chunk, utf8_width
     >>> from framing.text.chunk_sentences import sentence_bounds
     >>> chunk = Chunk(["Talks ended at 3 p.m. The Kremlin said Kiev refused.", "No. 10 about Kiev today."])
     >>> s, e = sentence_bounds(chunk, [0, 1], [39, 53 + 13], [43, 53 + 17])
@@ -465,4 +462,73 @@ def sentence_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.nd
     ['The Kremlin said Kiev refused.', 'No. 10 about Kiev today.']
     """
     s, e = sentence_byte_bounds(chunk, seg, start, end, before=before, after=after)
+    return chunk.to_chars(s), chunk.to_chars(e)
+
+
+def _clause_breaks(chunk: Chunk) -> np.ndarray:
+    """Sorted byte offsets of every clause break of the chunk: ``;`` or ``:`` (the rules'
+    ``clause_breaks``) followed by a whitespace character (``str.isspace``, as the reference's ``\\s``)."""
+    cached = chunk.__dict__.get("_text_clause_breaks")
+    if cached is not None:
+        return cached
+    marks = sentence_rules().clause_breaks
+    if not all(c in LANDMARK for c in marks):
+        raise AssertionError("framing/data/text_rules.yaml: clause breaks must be chunk landmarks")
+    pos, kind = chunk.landmarks
+    p = pos[np.isin(kind, [LANDMARK[c] for c in marks])]
+    p = p[_flag(chunk, "space", chunk.code_points(p + 1))]  # (the separator after a text is no space)
+    chunk.__dict__["_text_clause_breaks"] = p
+    return p
+
+
+def clause_byte_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarray,
+                       a: np.ndarray | None = None, b: np.ndarray | None = None, before: int = 400,
+                       after: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`clause_bounds` in byte offsets; ``a``, ``b``: the hits' byte offsets, if known."""
+    a = chunk.to_bytes(start) if a is None else np.asarray(a, dtype=np.int64)
+    b = chunk.to_bytes(end) if b is None else np.asarray(b, dtype=np.int64)
+    s, e = sentence_byte_bounds(chunk, seg, start, end, a, b, before, after)
+    p = _clause_breaks(chunk)
+    if len(p):
+        # the clause starts after the whitespace character after the last break in [s, a)
+        k = np.searchsorted(p, a, side="left") - 1
+        kk = np.maximum(k, 0)
+        after_break = p[kk] + 1 + utf8_width(chunk.code_points(p[kk] + 1))
+        cut = (k >= 0) & (p[kk] >= s) & (after_break <= a)
+        k2 = np.flatnonzero((k >= 1) & (p[kk] >= s) & ~cut)  # a break whose space runs past the hit's start
+        if len(k2):  # (only when the hit starts right after the mark): the break before that one
+            prev = p[k[k2] - 1]
+            ok = prev >= s[k2]
+            cut2 = np.zeros(len(k), dtype=bool)
+            cut2[k2[ok]] = True
+            after_break[k2[ok]] = prev[ok] + 1 + utf8_width(chunk.code_points(prev[ok] + 1))
+            cut |= cut2
+        s = np.where(cut, after_break, s)
+        # ... and ends at the first break at or after the hit's end whose whitespace fits before e
+        k = np.searchsorted(p, b, side="left")
+        kk = np.minimum(k, len(p) - 1)
+        stop = (k < len(p)) & (p[kk] + 1 + utf8_width(chunk.code_points(p[kk] + 1)) <= e)
+        e = np.where(stop, p[kk], e)
+    return s, e
+
+
+def clause_bounds(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarray, before: int = 400,
+                  after: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (chunk character offsets) of the clause around each hit.
+
+    Text by text, the bounds of :func:`framing.text.sentences.clause_bounds_at`: the sentence
+    (:func:`sentence_bounds`), cut after the last ``;`` or ``:`` followed by whitespace before the
+    hit and at the first one after it.
+
+    Examples
+    --------
+    >>> from framing._chunk import Chunk, utf8_width
+    >>> from framing.text.chunk_sentences import clause_bounds
+    >>> chunk = Chunk(["Mr. Putin spoke: what Gen. Gerasimov calls liberation; no more."])
+    >>> s, e = clause_bounds(chunk, [0], [43], [53])
+    >>> chunk.joined[int(s[0]):int(e[0])]
+    'what Gen. Gerasimov calls liberation'
+    """
+    seg, start, end = (np.asarray(x, dtype=np.int64) for x in (seg, start, end))
+    s, e = clause_byte_bounds(chunk, seg, start, end, before=before, after=after)
     return chunk.to_chars(s), chunk.to_chars(e)

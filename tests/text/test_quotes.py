@@ -56,15 +56,6 @@ def test_chunk_quotations_on_the_seeds(seed_corpus):
     _check([t for t in seed_corpus["text"].tolist() if isinstance(t, str)])
 
 
-@settings(max_examples=200, deadline=None)
-@given(QUOTE_PIECES)
-def test_the_reference_is_voice_s_quotation_finder(text):
-    """Until voice reads its quotations from framing.text (issue 14 step 2): the same spans."""
-    from framing.voice import _quote_spans
-
-    assert quote_spans(text) == _quote_spans(text)
-
-
 def test_chunk_quotations_on_the_research_corpus(ukraine_path):
     import pandas as pd
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from framing._chunk import Chunk
 from framing.text import clause_bounds_at, sentence_at, sentence_bounds_at, sentence_spans
-from framing.text.chunk_sentences import sentence_bounds
+from framing.text.chunk_sentences import clause_bounds, sentence_bounds
 
 
 def _sentences(text: str) -> list[str]:
@@ -86,15 +86,15 @@ def _spans(texts, draw_pairs):
     return [(t, a, b) for t, text in enumerate(texts) for a, b in draw_pairs(len(text))]
 
 
-def _check(texts, cases, before=400, after=400):
+def _check(texts, cases, before=400, after=400, fast=sentence_bounds, reference=sentence_bounds_at):
     chunk = Chunk(texts)
     seg = np.array([t for t, _, _ in cases], dtype=np.int64)
     base = chunk.starts[seg]
     start = np.array([a for _, a, _ in cases], dtype=np.int64) + base
     end = np.array([b for _, _, b in cases], dtype=np.int64) + base
-    s, e = sentence_bounds(chunk, seg, start, end, before, after)
+    s, e = fast(chunk, seg, start, end, before, after)
     got = [(int(x), int(y)) for x, y in zip(s - base, e - base, strict=True)]
-    assert got == [sentence_bounds_at(texts[t], a, b, before, after) for t, a, b in cases]
+    assert got == [reference(texts[t], a, b, before, after) for t, a, b in cases]
 
 
 @settings(max_examples=400, deadline=None)
@@ -106,6 +106,29 @@ def test_chunk_sentences_are_the_reference_sentences(texts, data, limits):
     cases = [(t, a, min(len(text), a + width)) for t, text in enumerate(texts) for a in range(0, len(text), step)]
     if cases:
         _check(texts, cases, *limits)
+
+
+CLAUSE_TEXTS = st.lists(st.one_of(PIECES, st.sampled_from([";", ":", "; ", ": ", ";\u2003", ":\n", ";;  ", "Gen. X: "])),
+                        max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CLAUSE_TEXTS, min_size=1, max_size=4), st.data(),
+       st.sampled_from([(400, 400), (250, 120), (100, 0), (7, 3)]))
+def test_chunk_clauses_are_the_reference_clauses(texts, data, limits):
+    """Spans (also empty ones, as the cue window asks for) at every few characters of each text."""
+    step = data.draw(st.integers(1, 3))
+    width = data.draw(st.integers(0, 6))
+    cases = [(t, a, min(len(text), a + width)) for t, text in enumerate(texts) for a in range(0, len(text), step)]
+    if cases:
+        _check(texts, cases, *limits, fast=clause_bounds, reference=clause_bounds_at)
+
+
+def test_chunk_clauses_on_the_seeds(seed_corpus):
+    texts = [t for f in ("title", "text") for t in seed_corpus[f].tolist() if isinstance(t, str) and t]
+    _check(texts, _word_cases(texts, every=1), 250, 120, fast=clause_bounds, reference=clause_bounds_at)
+    _check(texts, [(t, a, a) for t, a, _ in _word_cases(texts, every=1)], 100, 0, fast=clause_bounds,
+           reference=clause_bounds_at)
 
 
 @settings(max_examples=200, deadline=None)

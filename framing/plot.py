@@ -233,6 +233,28 @@ def _variant_label(contrast, variant, lex=None) -> str:
     return name
 
 
+def _noun(table=None, by: str | None = None) -> str:
+    """The word for a group in labels: the grouping column (``by``, else the table's ``attrs["by"]``).
+
+    Tables of :mod:`framing.stats` record the column they were grouped by, so a chart of
+    ``variant_shares(..., by="region")`` speaks of regions; "outlet" when nothing says otherwise.
+    """
+    name = by if by is not None else (getattr(table, "attrs", None) or {}).get("by") or "outlet"
+    return str(name).replace("_", " ")
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _plural(word: str) -> str:
+    if word.endswith("s"):
+        return word
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def _rows(ax: Axes, labels: Sequence[str]) -> np.ndarray:
     """One row per label, the first at the top; returns the y positions."""
     ys = np.arange(len(labels), dtype=float)
@@ -364,8 +386,9 @@ def plot_shares(
     ax.set_xlim(-0.03, 1.03)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("Share of the outlet's hits in this contrast (line: 95% interval)")
-    ax.set_ylabel("Outlet (n = articles with a hit)")
+    noun = _noun(shares)
+    ax.set_xlabel(f"Share of the {noun}'s hits in this contrast (line: 95% interval)")
+    ax.set_ylabel(f"{_cap(noun)} (n = articles with a hit)")
     _style(ax)
     title = title if title is not None else _contrast_label(contrast, lex)
     if not legend:
@@ -465,7 +488,8 @@ def plot_shares_grid(
     sides = list(dict.fromkeys(_none(x) for x in drawn["side"]))
     palette = side_colors(lex, drawn["side"])
     width = int(fig.get_figwidth() * 72 / (plt.rcParams["font.size"] * 0.62))  # characters that fit a line
-    explain = textwrap.fill("Which term each outlet uses, contrast by contrast (dot: share of the outlet's hits in "
+    noun = _noun(shares)
+    explain = textwrap.fill(f"Which term each {noun} uses, contrast by contrast (dot: share of the {noun}'s hits in "
                             "the contrast; line: 95% interval; n = articles with a hit). Colour: the side that uses "
                             "the term.", width)
     fig.legend(handles=[Patch(color=_side_color(x, palette), label=_side_name(x, lex)) for x in sides],
@@ -546,9 +570,10 @@ def plot_lean(
     ax.set_xlim(-1.08, 1.08)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["−1", "−0.5", "0", "+0.5", "+1"])
     ax.set_xlabel(f"Lean score\n← {name_b}  |  {name_a} →")
-    ax.set_ylabel("Outlet (n = articles with side-tagged terms)")
+    noun = _noun(lean_table)
+    ax.set_ylabel(f"{_cap(noun)} (n = articles with side-tagged terms)")
     _style(ax)
-    ax.set_title(title if title is not None else "Whose terms does each outlet use? (dot: lean score, line: 95% "
+    ax.set_title(title if title is not None else f"Whose terms does each {noun} use? (dot: lean score, line: 95% "
                  "interval)", loc="left", fontweight="bold")
     return ax
 
@@ -629,8 +654,9 @@ def plot_voice(
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("Share of the outlet's hits")
-    ax.set_ylabel("Outlet (n = hits)")
+    noun = _noun(table)
+    ax.set_xlabel(f"Share of the {noun}'s hits")
+    ax.set_ylabel(f"{_cap(noun)} (n = hits)")
     _style(ax)
     for spine in ("left", "bottom"):
         ax.spines[spine].set_visible(False)
@@ -946,7 +972,7 @@ def plot_outlet_map(
             tx.append(block["dim1"].iloc[0])
             ty.append(block["dim2"].iloc[0])
     ax.scatter(g["dim1"], g["dim2"], s=90, color="0.15", edgecolors="white", linewidths=1, zorder=3)
-    handles.insert(0, Line2D([], [], marker="o", linestyle="", color="0.15", markersize=8, label="outlet"))
+    handles.insert(0, Line2D([], [], marker="o", linestyle="", color="0.15", markersize=8, label=_noun(map_table)))
     for _, r in g.iterrows():
         texts.append(ax.text(r["dim1"], r["dim2"], str(r["label"]), fontsize="small", fontweight="bold", ha="center",
                              va="center", zorder=5))
@@ -958,7 +984,7 @@ def plot_outlet_map(
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     legend = ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.9) if len(v) else None
-    ax.set_title(title if title is not None else "Outlets placed by the terms they use" +
+    ax.set_title(title if title is not None else f"{_cap(_plural(_noun(map_table)))} placed by the terms they use" +
                  (" (and the terms)" if len(v) else ""), loc="left", fontweight="bold")
     if texts:
         dots = pd.concat([g, v])[["dim1", "dim2"]].to_numpy(dtype=float)
@@ -1201,7 +1227,8 @@ def plot_trend(
     pad = pd.Timedelta(days={"D": 1, "W": 4, "M": 20, "Q": 50, "Y": 150}.get(freq[:1].upper(), 20))
     last = pd.Period(t["period"].max(), freq).end_time if single else t["period"].max()
     ax.set_xlim(t["period"].min() - pad, last + pad)
-    suffix = f" (one {unit} per outlet: points, not a trend)" if single else ", per outlet"
+    noun = _noun(trend_table)
+    suffix = f" (one {unit} per {noun}: points, not a trend)" if single else f", per {noun}"
     ax.set_title(title if title is not None else f"{what} by {unit}{suffix}", loc="left", fontweight="bold")
     ax.trend_window = window  # for captions: what the axis leaves out
     if single:
@@ -1344,7 +1371,7 @@ def plot_trend_grid(
     when = f"{years[0]}; " if len(years) == 1 else ""
     fig.supxlabel(f"Period of publication ({when}by {unit}{kept}; band: 95% interval; grey: the other panels' "
                   f"lines)" + (f"\n{textwrap.fill(window['note'], 120)}" if window["note"] else ""), fontsize="small")
-    fig.suptitle(title if title is not None else f"{what} by {unit}, one panel per outlet (n = articles)",
+    fig.suptitle(title if title is not None else f"{what} by {unit}, one panel per {_noun(trend_table)} (n = articles)",
                  x=0.01, ha="left", fontweight="bold")
     for ax in axes:
         ax.trend_window = window
@@ -1505,9 +1532,9 @@ def plot_heatmap(
     ax.legend(handles=handles, title="Term colour = the side that uses it", loc="upper left",
               bbox_to_anchor=(0, 0), ncol=len(handles), frameon=False, fontsize="small", title_fontsize="small",
               alignment="left", borderaxespad=0.3)
-    ax.set_xlabel("Outlet (articles)")
+    ax.set_xlabel(f"{_cap(_noun(shares))} (articles)")
     ax.xaxis.set_label_position("top")
     ax.set_title(title if title is not None else
-                 f"{_VALUE_LABELS.get(value, value)}, by outlet and term (grey: no hits)", loc="left",
+                 f"{_VALUE_LABELS.get(value, value)}, by {_noun(shares)} and term (grey: no hits)", loc="left",
                  fontweight="bold")
     return ax

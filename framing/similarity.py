@@ -107,7 +107,7 @@ def outlet_similarity(shares: pd.DataFrame, metric: str = "jensenshannon", *, co
                 dist = max(float(1 - u @ v / (np.linalg.norm(u) * np.linalg.norm(v))), 0.0)
             rows.append((ga, gb, dist, len(used), ""))
     out = pd.DataFrame(rows, columns=["group_a", "group_b", "distance", "n_contrasts", "note"])
-    out.attrs.update(metric=metric, contrasts=contrasts, common_contrasts=common)
+    out.attrs.update(metric=metric, contrasts=contrasts, common_contrasts=common, by=shares.attrs.get("by", "outlet"))
     return out
 
 
@@ -187,4 +187,5 @@ def outlet_map(shares: pd.DataFrame, method: str = "ca", *, n_components: int = 
         out[f"explained_dim{d + 1}"] = float(explained[d]) if d < k else 0.0
     out.attrs["explained"] = [float(e) for e in explained]
     out.attrs["method"] = method
+    out.attrs["by"] = shares.attrs.get("by", "outlet")
     return out

@@ -203,6 +203,7 @@ def variant_shares(
     out = pd.DataFrame(rows, columns=SHARE_COLUMNS)
     out["n_words"] = out["n_words"].astype("float64")
     out.attrs["level"] = level
+    out.attrs["by"] = by
     return out
 
 
@@ -297,7 +298,7 @@ def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weig
         k = rows.groupby("doc_id")["contrast"].transform("size")
         rows["w"] = 1.0 / (k * rows["n"])
     rows["group"] = _groups_of(corpus, by).reindex(rows["doc_id"]).to_numpy()
-    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight, "hits": h}
+    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight, "hits": h, "by": by}
     return rows, meta
 
 
@@ -321,7 +322,7 @@ def _lean_of(rows, key, *, level, ci, n_boot, rng) -> tuple[float, float, float,
 def _finish_lean(out: pd.DataFrame, meta: dict, level: float) -> pd.DataFrame:
     out["side_a"], out["side_b"] = meta["sides"]
     out.attrs.update(level=level, weight=meta["weight"], contrasts=meta["contrasts"],
-                     left_out=meta["left_out"], sides=meta["sides"])
+                     left_out=meta["left_out"], sides=meta["sides"], by=meta["by"])
     return out
 
 
@@ -585,6 +586,7 @@ def trend(
                           kind="stable").reset_index(drop=True)
     out.attrs["n_undated"] = int((~dated).sum())
     out.attrs["level"] = level
+    out.attrs["by"] = by
     return out
 
 
@@ -739,4 +741,5 @@ def voice_shares(
     out.attrs["contrast"] = contrast if contrast is not None else (
         h["contrast"].iloc[0] if variant is not None and len(h) else None)
     out.attrs["variant"] = variant
+    out.attrs["by"] = hits_or_counts.attrs.get("by", by) if "group" in cols else by
     return out

@@ -120,7 +120,10 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
 
     if not corpus.exists():
         raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
+    from framing.corpus import _check_readable
+
     lex = load_lexicon(lexicon)
+    _check_readable(corpus, skip_bad=bool(load_kwargs.get("skip_bad")))
     if check_corpus_columns(corpus, by, groups=groups, load_kwargs=load_kwargs) is None:
         raise CorpusError(f"{corpus}: no articles to report on; see `framing corpus {corpus} --skip-bad --drop-empty`")
     return lex

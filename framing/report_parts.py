@@ -512,7 +512,8 @@ def share_pages(lex, contrasts, n_groups: int) -> list[dict]:
             slug = re.sub(r"[^a-z0-9]+", "_", re.sub(r"^[A-Z]\.\s*", "", family).lower()).strip("_") or "contrasts"
             pages.append({"title": title, "name": f"shares_{slug}" + (f"_{k}" if len(chunks) > 1 else ""),
                           "contrasts": chunk, "ncols": ncols,
-                          "figsize": (4.6 * ncols + 0.6, nrows * (0.26 * n_groups + 1.7) + 1.1)})
+                          # one panel alone gets the width of two narrow ones' text: its heading stays 2 lines
+                          "figsize": (max(4.6 * ncols + 0.6, 7.4), nrows * (0.26 * n_groups + 1.7) + 1.1)})
     return pages
 
 

@@ -275,10 +275,38 @@ def _legend_above(ax: Axes, handles, title: str, ncol: int | None = None, **kwar
     """Title, then a one-to-two-row legend between the title and the plot."""
     ncol = ncol or min(len(handles), 3)
     nrow = int(np.ceil(len(handles) / ncol)) if handles else 0
+    ax._framing_legend = (handles, title, ncol, kwargs)  # to fit it to the panel later (_fit_legends)
     if handles:
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False,
                   fontsize="small", handletextpad=0.4, columnspacing=1.2, borderaxespad=0.2, **kwargs)
     ax.set_title(title, loc="left", pad=6 + 17 * nrow, fontweight="bold")
+
+
+def _fit_legends(fig, axes, rounds: int = 8) -> None:
+    """Legends above panels that are wider than their panel get fewer columns (more rows).
+
+    A legend wider than its panel makes constrained layout squeeze every panel of its column to almost
+    nothing (four long variant names above a grid panel). Measured on the figure as laid out; one
+    legend at a time, the widest for its panel first, since one overflowing legend squeezes the others.
+    """
+    engine = fig.get_layout_engine()
+    for _ in range(rounds):
+        if engine is not None:
+            engine.execute(fig)
+        renderer = fig.canvas.get_renderer()
+        worst, worst_ratio = None, 1.05
+        for ax in axes:
+            legend, saved = ax.get_legend(), getattr(ax, "_framing_legend", None)
+            if legend is None or saved is None or saved[2] <= 1:
+                continue
+            ratio = legend.get_window_extent(renderer).width / max(ax.get_window_extent(renderer).width, 1.0)
+            if ratio > worst_ratio:
+                worst, worst_ratio = ax, ratio
+        if worst is None:
+            return
+        handles, title, ncol, kwargs = worst._framing_legend
+        worst.get_legend().remove()
+        _legend_above(worst, handles, title, ncol=ncol - 1, **kwargs)
 
 
 def _n(n) -> str:
@@ -484,8 +512,12 @@ def plot_shares_grid(
         ax.set_ylabel("")
     for ax in axes[len(contrasts):]:
         fig.delaxes(ax)
+    _fit_legends(fig, axes[: len(contrasts)])
     drawn = shares[shares["contrast"].isin(contrasts)]
-    sides = list(dict.fromkeys(_none(x) for x in drawn["side"]))
+    present = list(dict.fromkeys(_none(x) for x in drawn["side"]))
+    lex_sides = list(getattr(lex, "sides", None) or [])  # the lexicon's order, the same in every figure
+    sides = sorted(present, key=lambda x: (x is None, lex_sides.index(x) if x in lex_sides else len(lex_sides),
+                                           present.index(x)))
     palette = side_colors(lex, drawn["side"])
     width = int(fig.get_figwidth() * 72 / (plt.rcParams["font.size"] * 0.62))  # characters that fit a line
     noun = _noun(shares)
@@ -1506,8 +1538,10 @@ def plot_heatmap(
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    if annotate is None:
+    if annotate is None:  # numbers in the cells only where they fit, measured after the layout has run
         fig = ax.get_figure(root=True)
+        if fig.get_layout_engine() is not None:
+            fig.get_layout_engine().execute(fig)
         cell_w = ax.get_position().width * fig.get_figwidth() * 72 / max(len(groups), 1)
         cell_h = ax.get_position().height * fig.get_figheight() * 72 / max(len(rows), 1)
         annotate = cell_w >= 26 and cell_h >= 9

@@ -329,6 +329,73 @@ def flagged_html(flagged: pd.DataFrame, n_articles: int, corpus_path: str | None
             f"<code>tables/cleaning_flagged.csv</code>; {where}.</p>")
 
 
+# ----------------------------------------------------------------------------------- the appendix
+KWIC_SAMPLE = 300
+"""Hits in the report's keyword-in-context appendix (more when there are more group × contrast strata)."""
+KWIC_COLUMNS = ["doc_id", "field", "start", "end", "contrast", "variant", "voice", "left", "match", "right"]
+
+
+def kwic_sample(hits: pd.DataFrame, by: str, *, n: int = KWIC_SAMPLE, seed: int = 0, order=None, lex=None):
+    """The appendix's hits: a sample stratified by group and contrast, and the sentence that says how it was drawn.
+
+    The ``n`` hits are dealt out evenly over the strata, every pair of group (``by``) and contrast that
+    has hits (:func:`framing.validation_sample`: a stratum with fewer hits gives its rest to the others;
+    ``n`` grows to the number of strata, so each has at least one hit); within a stratum the hits are
+    drawn at random with ``seed``. A corpus with ``n`` hits or fewer shows them all. Rows are ordered
+    by group (``order``), contrast (lexicon order), article and position.
+
+    Returns
+    -------
+    (DataFrame, str)
+        The sampled hits (:data:`KWIC_COLUMNS` with the group column, ``stratum_size``: the hits of
+        its group and contrast), and the HTML sentence describing the sample.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import kwic_sample
+    >>> hits = pd.DataFrame({"doc_id": [f"d{i}" for i in range(40)], "outlet": ["A"] * 30 + ["B"] * 10,
+    ...                      "field": "text", "start": 0, "end": 4, "contrast": ["c", "k"] * 20,
+    ...                      "variant": "v", "voice": "authorial", "left": "", "match": "Kyiv", "right": ""})
+    >>> sample, text = kwic_sample(hits, "outlet", n=8, seed=1)
+    >>> sample.groupby(["outlet", "contrast"]).size().tolist()  # 2 from each of the 4 strata
+    [2, 2, 2, 2]
+    >>> "8 of the 40 hits" in text and "4 pairs of outlet and contrast" in text and "seed 1" in text
+    True
+    """
+    import html as _html
+
+    from framing.validation import validation_sample
+
+    noun = group_noun(by)
+    if hits.empty:
+        return hits.reindex(columns=[*KWIC_COLUMNS[:1], by, *KWIC_COLUMNS[1:], "stratum_size"]), (
+            "<p>No hits: the appendix is empty.</p>")
+    strata = [by, "contrast"] if by != "contrast" else ["contrast"]
+    n_strata = int(hits.groupby(strata, sort=False, dropna=False).ngroups)
+    size = max(n, n_strata)
+    columns = list(dict.fromkeys([KWIC_COLUMNS[0], by, *(["outlet"] if "outlet" in hits.columns else []),
+                                  *KWIC_COLUMNS[1:]]))
+    if len(hits) <= size:
+        table = hits.assign(stratum_size=hits.groupby(strata, dropna=False)["doc_id"].transform("size"))
+        text = (f"<p>Every one of the {len(hits):,} hits, all voices (the statistics above count the voices "
+                f"chosen in the parameters); also in <code>tables/hits.csv</code>.</p>")
+    else:
+        table = validation_sample(hits, n=size, by=strata, seed=seed).rename(columns={"tool_voice": "voice"})
+        text = (f"<p><b>A stratified sample</b> of {len(table):,} of the {len(hits):,} hits, all voices: the sample "
+                f"is dealt out evenly over the {n_strata:,} pairs of {_html.escape(noun)} and contrast with hits, "
+                f"so that rare contrasts and small {_html.escape(noun)}s show as often as common ones (a pair with "
+                f"fewer hits than its share gives the rest to the others; <i>Hits in stratum</i> gives its size), "
+                f"and within each pair the hits are drawn at random (seed {int(seed)}, "
+                f"<code>framing.validation_sample</code>). Every hit is in <code>tables/hits.csv</code>.</p>")
+    rank_group = {g: i for i, g in enumerate(order or [])}
+    rank_contrast = {c: i for i, c in enumerate(lex.contrasts if lex is not None else [])}
+    table = table.assign(_g=table[by].map(lambda g: rank_group.get(g, len(rank_group))),
+                         _c=table["contrast"].map(lambda c: rank_contrast.get(c, len(rank_contrast))))
+    table = table.sort_values(["_g", by, "_c", "contrast", "doc_id", "field", "start"], kind="stable")
+    return table[[*columns, "stratum_size"]].reset_index(drop=True), text
+
+
 # ------------------------------------------------------------------------------ not enough data
 def not_enough(what: str, why: str):
     """One sentence shown in place of a chart or table that needs more data than the corpus has.
@@ -445,7 +512,8 @@ def share_pages(lex, contrasts, n_groups: int) -> list[dict]:
             slug = re.sub(r"[^a-z0-9]+", "_", re.sub(r"^[A-Z]\.\s*", "", family).lower()).strip("_") or "contrasts"
             pages.append({"title": title, "name": f"shares_{slug}" + (f"_{k}" if len(chunks) > 1 else ""),
                           "contrasts": chunk, "ncols": ncols,
-                          "figsize": (4.6 * ncols + 0.6, nrows * (0.26 * n_groups + 1.7) + 1.1)})
+                          # one panel alone gets the width of two narrow ones' text: its heading stays 2 lines
+                          "figsize": (max(4.6 * ncols + 0.6, 7.4), nrows * (0.26 * n_groups + 1.7) + 1.1)})
     return pages
 
 
@@ -468,7 +536,7 @@ COLUMN_NAMES = {
     "contribution": "Contribution", "weight_share": "Weight share", "period": "Period", "value": "Value",
     "n_articles_cleaned": "Articles cleaned", "n_flagged": "Flagged by cleaning", "n_removed_lines": "Lines removed",
     "words_before": "Words before cleaning", "words_after": "Words after", "share_removed": "Share removed",
-    "flag": "Flag",
+    "flag": "Flag", "stratum_size": "Hits in stratum",
 }
 
 

@@ -34,7 +34,9 @@ def main() -> int:
 
     from framing import find_hits, load_corpus
     from framing._chunk import Chunk, CorpusTexts
-    from framing.match import _CHUNK_CHARS, FIELDS, _resolve, compile_lexicon
+    from framing.match import FIELDS, compile_lexicon
+    from framing.match.options import CHUNK_CHARS
+    from framing.match.scan import resolve
     from framing.text.chunk_sentences import sentence_byte_bounds as new_bounds
 
     try:
@@ -45,9 +47,9 @@ def main() -> int:
     matcher = compile_lexicon("russia-ukraine")
     texts = CorpusTexts(corpus, FIELDS)
     batches = []
-    for a, b in texts.batches(_CHUNK_CHARS):
+    for a, b in texts.batches(CHUNK_CHARS):
         chunk = texts.chunk(a, b)
-        raw = _resolve(matcher, chunk, "en")
+        raw = resolve(matcher, chunk, "en")
         batches.append(([chunk.text(i) for i in range(len(chunk))], raw.seg, raw.start, raw.end))
     n_hits = sum(len(s) for _, s, _, _ in batches)
 

@@ -3,7 +3,7 @@
 Each string is a byte range of the chunk's UTF-8 buffer. Where pandas keeps strings in Arrow
 (pandas >= 3 infers ``str``), the ranges become an Arrow string-view array over that buffer, cast
 to an ordinary string array: no Python string per hit. Elsewhere the strings are sliced in Python.
-Either way the values are those of ``framing.match``'s reference code: ``_one_line`` (whitespace
+Either way the values are those of ``framing.match``'s reference code: ``one_line`` (whitespace
 runs to one space) applies to the few strings holding a line break or tab, computed in Python.
 """
 
@@ -134,7 +134,7 @@ def text_columns(chunk: Chunk, a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi:
     """match, sentence, left and right of each hit, from byte ranges of the chunk.
 
     ``[a, b)``: the match; ``[lo, a)`` and ``[b, hi)``: the context; ``[s, e)``: the sentence
-    before stripping; ``one_line``: ``framing.match._one_line``.
+    before stripping; ``one_line``: ``framing.match.scan.one_line``.
     """
     use_arrow = arrow_strings()
     s, e = _strip(chunk, s, e)

@@ -164,9 +164,9 @@ def variant_shares(
     level = _level(level)
     _check_ci(ci, n_boot, seed)
     if exclude_shared is not False:
-        from framing.match import _drop_shared
+        from framing.match.find import drop_shared
 
-        hits = _drop_shared(hits, corpus, exclude_shared)
+        hits = drop_shared(hits, corpus, exclude_shared)
     voices = _voices(voice)
     h = hits[hits["voice"].isin(voices)]
     group_of = _groups_of(corpus, by)

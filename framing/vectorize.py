@@ -11,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 from framing._checks import check_choice, check_voices
 from framing._errors import ArgumentError
 from framing.lexicon import load_lexicon
-from framing.match import _scan_corpus, compile_lexicon
+from framing.match.compiled import compile_lexicon
+from framing.match.scan import scan
 from framing.voice import VOICES
 
 __all__ = ["FramingVectorizer"]
@@ -200,7 +201,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         matcher = compile_lexicon(self.lexicon_, self.engine)
         fields = tuple(f for f in self.fields if f in corpus.columns) or ("text",)
         every_voice = set(self._voices()) >= set(VOICES)  # then no hit's voice is needed
-        raw, _texts, rows, _flds = _scan_corpus(corpus, matcher, fields, self.lexicon_.language,
+        raw, _texts, rows, _flds = scan(corpus, matcher, fields, self.lexicon_.language,
                                                 voices=not every_voice)
         keep = np.ones(len(raw.voice), dtype=bool) if every_voice else \
             np.isin(raw.voice, [VOICES.index(v) for v in self._voices()])

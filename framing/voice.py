@@ -42,7 +42,7 @@ class _Cues:
 
 
 @lru_cache(maxsize=8)
-def _cue_spec(language: str = "en") -> dict:
+def cue_spec(language: str = "en") -> dict:
     """The entry of ``language`` in framing/data/voice_cues.yaml."""
     data = yaml.safe_load(resources.files("framing").joinpath("data/voice_cues.yaml").read_text("utf-8"))
     if language not in data:
@@ -54,8 +54,8 @@ def _cue_spec(language: str = "en") -> dict:
 
 
 @lru_cache(maxsize=8)
-def _cues(language: str = "en") -> _Cues:
-    spec = _cue_spec(language)
+def cue_rules(language: str = "en") -> _Cues:
+    spec = cue_spec(language)
     cues = "|".join(f"(?:{c})" for c in spec["cues"])
     n = int(spec.get("max_words_between", 3))
     before = re.compile(rf"(?:^|[^\w])(?:{cues})(?:[\s\-]+[\w'’.\-]+){{0,{n}}}[\s\-]*[\"“‘'«]?\s*$", re.I)
@@ -78,14 +78,14 @@ class _Frame:
     after: re.Pattern | None
     triggers: frozenset  # each match holds one of these words (lowercase)
     # each match of ``before`` starts with one of these trigger words (None: not known to), read
-    # from the template by _leading_lists; framing._chunk_voice then tries it only where one starts
+    # from the template by _leading_lists; framing.match.voices then tries it only where one starts
     first_words: frozenset | None = None
     # each match of ``before`` starts with one of these words (from lists that need not be triggers)
     lead_words: frozenset | None = None
 
 
 @dataclass(frozen=True)
-class _Attribution:
+class Attribution:
     frames: tuple[_Frame, ...]
     window_before: int
     window_after: int
@@ -144,11 +144,11 @@ def _frame_regex(template: str, lists: dict[str, str], where: str) -> re.Pattern
 
 
 @lru_cache(maxsize=8)
-def _attribution(language: str = "en") -> _Attribution:
+def attribution_rules(language: str = "en") -> Attribution:
     """The attribution frames of ``language`` (none when the language has no ``attribution``)."""
     from framing._errors import LexiconError
 
-    spec = _cue_spec(language).get("attribution") or {}
+    spec = cue_spec(language).get("attribution") or {}
     raw = dict(spec.get("lists") or {})
     for name, items in raw.items():
         bad = [i for i in items if not isinstance(i, str)] if isinstance(items, list) else [items]
@@ -183,7 +183,7 @@ def _attribution(language: str = "en") -> _Attribution:
             before=_frame_regex(f["before"], lists, where) if f.get("before") else None,
             after=_frame_regex(f["after"], lists, where) if f.get("after") else None,
             triggers=frozenset(own), first_words=_first_words(f, raw), lead_words=_first_words(f, raw, False)))
-    return _Attribution(tuple(frames), int(spec.get("window_before", 250)), int(spec.get("window_after", 120)),
+    return Attribution(tuple(frames), int(spec.get("window_before", 250)), int(spec.get("window_after", 120)),
                         tuple(sorted(triggers)))
 
 
@@ -278,7 +278,7 @@ def _split_alternatives(text: str) -> list[str] | None:
     return None if depth else parts + [text[start:]]
 
 
-def _attributed(text: str, start: int, end: int, kind: str | None, attribution: _Attribution,
+def attributed_by(text: str, start: int, end: int, kind: str | None, attribution: Attribution,
                 triggers: Sequence[tuple[int, str]] | None = None, clause: tuple[int, int] | None = None):
     """(frame id, frame start, frame end) of the first frame attributing ``text[start:end]``, or None.
 
@@ -346,13 +346,13 @@ def voice_spans(text: str) -> pd.DataFrame:
     return pd.DataFrame([(s, e, k, text[s:e]) for s, e, k in rows], columns=["start", "end", "kind", "text"])
 
 
-class _Analyzer:
+class Analyzer:
     """Voice of character spans of one text; quotation spans are computed once."""
 
     def __init__(self, text: str, language: str = "en", quotes: list[tuple[int, int]] | None = None):
         self.text = text
-        self.cues = _cues(language)
-        self.attribution = _attribution(language)
+        self.cues = cue_rules(language)
+        self.attribution = attribution_rules(language)
         self.quotes = quote_spans(text) if quotes is None else quotes
         self.starts = [s for s, _ in self.quotes]
         self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(text)] if "[" in text else []
@@ -370,7 +370,7 @@ class _Analyzer:
     def _scare(self, span: tuple[int, int], covered: list[tuple[int, int]]) -> bool:
         """True when the quotation holds only lexicon terms (after an article or possessive)."""
         s, e = span
-        return _is_scare(self.text, self.cues, span, [(a, b) for a, b in covered if s < a and b <= e])
+        return is_scare_quote(self.text, self.cues, span, [(a, b) for a, b in covered if s < a and b <= e])
 
     def explain(self, start: int, end: int, covered: Sequence[tuple[int, int]] = (),
                 kind: str | None = None) -> tuple[str, str, int, int]:
@@ -394,7 +394,7 @@ class _Analyzer:
         cue = _cue_before_span(self.cues, self.text, start)
         if cue is not None:
             return ("distanced", "distancing_cue", *cue)
-        frame = _attributed(self.text, start, end, kind, self.attribution)
+        frame = attributed_by(self.text, start, end, kind, self.attribution)
         if frame is not None:
             return ("attributed", *frame)
         if self.brackets:
@@ -407,7 +407,7 @@ class _Analyzer:
         return self.explain(start, end, covered, kind)[0]
 
 
-def _is_scare(text: str, cues: _Cues, span: tuple[int, int], inner: list[tuple[int, int]]) -> bool:
+def is_scare_quote(text: str, cues: _Cues, span: tuple[int, int], inner: list[tuple[int, int]]) -> bool:
     """True when the quotation ``span`` holds only the terms ``inner`` (after an article or possessive).
 
     ``inner``: the lexicon hits inside the quotation.
@@ -428,7 +428,7 @@ def _is_scare(text: str, cues: _Cues, span: tuple[int, int], inner: list[tuple[i
     return bool(cues.possessive_tail.match(tail))
 
 
-def _cue_before(cues: _Cues, text: str, start: int, lo: int | None = None) -> bool:
+def cue_before(cues: _Cues, text: str, start: int, lo: int | None = None) -> bool:
     """True when a distancing cue ends at most a few words before ``start``, in the same clause."""
     return _cue_before_span(cues, text, start, lo) is not None
 
@@ -475,7 +475,7 @@ def assign_voices(text: str, spans: Sequence[tuple[int, int]], language: str = "
     >>> assign_voices(text, [(19, 23), (34, 43)], kinds=["spelling", "label"])
     ['authorial', 'attributed']
     """
-    analyzer = _Analyzer(text, language)
+    analyzer = Analyzer(text, language)
     covered = list(spans)
     kinds = list(kinds) if kinds is not None else [None] * len(covered)
     return [analyzer.voice(s, e, covered, k) for (s, e), k in zip(covered, kinds, strict=True)]
@@ -517,7 +517,7 @@ def voice_of(text: str, start: int, end: int, *, language: str = "en", kind: str
     >>> voice_of(t, 35, 61, explain=True)
     {'voice': 'attributed', 'rule': 'naming_relative', 'cue': 'which the Kremlin calls a ', 'cue_start': 9, 'cue_end': 35}
     """
-    voice, rule, a, b = _Analyzer(text, language).explain(start, end, (), kind)
+    voice, rule, a, b = Analyzer(text, language).explain(start, end, (), kind)
     if not explain:
         return voice
     return {"voice": voice, "rule": rule, "cue": text[a:b] if a >= 0 else "", "cue_start": a, "cue_end": b}

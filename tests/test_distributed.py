@@ -167,13 +167,10 @@ def test_no_hits_gives_the_in_memory_empty_table(client, shards, in_memory):
 
 
 def test_lexicon_compiled_once_per_worker(client, shards):
-    from framing import match
-
-    if not hasattr(match, "_compiled_cached"):
-        pytest.skip("framing.match no longer caches through _compiled_cached")
+    from framing.match import compiled
 
     def misses():
-        return match._compiled_cached.cache_info().misses
+        return compiled.compiled_cached.cache_info().misses
 
     before = client.run(misses)
     count_hits(shards, LEX, scheduler=client, chunksize=CHUNK)  # 5 files x 2-3 chunks

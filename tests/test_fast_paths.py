@@ -1,4 +1,4 @@
-"""The matcher's fast paths give the same tables as its plain code paths (``framing.match._REFERENCE``).
+"""The matcher's fast paths give the same tables as its plain code paths (``framing.match.options.REFERENCE``).
 
 The fast paths (context rules through one Hyperscan scan of their words, article rules, the
 attribution prefilter) only decide where the plain checks run; every test here compares the whole
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import framing.match as match
+import framing.match.options as options
 from framing import Lexicon, find_hits, load_corpus, load_lexicon
 from framing.match import available_engines
 
@@ -29,12 +29,12 @@ BUILT_IN = load_lexicon("russia-ukraine")
 @contextmanager
 def plain_paths(on: bool):
     """Run the plain code paths (on=True), or the fast ones with every threshold at its lowest."""
-    saved = match._REFERENCE, match._RULE_SCAN_FROM
-    match._REFERENCE, match._RULE_SCAN_FROM = on, 1
+    saved = options.REFERENCE, options.RULE_SCAN_FROM
+    options.REFERENCE, options.RULE_SCAN_FROM = on, 1
     try:
         yield
     finally:
-        match._REFERENCE, match._RULE_SCAN_FROM = saved
+        options.REFERENCE, options.RULE_SCAN_FROM = saved
 
 
 def tables(corpus, lexicon, engine, context=20):

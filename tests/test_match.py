@@ -272,16 +272,16 @@ def reference_hits(texts, lexicon, context=60):
 
     Per text: every start of every pattern's regex (Python ``re``), Unicode word boundaries, the
     greedy leftmost-longest loop per contrast with ``except`` phrases, the context rules one hit
-    at a time, the voice from ``voice._Analyzer`` (with each contrast's kind), the sentence from
+    at a time, the voice from ``voice.Analyzer`` (with each contrast's kind), the sentence from
     ``framing.text.sentence_at``. Returns (hits, excluded) as sorted lists of tuples.
     """
     import re
 
-    from framing._engines import CompiledLexicon, pattern_regex
     from framing.lexicon import surface_form
-    from framing.match import _one_line
+    from framing.match.compiled import CompiledLexicon, pattern_regex
+    from framing.match.scan import one_line
     from framing.text import sentence_at, sentence_bounds_at
-    from framing.voice import _Analyzer
+    from framing.voice import Analyzer
 
     def finder(pattern, case_sensitive):
         rx = re.compile("(?=(" + pattern_regex(pattern, case_sensitive) + "))",
@@ -347,13 +347,13 @@ def reference_hits(texts, lexicon, context=60):
                     break
             else:
                 counted.append((v, a, b))
-        analyzer = _Analyzer(text, lexicon.language)
+        analyzer = Analyzer(text, lexicon.language)
         covered = [(a, b) for _, a, b in counted]
         for v, a, b in counted:
             c, var = variants[v]
             hits.append((t, a, contrast_order.index(c.id), c.id, var.id, text[a:b], b,
-                         analyzer.voice(a, b, covered, var.kind or c.kind), _one_line(sentence_at(text, a, b)),
-                         _one_line(text[max(0, a - context):a]), _one_line(text[b:b + context])))
+                         analyzer.voice(a, b, covered, var.kind or c.kind), one_line(sentence_at(text, a, b)),
+                         one_line(text[max(0, a - context):a]), one_line(text[b:b + context])))
     return sorted(hits), sorted(excluded)
 
 
@@ -463,10 +463,10 @@ def test_engines_agree_on_arbitrary_unicode(texts):
 
 def test_chunks_are_independent(seed_corpus, monkeypatch):
     """Texts are scanned in batches; the batch size changes nothing."""
-    import framing.match as match
+    import framing.match.options as options
 
     whole = find_hits(seed_corpus, MINI)
-    monkeypatch.setattr(match, "_CHUNK_CHARS", 3000)
+    monkeypatch.setattr(options, "CHUNK_CHARS", 3000)
     pd.testing.assert_frame_equal(find_hits(seed_corpus, MINI), whole)
 
 

@@ -138,7 +138,7 @@ def test_ascii_fold_partners_are_those_of_this_python():
     import re
     import string
 
-    from framing._prefilter import ASCII_FOLD_PARTNERS
+    from framing.match.prefilter import ASCII_FOLD_PARTNERS
 
     candidates = {cp for cp in range(128, 0x110000)
                   if any(ch.isascii() for ch in chr(cp).lower() + chr(cp).upper() + chr(cp).casefold())}
@@ -173,11 +173,11 @@ def test_cue_prefilter_reports_every_cue_end(text):
 
     import hyperscan
 
-    from framing._prefilter import cue_prefilter
-    from framing.voice import _cue_spec
+    from framing.match.prefilter import cue_prefilter
+    from framing.voice import cue_spec
 
     buf = text.encode()
-    for cue, superset in zip(_cue_spec("en")["cues"], cue_prefilter("en"), strict=True):
+    for cue, superset in zip(cue_spec("en")["cues"], cue_prefilter("en"), strict=True):
         db = hyperscan.Database()
         db.compile(expressions=[superset.encode()], ids=[0], elements=1,
                    flags=[hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_PREFILTER])
@@ -194,9 +194,9 @@ VOICE_LEX_PATH = Path(__file__).resolve().parent / "fixtures" / "voice-lexicon.y
 
 
 def _frames_spec() -> list[dict]:
-    from framing.voice import _cue_spec
+    from framing.voice import cue_spec
 
-    return _cue_spec("en")["attribution"]["frames"]
+    return cue_spec("en")["attribution"]["frames"]
 
 
 def _bracketed(example: str) -> tuple[str, list[tuple[int, int]]]:

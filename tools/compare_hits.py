@@ -5,7 +5,7 @@
 For each corpus (default: data/seed and ../shared/corpora/ukraine-media-2022 when present) and
 each engine, runs in a fresh process, once on the files of ``--baseline`` (``git archive`` into
 a temporary folder, imported instead of this checkout) and once on this checkout (once more with
-the plain code paths, ``framing.match._REFERENCE = True``, when this checkout has them):
+the plain code paths, ``framing.match.options.REFERENCE = True``, when this checkout has them):
 
 - ``find_hits(corpus, return_excluded=True)`` (hits and excluded matches) and
   ``find_hits(corpus, explain=True)`` (every column of both);
@@ -36,7 +36,11 @@ import framing
 import framing.match as match
 out, reference, engine, *corpora = sys.argv[1:]
 if reference == "1":
-    match._REFERENCE = True
+    try:  # framing.match the subpackage (issue 14), else the module of before
+        import framing.match.options as options
+        options.REFERENCE = True
+    except ImportError:
+        match._REFERENCE = True
 from framing import FramingVectorizer, count_hits, find_hits, load_corpus
 tables = {}
 for path in corpora:
@@ -97,7 +101,8 @@ def main(argv=None) -> int:
         base_src.mkdir()
         archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(base_src)], input=archive, check=True)
-        has_reference = "_REFERENCE" in (ROOT / "framing" / "match.py").read_text("utf-8")
+        has_reference = (ROOT / "framing" / "match" / "options.py").exists() or \
+            "_REFERENCE" in (ROOT / "framing" / "match.py").read_text("utf-8")
         for engine in engines:
             base = _run(base_src, False, engine, corpora, Path(tmp) / "base.pkl")
             sides = {"this checkout": _run(None, False, engine, corpora, Path(tmp) / "this.pkl")}

@@ -45,16 +45,16 @@ def without_rules(lexicon):
 
 def hits_without_frames(corpus, lexicon):
     """find_hits with no attribution frame (the voices before the attributed voice existed)."""
-    import framing._chunk_voice as chunk_voice
+    import framing.match.voices as chunk_voice
     from framing import find_hits
-    from framing.voice import _Attribution
+    from framing.voice import Attribution
 
-    saved = chunk_voice._attribution
-    chunk_voice._attribution = lambda language: _Attribution((), 0, 0, ())
+    saved = chunk_voice.attribution_rules
+    chunk_voice.attribution_rules = lambda language: Attribution((), 0, 0, ())
     try:
         return find_hits(corpus, lexicon)
     finally:
-        chunk_voice._attribution = saved
+        chunk_voice.attribution_rules = saved
 
 
 def main() -> int:

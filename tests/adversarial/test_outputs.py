@@ -192,7 +192,7 @@ def test_killed_report_leaves_nothing_for_the_next_run(tmp_path, monkeypatch):
 def _slow_count_script(tmp_path: Path, args: list[str]) -> str:
     return textwrap.dedent(f"""
         import sys, time
-        import framing.match as m
+        import framing.match.count as m
         real = m._stream
         def slow(*a, **k):
             for chunk in real(*a, **k):

@@ -55,12 +55,14 @@ def no_kernel(monkeypatch):
 
 @pytest.fixture()
 def no_matcher(monkeypatch):
-    import framing.match as fmatch
+    import framing.match.count as fcount
+    import framing.match.find as ffind
 
     def boom(*args, **kwargs):
         pytest.fail("the matcher started before --by was checked")
 
-    monkeypatch.setattr(fmatch, "compile_lexicon", boom)
+    for module in (ffind, fcount):
+        monkeypatch.setattr(module, "compile_lexicon", boom)
 
 
 def _one_line(capsys) -> str:

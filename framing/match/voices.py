@@ -5,16 +5,16 @@
   :func:`framing.text.chunk_sentences.clause_bounds` (the twin of :func:`framing.text.clause_bounds_at`).
 - Whether a quotation holds a hit is looked up with ``np.searchsorted`` (the running maximum of
   the quotation ends tells whether any quotation contains it). Scare quotes are checked once per
-  quotation, on its own text (``voice._is_scare``); square-bracket insertions from the chunk's
+  quotation, on its own text (``voice.is_scare_quote``); square-bracket insertions from the chunk's
   bracket pairs.
-- Distancing cues are checked with the cue regexes (``voice._cue_before``, in the hit's clause) only
+- Distancing cues are checked with the cue regexes (``voice.cue_before``, in the hit's clause) only
   where the engine's prefilter reports a possible cue end between the hit's cue window and its end
   (every hit when there is no prefilter).
-- Attribution frames (``voice._attributed``) are checked, on the hits left authorial, only where
+- Attribution frames (``voice.attributed_by``) are checked, on the hits left authorial, only where
   the scan found a frame's trigger word ("calls", "claimed", "described"...) in the hit's window
   before or after it (every such hit when the triggers are unknown): every frame match holds one.
   With the triggers known, ``_Frames._attribute_fast`` cuts every hit's windows at its clause at once, picks per hit the frames whose trigger words are in them, and matches the frames
-  led by a trigger word only where one starts; the plain per-hit path (``framing.match._REFERENCE``)
+  led by a trigger word only where one starts; the plain per-hit path (``framing.match.options.REFERENCE``)
   gives the same voices.
 """
 
@@ -26,16 +26,17 @@ from functools import lru_cache
 import numpy as np
 
 from framing._chunk import Chunk, utf8_width
+from framing.match import options
 from framing.text.chunk_quotes import quote_spans
 from framing.text.chunk_sentences import clause_bounds
 from framing.voice import (
     CUE_WINDOW,
     VOICES,
-    _attributed,
-    _attribution,
-    _cue_before,
-    _cues,
-    _is_scare,
+    attributed_by,
+    attribution_rules,
+    cue_before,
+    cue_rules,
+    is_scare_quote,
 )
 
 __all__ = ["chunk_voices"]
@@ -79,12 +80,12 @@ def chunk_voices(chunk: Chunk, seg: np.ndarray, start: np.ndarray, end: np.ndarr
 
 
 class _Frames:
-    """The attribution check of one chunk's hits (``voice._attributed``), with the trigger prefilter."""
+    """The attribution check of one chunk's hits (``voice.attributed_by``), with the trigger prefilter."""
 
     def __init__(self, chunk: Chunk, language: str, kinds: list | None, frame_ends: np.ndarray | None,
                  frame_words: list | None):
         self.chunk, self.kinds, self.ends, self.words = chunk, kinds, frame_ends, frame_words
-        self.attribution = _attribution(language)
+        self.attribution = attribution_rules(language)
         self._triggers: list | None = None  # per frame: where its trigger words end (_frame_triggers)
         self._kinds: np.ndarray | None = None
 
@@ -128,18 +129,18 @@ class _Frames:
                 i, j = next(spans)
                 base = int(chunk.starts[t])
                 found = [(ends[x] - base, words[x]) for x in range(i, j)]
-            if _attributed(texts[t], a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
+            if attributed_by(texts[t], a, b, kinds[k] if kinds is not None else None, attribution, found) is not None:
                 voices[k] = attributed
 
     def _attribute_fast(self, seg, start, end, voices, where) -> None:
-        """``attribute`` with the work of ``voice._attributed`` done for all hits at once where it can be.
+        """``attribute`` with the work of ``voice.attributed_by`` done for all hits at once where it can be.
 
         The same results (tests/test_fast_paths.py): each hit's windows (its clause before and
         after it) come from ``clause_bounds`` for all hits at once; the frames to try, in order, are those for the hit's kind
         with one of their trigger words in a window, and, for a frame whose matches start with
         a trigger word (``_Frame.first_words``), with such a word in the window before; those
         frames are matched where such a word starts (the first place the search would find),
-        the others searched for as ``_attributed`` does.
+        the others searched for as ``attributed_by`` does.
         """
         attribution, chunk = self.attribution, self.chunk
         s, e, g = start[where], end[where], seg[where]
@@ -252,10 +253,8 @@ def _kind_code(kind: str) -> int:
 
 
 def _plain_paths() -> bool:
-    """True when framing.match runs its plain code paths (the reference of the fast ones)."""
-    import framing.match
-
-    return framing.match._REFERENCE
+    """True when the matcher runs its plain code paths (the reference of the fast ones)."""
+    return options.REFERENCE
 
 
 def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, language, voices) -> None:
@@ -271,7 +270,7 @@ def _voices_in_one_quotation(chunk: Chunk, start, end, alone, k, qs, qe, languag
 
 
 def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, voices, frames) -> None:
-    """Voices of the other hits inside quotations: the rules of ``_Analyzer.voice``.
+    """Voices of the other hits inside quotations: the rules of ``Analyzer.voice``.
 
     Every quotation holding the hit counts (nested ones too), except one in which the hit sits in
     an editorial insertion in square brackets; the hit is distanced when all of them are scare
@@ -313,15 +312,15 @@ def _voices_in_quotes(chunk: Chunk, seg, start, end, quoted, qs, qe, language, v
 
 def _scare_quotes(chunk: Chunk, start, end, spans: list[tuple[int, int]], language,
                   disjoint: bool = False) -> dict:
-    """For each quotation span (sorted, distinct): does it hold only lexicon terms (``voice._is_scare``)?
+    """For each quotation span (sorted, distinct): does it hold only lexicon terms (``voice.is_scare_quote``)?
 
     ``start``, ``end``: every hit of the chunk, sorted by start (the terms a quotation may hold);
     ``disjoint``: no span holds another. Quotations with other words before their first term (or,
-    when disjoint, after their last one) are told from the bytes; the others get ``_is_scare``.
+    when disjoint, after their last one) are told from the bytes; the others get ``is_scare_quote``.
     """
     if not spans:
         return {}
-    cues = _cues(language)
+    cues = cue_rules(language)
     qs, qe = np.array(spans, dtype=np.int64).T
     lo = np.searchsorted(start, qs, side="right")  # the hits that start inside each quotation
     hi = np.searchsorted(start, qe, side="left")
@@ -338,7 +337,7 @@ def _scare_quotes(chunk: Chunk, start, end, spans: list[tuple[int, int]], langua
     for n, quote in zip(check.tolist(), chunk.strings(qs[check], qe[check]), strict=True):
         (s, e), first, last = spans[n], int(lo[n]), int(hi[n])
         inner = [(a - s, b - s) for a, b in zip(h_start[first:last], h_end[first:last], strict=True) if b <= e]
-        out[(s, e)] = _is_scare(quote, cues, (0, e - s), inner)
+        out[(s, e)] = is_scare_quote(quote, cues, (0, e - s), inner)
     return {span: out[span] for span in spans}
 
 
@@ -359,9 +358,9 @@ _ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 @lru_cache(maxsize=8)
 def _longest_filler(language: str) -> int:
     """Bytes of the longest scare-quote filler (an article or possessive) any casing could take."""
-    from framing.voice import _cue_spec
+    from framing.voice import cue_spec
 
-    fillers = _cue_spec(language).get("scare_quote_fillers", [])
+    fillers = cue_spec(language).get("scare_quote_fillers", [])
     return 4 * max([len(f) for f in fillers] + [0])  # at most 4 bytes per character
 
 
@@ -396,7 +395,7 @@ def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, w
     With a prefilter (``cue_ends``), only the hits with a possible cue end between the start of
     their cue window and their own end are checked.
     """
-    cues = _cues(language)
+    cues = cue_rules(language)
     seg_start = chunk.starts[seg]
     if cue_ends is None:
         check = np.arange(len(seg))
@@ -414,7 +413,7 @@ def _voices_by_cues(chunk: Chunk, seg, start, end, language, cue_ends, voices, w
         found = inside_cache.get(term)
         if found is None:
             found = inside_cache[term] = cues.inside.search(term) is not None
-        if found or _cue_before(cues, piece, at, 0):
+        if found or cue_before(cues, piece, at, 0):
             voices[where[k]] = distanced
 
 
@@ -426,7 +425,7 @@ _TAIL[np.frombuffer(b",.;:!?", dtype=np.uint8)] = True
 def _words_after(chunk: Chunk, last_end: np.ndarray, quote_end: np.ndarray) -> np.ndarray:
     """True where a quotation certainly holds other words after its last term; False where unsure.
 
-    ``voice._is_scare``'s tail: an optional 's, then spaces and punctuation, then the closing mark.
+    ``voice.is_scare_quote``'s tail: an optional 's, then spaces and punctuation, then the closing mark.
     """
     from framing._chunk import PAD
 

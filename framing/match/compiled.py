@@ -1,4 +1,4 @@
-"""The compiled matcher behind framing.match: one scan per chunk of texts for the whole lexicon.
+"""The compiled lexicon (:func:`compile_lexicon`): one scan per chunk of texts for the whole lexicon.
 
 Two engines give identical raw matches (a test checks it). Both scan the UTF-8 bytes of a chunk
 of texts joined by a separator, and both use the same byte regular expression per pattern: ASCII
@@ -11,7 +11,7 @@ always refer to it. Overlaps are resolved afterwards (``framing.match``).
   most patterns have a fixed width in bytes, so start = end - width; for the others (several
   words, ``*`` endings, apostrophes) the start is where the bytes before the end spell the
   pattern's shortest form, or else found with the pattern's own regular expression. The same scan
-  reports where a distancing cue may end (``framing._prefilter``), for :mod:`framing.voice`.
+  reports where a distancing cue may end (``framing.match.prefilter``), for :mod:`framing.voice`.
 - ``python`` (portable, pure Python, ``re`` and numpy): every pattern has a key, the first letters
   of its first word (and of the next one); the word starts of the chunk whose words fit a key
   are found with array operations, and each such candidate is confirmed with the regular
@@ -29,10 +29,13 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from framing._chunk import SEPARATOR, Chunk
+from framing.lexicon import Lexicon, load_lexicon
 
 try:  # pragma: no cover - depends on the platform
     import hyperscan as _hs
@@ -336,7 +339,7 @@ class ChunkMatches:
     """Raw matches of one chunk, in byte offsets into ``Chunk.buf``, before any filtering.
 
     ``cue_ends``: byte offsets where a distancing cue may end (a superset; see
-    :func:`framing._prefilter.cue_prefilter`), or None when this engine does not report them.
+    :func:`framing.match.prefilter.cue_prefilter`), or None when this engine does not report them.
     """
 
     entry: np.ndarray
@@ -451,7 +454,7 @@ class CompiledLexicon:
         """
         key = language or ""
         if key not in self._databases:
-            from framing._prefilter import cue_prefilter
+            from framing.match.prefilter import cue_prefilter
 
             exprs = list(self._hs_exprs)
             flags = [0 if e.case_sensitive else _hs.HS_FLAG_CASELESS for e in self.entries]
@@ -804,10 +807,10 @@ def _trigger_words(language: str | None) -> list[str]:
     if not language:
         return []
     from framing._errors import LexiconError
-    from framing.voice import _attribution
+    from framing.voice import attribution_rules
 
     try:
-        return list(_attribution(language).triggers)
+        return list(attribution_rules(language).triggers)
     except LexiconError:  # an unknown language fails later, where voices are needed
         return []
 
@@ -839,5 +842,32 @@ def _ranks(width: np.ndarray) -> np.ndarray:
     return np.arange(total) - offsets
 
 
+@lru_cache(maxsize=16)
+def compiled_cached(lexicon: Lexicon, engine: str) -> CompiledLexicon:
+    return CompiledLexicon(lexicon, engine)
 
+
+def compile_lexicon(lexicon: str | Path | Lexicon, engine: str = "auto") -> CompiledLexicon:
+    """Compile every pattern of a lexicon into one matcher (cached per lexicon and engine).
+
+    Parameters
+    ----------
+    lexicon : str, Path or Lexicon
+        A built-in name, a YAML path or a Lexicon.
+    engine : {"auto", "hyperscan", "python"}, default="auto"
+        ``auto`` takes Hyperscan where it is installed and the portable ``re`` engine otherwise;
+        both give identical hits.
+
+    Examples
+    --------
+    >>> from framing.match import compile_lexicon
+    >>> compile_lexicon("russia-ukraine", engine="python").engine
+    'python'
+    """
+    if isinstance(lexicon, CompiledLexicon):
+        return lexicon
+    lex = load_lexicon(lexicon)
+    if engine == "auto":
+        engine = available_engines()[0]
+    return compiled_cached(lex, engine)
 

@@ -126,7 +126,7 @@ def superset_regex(pattern: str, flags: int = re.IGNORECASE) -> str:
 
     Examples
     --------
-    >>> from framing._prefilter import superset_regex
+    >>> from framing.match.prefilter import superset_regex
     >>> superset_regex(r"\\bso[- ]called")
     '(?:\\\\x73|\\\\xc5\\\\xbf)\\\\x6f(?:[\\\\x20\\\\x2d])\\\\x63\\\\x61\\\\x6c\\\\x6c\\\\x65\\\\x64'
     """
@@ -136,7 +136,7 @@ def superset_regex(pattern: str, flags: int = re.IGNORECASE) -> str:
         raise Unsupported("no regex parser") from None
     try:
         parsed = _parser.parse(pattern, flags)
-    except re.error as exc:  # pragma: no cover - _cues would have failed first
+    except re.error as exc:  # pragma: no cover - cue_rules would have failed first
         raise Unsupported(str(exc)) from None
     return _rewrite(parsed, flags)
 
@@ -148,9 +148,9 @@ def cue_prefilter(language: str) -> tuple[str, ...] | None:
     None when some cue cannot be rewritten (every hit is then checked with the cue regexes).
     """
     from framing._errors import LexiconError
-    from framing.voice import _cue_spec
+    from framing.voice import cue_spec
 
     try:
-        return tuple(superset_regex(cue, re.IGNORECASE) for cue in _cue_spec(language)["cues"])
+        return tuple(superset_regex(cue, re.IGNORECASE) for cue in cue_spec(language)["cues"])
     except (Unsupported, LexiconError):  # an unknown language fails later, where voices are needed
         return None

@@ -101,7 +101,7 @@ def _require(table, columns: Sequence[str], source: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ArgumentError(f"expected the table returned by {source}; it lacks the column(s) {missing} "
-                           f"(its columns are {list(table.columns)})")
+                            f"(its columns are {list(table.columns)})")
 
 
 def side_colors(lexicon=None, sides: Sequence = ()) -> dict:
@@ -269,7 +269,7 @@ def _groups(present: Sequence, order: Sequence | None) -> list:
     unknown = [g for g in order if g not in set(present)]
     if unknown:
         raise ArgumentError(f"order names groups that are not in the table: {unknown}; "
-                           f"the groups are {list(present)}")
+                            f"the groups are {list(present)}")
     return order
 
 
@@ -301,7 +301,7 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
     """
     if not isinstance(table, pd.DataFrame):
         raise ArgumentError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "
-                           f"got {type(table).__name__}")
+                            f"got {type(table).__name__}")
     if {"group", "lean"} <= set(table.columns):
         if "doc_id" in table.columns:
             raise ArgumentError("outlet_order needs one row per group: use lean(..., unit='group')")
@@ -319,7 +319,7 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
             score = ((na - nb) / (na + nb).replace(0, np.nan)).astype(float)
     else:
         raise ArgumentError("outlet_order expects the table of framing.lean (group, lean) or of "
-                           f"framing.variant_shares (group, side, n_hits); its columns are {list(table.columns)}")
+                            f"framing.variant_shares (group, side, n_hits); its columns are {list(table.columns)}")
     frame = pd.DataFrame({"group": score.index, "score": score.to_numpy(dtype=float)})
     frame["key"] = frame["score"] if ascending else -frame["score"]
     frame["name"] = frame["group"].astype(str)
@@ -666,7 +666,7 @@ def plot_voice(
     """
     if not isinstance(hits_or_counts, pd.DataFrame):
         raise ArgumentError(f"plot_voice expects the table of framing.find_hits or framing.count_hits, "
-                           f"got {type(hits_or_counts).__name__}")
+                            f"got {type(hits_or_counts).__name__}")
     cols = set(hits_or_counts.columns)
     all_groups: list = []
     if {"group", "voice", "n_hits"} <= cols:
@@ -677,7 +677,7 @@ def plot_voice(
         h = hits_or_counts.assign(_w=1.0, _g=hits_or_counts[by])
     else:
         raise ArgumentError("plot_voice expects the table of framing.find_hits or framing.count_hits; "
-                           f"its columns are {list(hits_or_counts.columns)}")
+                            f"its columns are {list(hits_or_counts.columns)}")
     lex = _lexicon(lexicon)
     if contrast is not None:
         known = list(dict.fromkeys(h["contrast"]))
@@ -688,11 +688,11 @@ def plot_voice(
         h = h[h["variant"] == variant]
         if h.empty and not (lex is not None and any(variant in c.variants for c in lex.contrasts.values())):
             raise ArgumentError(f"no hits of variant {variant!r}"
-                               + (f" in contrast {contrast!r}" if contrast else "")
-                               + f"; the variants with hits are {sorted(set(hits_or_counts['variant']))}")
+                                + (f" in contrast {contrast!r}" if contrast else "")
+                                + f"; the variants with hits are {sorted(set(hits_or_counts['variant']))}")
         if h["contrast"].nunique() > 1:
             raise ArgumentError(f"variant {variant!r} is in several contrasts {sorted(h['contrast'].unique())}; "
-                               f"pass contrast=")
+                                f"pass contrast=")
     if ax is None:
         ax = plt.gca()
     tab = (h.groupby(["_g", "voice"])["_w"].sum().unstack("voice", fill_value=0)

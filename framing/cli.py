@@ -60,11 +60,11 @@ def _inputs(args: argparse.Namespace, source) -> list:
     return [source, getattr(args, "metadata", None)]
 
 
-def _check_by(source, by: str, load_kwargs: dict) -> None:
+def _check_by(source, by: str, load_kwargs: dict, doc_id: bool = True) -> None:
     """``--by`` names a column of the corpus (any input kind), read as far as its first articles."""
     from framing._checks import check_corpus_columns
 
-    check_corpus_columns(source, by, load_kwargs=load_kwargs)
+    check_corpus_columns(source, by, load_kwargs=load_kwargs, doc_id=doc_id)
 
 
 def _same_path(a, b) -> bool:
@@ -329,7 +329,7 @@ def _cmd_count(args: argparse.Namespace) -> int:
         if args.hits and not args.scheduler:
             locks.enter_context(output_lock(args.hits, option="--hits"))
         if "://" not in args.source:  # the column to count by, before the matcher or a cluster starts
-            _check_by(args.source, args.by, kwargs)
+            _check_by(args.source, args.by, kwargs, doc_id=False)  # counts group by a column, not the id
         return _count(args, lex, kwargs, voice, listing)
 
 

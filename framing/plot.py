@@ -102,7 +102,7 @@ def _require(table, columns: Sequence[str], source: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ArgumentError(f"expected the table returned by {source}; it lacks the column(s) {missing} "
-                           f"(its columns are {list(table.columns)})")
+                            f"(its columns are {list(table.columns)})")
 
 
 def side_colors(lexicon=None, sides: Sequence = ()) -> dict:
@@ -320,7 +320,7 @@ def _groups(present: Sequence, order: Sequence | None) -> list:
     unknown = [g for g in order if g not in set(present)]
     if unknown:
         raise ArgumentError(f"order names groups that are not in the table: {unknown}; "
-                           f"the groups are {list(present)}")
+                            f"the groups are {list(present)}")
     return order
 
 

@@ -149,7 +149,7 @@ def outlet_map(shares: pd.DataFrame, method: str = "ca", *, n_components: int = 
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
         raise ArgumentError(f"a map needs at least two groups and two variants with hits; got {table.shape[0]} "
-                           f"groups and {table.shape[1]} variants")
+                            f"groups and {table.shape[1]} variants")
     k = min(n_components, min(table.shape) - 1)
     if method == "ca":
         N = table.to_numpy(dtype=float)

@@ -48,7 +48,7 @@ def _check_inputs(hits: pd.DataFrame, corpus: pd.DataFrame, by: str) -> None:
     unknown = pd.Index(hits["doc_id"].unique()).difference(corpus.index)
     if len(unknown):
         raise ArgumentError(f"{len(unknown)} hits come from documents that are not in the corpus "
-                           f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
+                            f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
 
 
 def _check_ci(ci: str, n_boot, seed) -> None:
@@ -232,7 +232,7 @@ def _lean_selection(hits: pd.DataFrame, lex, contrasts, exclude) -> tuple[list, 
             bad = [c for c in given if c not in known] if lex is not None else []
             if bad:
                 raise ArgumentError(f"{name}=: no contrast {bad[0]!r} in lexicon {lex.name!r}; its contrasts are "
-                                   f"{known}")
+                                    f"{known}")
         if name == "contrasts":
             contrasts = given
         else:
@@ -568,7 +568,7 @@ def trend(
                 table = table[table["contrast"] == contrast]
             if table["contrast"].nunique() > 1:
                 raise ArgumentError(f"variant {variant!r} is in several contrasts {sorted(table['contrast'].unique())}; "
-                                   f"pass contrast=")
+                                    f"pass contrast=")
             for r in table.itertuples():
                 if r.n_contrast_hits:
                     rows.append((r.group, period, "share", r.share, r.ci_low, r.ci_high, r.ci_method, r.n_eff,

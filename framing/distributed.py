@@ -57,6 +57,7 @@ _PART = "part-{file:05d}-{chunk:05d}.parquet"
 #: workers within seconds, and their tasks rerun.
 WORKER_WAIT = 120
 _POLL = 1.0  # seconds between looks at the cluster while waiting for a result
+_RESUBMITS = 2  # times a small step (listing files, ...) is submitted again when the scheduler cancelled it
 
 
 # ------------------------------------------------------------------------------ cluster
@@ -513,7 +514,7 @@ def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_b
     from distributed import KilledWorker, wait
 
     run = uuid.uuid4().hex[:8]
-    files, plan_skipped = _on_worker(client, _list_files, source, skip_bad, retries=retries)
+    files, plan_skipped = _on_worker(client, _list_files, source, skip_bad, retries=retries, read_only=True)
     by_size = sorted(range(len(files)), key=lambda i: (-files[i][1], i))
     priority = {i: len(files) - rank for rank, i in enumerate(by_size)}
     futures = [client.submit(task, i, path, *args, spec, key=f"framing-{label}-{run}-{i:05d}", retries=retries,
@@ -611,17 +612,28 @@ def _check_ids(client: Client, results: list, files: list, task, args: tuple, *,
     return results
 
 
-def _on_worker(client: Client, func, *args, retries: int = 0):
-    """Run a small step on a worker (it sees the data where the client may not); clean errors."""
-    future = client.submit(func, *args, key=f"framing-{func.__name__.strip('_')}-{uuid.uuid4().hex[:8]}",
-                           retries=retries)
-    try:
-        return _result(client, future)
-    except FramingError as exc:
-        raise type(exc)(str(exc)) from None
-    except ImportError as exc:
-        raise FramingError(f"the Dask workers cannot import framing ({exc}); install the same framing "
-                           f"version on every worker") from None
+def _on_worker(client: Client, func, *args, retries: int = 0, read_only: bool = False):
+    """Run a small step on a worker (it sees the data where the client may not); clean errors.
+
+    A ``read_only`` step that the scheduler cancelled is submitted again (up to ``_RESUBMITS`` times).
+    """
+    for _attempt in range(_RESUBMITS + 1 if read_only else 1):
+        future = client.submit(func, *args, key=f"framing-{func.__name__.strip('_')}-{uuid.uuid4().hex[:8]}",
+                               retries=retries)
+        try:
+            return _result(client, future)
+        except FramingError as exc:
+            raise type(exc)(str(exc)) from None
+        except ImportError as exc:
+            raise FramingError(f"the Dask workers cannot import framing ({exc}); install the same framing "
+                               f"version on every worker") from None
+        except Exception:
+            # a step the scheduler cancelled (its connection to the client or a worker dropped, as on a
+            # heavily loaded machine) is resubmitted when it only reads, so running it again is safe
+            if not (read_only and future.cancelled()):
+                raise
+    raise FramingError(f"the Dask scheduler cancelled the step {func.__name__.strip('_')!r} "
+                       f"{_RESUBMITS + 1} times (lost connections to the cluster?); check the cluster and run again")
 
 
 def _progress_bar(total: int, label: str, progress: bool | None):

@@ -381,7 +381,8 @@ def kwic_sample(hits: pd.DataFrame, by: str, *, n: int = KWIC_SAMPLE, seed: int 
         text = (f"<p>Every one of the {len(hits):,} hits, all voices (the statistics above count the voices "
                 f"chosen in the parameters); also in <code>tables/hits.csv</code>.</p>")
     else:
-        table = validation_sample(hits, n=size, by=strata, seed=seed).rename(columns={"tool_voice": "voice"})
+        table = (validation_sample(hits, n=size, by=strata, seed=seed)  # its empty coding column 'voice' goes
+                 .drop(columns=["voice"]).rename(columns={"tool_voice": "voice"}))
         text = (f"<p><b>A stratified sample</b> of {len(table):,} of the {len(hits):,} hits, all voices: the sample "
                 f"is dealt out evenly over the {n_strata:,} pairs of {_html.escape(noun)} and contrast with hits, "
                 f"so that rare contrasts and small {_html.escape(noun)}s show as often as common ones (a pair with "

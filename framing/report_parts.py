@@ -636,8 +636,10 @@ def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int 
     --------
     >>> import pandas as pd
     >>> from framing.report_parts import show_table
-    >>> html = show_table(pd.DataFrame({"group": ["<b>RT</b>"], "lean": [0.123456]})).data
+    >>> html = show_table(pd.DataFrame({"group": ["<b>RT</b>"], "lean": [0.123456], "n_words": [25170]})).data
     >>> "&lt;b&gt;RT&lt;/b&gt;" in html and "0.123" in html and "framing-scroll" in html and ">Lean<" in html
+    True
+    >>> '<td class="num">25,170</td>' in html  # numbers right-aligned, with thousands separators
     True
     """
     import html as _html
@@ -653,6 +655,8 @@ def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int 
     for c in floats:
         shown[c] = shown[c].map(lambda x: "" if pd.isna(x) else f"{x:,.{digits}f}".rstrip("0").rstrip(".")
                                 if abs(x) < 1e6 else f"{x:,.0f}")
+    for c in shown.columns[[i for i in numeric if shown.columns[i] not in floats]]:  # 25,170 words, not 25170
+        shown[c] = shown[c].map(lambda x: "" if pd.isna(x) else f"{int(x):,}")
     body = _numbers_right(shown.to_html(index=index, escape=True, na_rep="", border=0, classes="framing-table"),
                           numeric, header=not index)
     more = (f"<p><i>{len(table) - len(shown):,} more rows in the CSV.</i></p>" if len(shown) < len(table) else "")

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -842,13 +842,45 @@ def _ranks(width: np.ndarray) -> np.ndarray:
     return np.arange(total) - offsets
 
 
-@lru_cache(maxsize=16)
-def compiled_cached(lexicon: Lexicon, engine: str) -> CompiledLexicon:
-    return CompiledLexicon(lexicon, engine)
+class _Cache:
+    """Compiled lexicons keyed by the lexicon's content (``Lexicon.sha256``) and the engine, the last 16.
+
+    A copy of a lexicon (another load of the same file, or the copy a Dask worker receives each
+    run) finds the matcher compiled for the first one. A lexicon without a digest is keyed by the
+    object itself (the cache holds it, so its ``id`` is not reused while cached).
+    """
+
+    def __init__(self, size: int = 16):
+        self.size, self.misses = size, 0
+        self._items: OrderedDict[tuple, CompiledLexicon] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, lexicon: Lexicon, engine: str) -> CompiledLexicon:
+        key = (lexicon.sha256 or ("id", id(lexicon)), engine)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        compiled = CompiledLexicon(lexicon, engine)  # outside the lock: compiling takes seconds
+        with self._lock:
+            self.misses += 1
+            self._items[key] = compiled
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return compiled
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+compiled_cached = _Cache()
 
 
 def compile_lexicon(lexicon: str | Path | Lexicon, engine: str = "auto") -> CompiledLexicon:
-    """Compile every pattern of a lexicon into one matcher (cached per lexicon and engine).
+    """Compile every pattern of a lexicon into one matcher (cached per lexicon content and engine).
 
     Parameters
     ----------

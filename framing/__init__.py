@@ -30,11 +30,11 @@ _EXPORTS = {
                         "load_lexicon"],
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
     "framing.models": ["model_shares"],
-    "framing.plot": ["outlet_order", "plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
+    "framing.plot": ["plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
                      "plot_shares", "plot_shares_grid", "plot_trend", "plot_trend_grid", "plot_voice", "side_colors"],
     "framing.report": ["render_report", "save_table", "show_text_table"],
     "framing.similarity": ["outlet_map", "outlet_similarity"],
-    "framing.stats": ["lean", "lean_by_contrast", "trend", "variant_shares"],
+    "framing.stats": ["lean", "lean_by_contrast", "outlet_order", "trend", "variant_shares", "voice_shares"],
     "framing.syndication": ["copied_spans", "shared_passages"],
     "framing.validation": ["corrected_lean", "corrected_shares", "read_coding", "validation_report",
                            "validation_sample"],
@@ -101,7 +101,6 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     from framing.match import count_hits, find_hits, kwic, write_hits
     from framing.models import model_shares
     from framing.plot import (
-        outlet_order,
         plot_distinctive_terms,
         plot_heatmap,
         plot_lean,
@@ -115,7 +114,14 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
     )
     from framing.report import render_report, save_table, show_text_table
     from framing.similarity import outlet_map, outlet_similarity
-    from framing.stats import lean, lean_by_contrast, trend, variant_shares
+    from framing.stats import (
+        lean,
+        lean_by_contrast,
+        outlet_order,
+        trend,
+        variant_shares,
+        voice_shares,
+    )
     from framing.syndication import copied_spans, shared_passages
     from framing.validation import (
         corrected_lean,

@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentF
 
 from framing._checks import check_column, check_groups, check_int
 from framing._errors import ArgumentError, FramingError
+from framing.stats import outlet_order, voice_shares
 from framing.voice import VOICES
 
 __all__ = [
@@ -274,58 +275,6 @@ def _groups(present: Sequence, order: Sequence | None) -> list:
 
 
 # ------------------------------------------------------------------------------------- order
-def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
-    """Outlets sorted by lean score, the order every chart lists them in.
-
-    Parameters
-    ----------
-    table : DataFrame
-        The per-group table of :func:`framing.lean` (sorted by its ``lean``), or the table of
-        :func:`framing.variant_shares` (sorted by the lean of its side-tagged hits: side A is the
-        alphabetically first side, as in :func:`framing.lean`).
-    ascending : bool, default=True
-        From side B (negative lean) to side A; groups without side-tagged hits come last.
-
-    Returns
-    -------
-    list
-        Group names, the first to be drawn at the top.
-
-    Examples
-    --------
-    >>> from framing import load_corpus, find_hits, lean
-    >>> from framing.plot import outlet_order
-    >>> corpus = load_corpus("data/seed")
-    >>> outlet_order(lean(find_hits(corpus), corpus, lexicon="russia-ukraine"))
-    ['American Age', 'Reuters', 'TheJournal.ie', 'The National', 'RT']
-    """
-    if not isinstance(table, pd.DataFrame):
-        raise ArgumentError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "
-                           f"got {type(table).__name__}")
-    if {"group", "lean"} <= set(table.columns):
-        if "doc_id" in table.columns:
-            raise ArgumentError("outlet_order needs one row per group: use lean(..., unit='group')")
-        score = table.set_index("group")["lean"]
-    elif {"group", "side", "n_hits"} <= set(table.columns):
-        sides = sorted(s for s in table["side"].dropna().unique())[:2]
-        if len(sides) < 2:
-            score = pd.Series(np.nan, index=pd.Index(table["group"].unique()))
-        else:
-            t = table[table["side"].isin(sides)]
-            na = t[t["side"] == sides[0]].groupby("group")["n_hits"].sum()
-            nb = t[t["side"] == sides[1]].groupby("group")["n_hits"].sum()
-            groups = pd.Index(table["group"].unique())
-            na, nb = na.reindex(groups, fill_value=0), nb.reindex(groups, fill_value=0)
-            score = ((na - nb) / (na + nb).replace(0, np.nan)).astype(float)
-    else:
-        raise ArgumentError("outlet_order expects the table of framing.lean (group, lean) or of "
-                           f"framing.variant_shares (group, side, n_hits); its columns are {list(table.columns)}")
-    frame = pd.DataFrame({"group": score.index, "score": score.to_numpy(dtype=float)})
-    frame["key"] = frame["score"] if ascending else -frame["score"]
-    frame["name"] = frame["group"].astype(str)
-    return frame.sort_values(["key", "name"], na_position="last", kind="stable")["group"].tolist()
-
-
 # ------------------------------------------------------------------------------------- shares
 def plot_shares(
     shares: pd.DataFrame,
@@ -664,47 +613,12 @@ def plot_voice(
     >>> len(ax.patches)  # 4 voices x 5 outlets
     20
     """
-    if not isinstance(hits_or_counts, pd.DataFrame):
-        raise ArgumentError(f"plot_voice expects the table of framing.find_hits or framing.count_hits, "
-                           f"got {type(hits_or_counts).__name__}")
-    cols = set(hits_or_counts.columns)
-    all_groups: list = []
-    if {"group", "voice", "n_hits"} <= cols:
-        h = hits_or_counts.assign(_w=hits_or_counts["n_hits"].astype(float), _g=hits_or_counts["group"])
-        all_groups = list(hits_or_counts.attrs.get("n_docs", {}) or [])
-    elif {"doc_id", "voice", "contrast", "variant"} <= cols:
-        check_column(hits_or_counts.columns, by, where="the hits", option="by=", error=ArgumentError)
-        h = hits_or_counts.assign(_w=1.0, _g=hits_or_counts[by])
-    else:
-        raise ArgumentError("plot_voice expects the table of framing.find_hits or framing.count_hits; "
-                           f"its columns are {list(hits_or_counts.columns)}")
+    table = voice_shares(hits_or_counts, contrast=contrast, variant=variant, by=by, lexicon=lexicon, _caller="plot_voice")
     lex = _lexicon(lexicon)
-    if contrast is not None:
-        known = list(dict.fromkeys(h["contrast"]))
-        if contrast not in known and not (lex is not None and contrast in lex.contrasts):
-            raise ArgumentError(f"no hits of contrast {contrast!r}; the contrasts with hits are {known}")
-        h = h[h["contrast"] == contrast]
-    if variant is not None:
-        h = h[h["variant"] == variant]
-        if h.empty and not (lex is not None and any(variant in c.variants for c in lex.contrasts.values())):
-            raise ArgumentError(f"no hits of variant {variant!r}"
-                               + (f" in contrast {contrast!r}" if contrast else "")
-                               + f"; the variants with hits are {sorted(set(hits_or_counts['variant']))}")
-        if h["contrast"].nunique() > 1:
-            raise ArgumentError(f"variant {variant!r} is in several contrasts {sorted(h['contrast'].unique())}; "
-                               f"pass contrast=")
     if ax is None:
         ax = plt.gca()
-    tab = (h.groupby(["_g", "voice"])["_w"].sum().unstack("voice", fill_value=0)
-           .reindex(columns=list(VOICES), fill_value=0))
-    tab = tab[tab.sum(axis=1) > 0]
-    if order is not None:
-        groups = list(order)
-    else:
-        share = (tab["authorial"] / tab.sum(axis=1)).rename("share").reset_index()
-        share["name"] = share["_g"].astype(str)
-        groups = share.sort_values(["share", "name"], ascending=[False, True])["_g"].tolist()
-        groups += [g for g in all_groups if g not in set(groups)]
+    tab = table.loc[table["n_hits"] > 0, list(VOICES)].astype(float)
+    groups = list(order) if order is not None else list(table.index)
     totals = tab.sum(axis=1)
     ys = _rows(ax, [f"{g} (n={_n(totals[g])})" if g in tab.index else str(g) for g in groups])
     drawn = [(g, y) for g, y in zip(groups, ys, strict=True) if g in tab.index]
@@ -731,7 +645,8 @@ def plot_voice(
         ax.spines[spine].set_visible(False)
     if title is None:
         if variant is not None:
-            c = contrast if contrast is not None else (h["contrast"].iloc[0] if len(h) else None)
+            of_variant = hits_or_counts.loc[hits_or_counts["variant"] == variant, "contrast"]
+            c = contrast if contrast is not None else (of_variant.iloc[0] if len(of_variant) else None)
             what = f"“{_variant_label(c, variant, lex)}”"
         elif contrast is not None:
             what = _contrast_label(contrast, lex)

@@ -586,3 +586,139 @@ def trend(
     out.attrs["n_undated"] = int((~dated).sum())
     out.attrs["level"] = level
     return out
+
+
+# ------------------------------------------------------------------------------- chart orders
+def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
+    """Outlets sorted by lean score, the order every chart lists them in.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The per-group table of :func:`framing.lean` (sorted by its ``lean``), or the table of
+        :func:`framing.variant_shares` (sorted by the lean of its side-tagged hits: side A is the
+        alphabetically first side, as in :func:`framing.lean`).
+    ascending : bool, default=True
+        From side B (negative lean) to side A; groups without side-tagged hits come last.
+
+    Returns
+    -------
+    list
+        Group names, the first to be drawn at the top.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits, lean
+    >>> from framing.stats import outlet_order
+    >>> corpus = load_corpus("data/seed")
+    >>> outlet_order(lean(find_hits(corpus), corpus, lexicon="russia-ukraine"))
+    ['American Age', 'Reuters', 'TheJournal.ie', 'The National', 'RT']
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ArgumentError(f"outlet_order expects the table of framing.lean or framing.variant_shares, "
+                           f"got {type(table).__name__}")
+    if {"group", "lean"} <= set(table.columns):
+        if "doc_id" in table.columns:
+            raise ArgumentError("outlet_order needs one row per group: use lean(..., unit='group')")
+        score = table.set_index("group")["lean"]
+    elif {"group", "side", "n_hits"} <= set(table.columns):
+        sides = sorted(s for s in table["side"].dropna().unique())[:2]
+        if len(sides) < 2:
+            score = pd.Series(np.nan, index=pd.Index(table["group"].unique()))
+        else:
+            t = table[table["side"].isin(sides)]
+            na = t[t["side"] == sides[0]].groupby("group")["n_hits"].sum()
+            nb = t[t["side"] == sides[1]].groupby("group")["n_hits"].sum()
+            groups = pd.Index(table["group"].unique())
+            na, nb = na.reindex(groups, fill_value=0), nb.reindex(groups, fill_value=0)
+            score = ((na - nb) / (na + nb).replace(0, np.nan)).astype(float)
+    else:
+        raise ArgumentError("outlet_order expects the table of framing.lean (group, lean) or of "
+                           f"framing.variant_shares (group, side, n_hits); its columns are {list(table.columns)}")
+    frame = pd.DataFrame({"group": score.index, "score": score.to_numpy(dtype=float)})
+    frame["key"] = frame["score"] if ascending else -frame["score"]
+    frame["name"] = frame["group"].astype(str)
+    return frame.sort_values(["key", "name"], na_position="last", kind="stable")["group"].tolist()
+
+
+def voice_shares(hits_or_counts: pd.DataFrame, *, contrast: str | None = None, variant: str | None = None,
+                 by: str = "outlet", lexicon=None, _caller: str = "voice_shares") -> pd.DataFrame:
+    """How each group's hits of a contrast or variant split into the voices (what :func:`framing.plot_voice` draws).
+
+    Parameters
+    ----------
+    hits_or_counts : DataFrame
+        From :func:`framing.find_hits` (grouped by the column ``by``) or :func:`framing.count_hits`
+        (already grouped; every group it counted is listed, with or without hits).
+    contrast, variant : str, optional
+        Keep this contrast's or variant's hits (both: the variant within that contrast); neither:
+        all hits.
+    by : str, default="outlet"
+        The grouping column of find_hits output.
+    lexicon : str, Path or Lexicon, optional
+        Knows contrasts and variants without hits (no error for those).
+
+    Returns
+    -------
+    DataFrame
+        One row per group (index ``group``): the hits in each voice (columns ``authorial``,
+        ``quoted``, ``distanced``, ``attributed``), ``n_hits`` and ``share_authorial``; groups
+        with hits first, by share of authorial hits (highest first, then by name), then the
+        groups a count table lists without hits.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, find_hits
+    >>> from framing.stats import voice_shares
+    >>> table = voice_shares(find_hits(load_corpus("data/seed")), contrast="war_name")
+    >>> table.columns.tolist()
+    ['authorial', 'quoted', 'distanced', 'attributed', 'n_hits', 'share_authorial']
+    >>> int(table["n_hits"].sum()) > 0
+    True
+    """
+    if not isinstance(hits_or_counts, pd.DataFrame):
+        raise ArgumentError(f"{_caller} expects the table of framing.find_hits or framing.count_hits, "
+                            f"got {type(hits_or_counts).__name__}")
+    cols = set(hits_or_counts.columns)
+    all_groups: list = []
+    if {"group", "voice", "n_hits"} <= cols:
+        h = hits_or_counts.assign(_w=hits_or_counts["n_hits"].astype(float), _g=hits_or_counts["group"])
+        all_groups = list(hits_or_counts.attrs.get("n_docs", {}) or [])
+    elif {"doc_id", "voice", "contrast", "variant"} <= cols:
+        check_column(hits_or_counts.columns, by, where="the hits", option="by=", error=ArgumentError)
+        h = hits_or_counts.assign(_w=1.0, _g=hits_or_counts[by])
+    else:
+        raise ArgumentError(f"{_caller} expects the table of framing.find_hits or framing.count_hits; "
+                            f"its columns are {list(hits_or_counts.columns)}")
+    lex = None
+    if lexicon is not None:
+        from framing.lexicon import load_lexicon
+
+        lex = load_lexicon(lexicon)
+    if contrast is not None:
+        known = list(dict.fromkeys(h["contrast"]))
+        if contrast not in known and not (lex is not None and contrast in lex.contrasts):
+            raise ArgumentError(f"no hits of contrast {contrast!r}; the contrasts with hits are {known}")
+        h = h[h["contrast"] == contrast]
+    if variant is not None:
+        h = h[h["variant"] == variant]
+        if h.empty and not (lex is not None and any(variant in c.variants for c in lex.contrasts.values())):
+            raise ArgumentError(f"no hits of variant {variant!r}"
+                                + (f" in contrast {contrast!r}" if contrast else "")
+                                + f"; the variants with hits are {sorted(set(hits_or_counts['variant']))}")
+        if h["contrast"].nunique() > 1:
+            raise ArgumentError(f"variant {variant!r} is in several contrasts {sorted(h['contrast'].unique())}; "
+                                f"pass contrast=")
+    tab = (h.groupby(["_g", "voice"])["_w"].sum().unstack("voice", fill_value=0)
+           .reindex(columns=list(VOICES), fill_value=0))
+    tab = tab[tab.sum(axis=1) > 0]
+    share = (tab["authorial"] / tab.sum(axis=1)).rename("share").reset_index()
+    share["name"] = share["_g"].astype(str)
+    groups = share.sort_values(["share", "name"], ascending=[False, True])["_g"].tolist()
+    groups += [g for g in all_groups if g not in set(groups)]
+    out = tab.reindex(groups, fill_value=0).astype("int64")
+    out.index.name = "group"
+    out.columns.name = None
+    out["n_hits"] = out[list(VOICES)].sum(axis=1).astype("int64")
+    out["share_authorial"] = (out["authorial"] / out["n_hits"].where(out["n_hits"] > 0)).astype(float)
+    return out

@@ -556,3 +556,16 @@ def test_rt_leans_russian_and_every_western_outlet_the_other_way(ukraine_path):
         assert table.loc["RT", "ci_low"] > 0
         western = table.drop(index="RT")
         assert len(western) == 12 and (western["ci_high"] < 0).all()
+
+
+def test_voice_shares_are_the_same_from_hits_and_counts(seed_corpus):
+    from framing import count_hits, find_hits, voice_shares
+
+    from_hits = voice_shares(find_hits(seed_corpus), contrast="war_name")
+    from_counts = voice_shares(count_hits(seed_corpus), contrast="war_name")
+    with_hits = from_counts[from_counts["n_hits"] > 0]
+    pd.testing.assert_frame_equal(from_hits, with_hits, check_names=False)
+    assert (from_hits[["authorial", "quoted", "distanced", "attributed"]].sum(axis=1) == from_hits["n_hits"]).all()
+    shares = from_hits["share_authorial"].tolist()
+    assert shares == sorted(shares, reverse=True)
+    assert set(from_counts.index) == set(seed_corpus["outlet"])  # every counted group, with or without hits

@@ -26,6 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
 from framing._checks import check_column, check_groups, check_int
+from framing._docstrings import shared_docs
 from framing._errors import ArgumentError, FramingError
 from framing.stats import outlet_order, voice_shares
 from framing.voice import VOICES
@@ -276,6 +277,7 @@ def _groups(present: Sequence, order: Sequence | None) -> list:
 
 # ------------------------------------------------------------------------------------- order
 # ------------------------------------------------------------------------------------- shares
+@shared_docs
 def plot_shares(
     shares: pd.DataFrame,
     contrast: str,
@@ -298,8 +300,7 @@ def plot_shares(
         From :func:`framing.variant_shares`.
     contrast : str
         The contrast id (e.g. ``"capital"``).
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {doc.ax}
     order : list, optional
         Outlets from top to bottom (a subset is allowed); default :func:`outlet_order` of ``shares``.
     lexicon : str, Path or Lexicon, optional
@@ -480,6 +481,7 @@ def plot_shares_grid(
 
 
 # --------------------------------------------------------------------------------------- lean
+@shared_docs
 def plot_lean(
     lean_table: pd.DataFrame,
     *,
@@ -497,8 +499,7 @@ def plot_lean(
     ----------
     lean_table : DataFrame
         From :func:`framing.lean` (``unit="group"``).
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {doc.ax}
     order : list, optional
         Outlets from top to bottom; default sorted by lean (:func:`outlet_order`).
     lexicon : str, Path or Lexicon, optional
@@ -561,6 +562,7 @@ def plot_lean(
 
 
 # -------------------------------------------------------------------------------------- voice
+@shared_docs
 def plot_voice(
     hits_or_counts: pd.DataFrame,
     *,
@@ -587,8 +589,7 @@ def plot_voice(
         all hits.
     by : str, default="outlet"
         The grouping column of find_hits output.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {doc.ax}
     order : list, optional
         Outlets from top to bottom (e.g. :func:`outlet_order`); default by share of authorial hits.
     lexicon : str, Path or Lexicon, optional
@@ -659,6 +660,7 @@ def plot_voice(
 
 
 # -------------------------------------------------------------------------- distinctive terms
+@shared_docs
 def plot_distinctive_terms(
     terms: pd.DataFrame,
     *,
@@ -684,8 +686,7 @@ def plot_distinctive_terms(
     ----------
     terms : DataFrame
         From :func:`framing.distinctive_terms` (or :func:`framing.log_odds`).
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {doc.ax}
     n_labels : int, default=15
         Terms labelled on each side.
     group : optional
@@ -869,6 +870,7 @@ def _free(bb, placed, frame, pad: float) -> bool:
 
 
 # ---------------------------------------------------------------------------------- outlet map
+@shared_docs
 def plot_outlet_map(
     map_table: pd.DataFrame,
     *,
@@ -888,8 +890,7 @@ def plot_outlet_map(
     ----------
     map_table : DataFrame
         From :func:`framing.outlet_map`.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {doc.ax}
     variants : bool, default=True
         Draw the variants too.
     n_variant_labels : int, default=25
@@ -1110,6 +1111,7 @@ def _date_axis(ax: Axes, offset: bool = True) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=offset))
 
 
+@shared_docs
 def plot_trend(
     trend_table: pd.DataFrame,
     *,
@@ -1136,8 +1138,7 @@ def plot_trend(
     ----------
     trend_table : DataFrame
         From :func:`framing.trend`.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {doc.ax}
     order : list, optional
         The outlets to draw (default all), in the order of their colours.
     label : str, optional
@@ -1385,6 +1386,7 @@ _VALUE_LABELS = {"per_1k_words": "Hits per 1,000 words", "share": "Share of the 
                  "n_hits": "Hits", "n_docs": "Articles with the variant"}
 
 
+@shared_docs
 def plot_heatmap(
     shares: pd.DataFrame,
     *,
@@ -1407,8 +1409,7 @@ def plot_heatmap(
     ----------
     shares : DataFrame
         From :func:`framing.variant_shares`.
-    ax : Axes, optional
-        Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+    {doc.ax}
     value : {"per_1k_words", "share", "n_hits", "n_docs"}, default="per_1k_words"
         The column coloured.
     order : list, optional

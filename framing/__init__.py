@@ -1,6 +1,6 @@
 """framing: how news outlets word the same story.
 
-Stages, in order: corpus -> clean -> lexicon -> text -> voice -> match -> stats -> plot -> report, with
+Stages, in order: corpus -> clean -> lexicon -> voice -> match -> stats -> plot -> report, with
 distributed counting on Dask beside match. The statistics stage has several modules: intervals (the
 one interval method), stats (shares, lean, trends), compare (differences between groups), similarity, design (coverage periods),
 models (regression with clustered errors) and distinctive (terms). Everything public is importable from here:

@@ -181,14 +181,16 @@ def check_groups(wanted: Iterable, present: Iterable, name: str, by: str, *, whe
 
 
 def check_corpus_columns(source, by: str, *, groups=None, load_kwargs: dict | None = None,
-                         by_option: str = "--by", groups_option: str = "--groups") -> list | None:
+                         by_option: str = "--by", groups_option: str = "--groups",
+                         doc_id: bool = True) -> list | None:
     """Read a corpus (any input kind, without cleaning) as far as needed to check ``by`` and ``groups``.
 
     ``by`` is checked on the first articles (the columns of every corpus table, ``doc_id``
     included); ``groups`` needs one pass over the whole corpus. Used before the slow part of a
     command starts (the report's kernel, a count's matcher or cluster), so ``--by`` a missing column
-    or ``--groups NoSuch`` fail in a second with one line. Returns the columns, or None when the
-    corpus has no articles.
+    or ``--groups NoSuch`` fail in a second with one line. ``doc_id``: whether the index may be the
+    ``by`` column (counts group by columns only). Returns the columns, or None when the corpus has
+    no articles.
 
     Examples
     --------
@@ -209,7 +211,7 @@ def check_corpus_columns(source, by: str, *, groups=None, load_kwargs: dict | No
         if not len(chunk):
             continue
         if columns is None:
-            columns = ["doc_id", *chunk.columns]
+            columns = ["doc_id", *chunk.columns] if doc_id else list(chunk.columns)
             try:
                 check_column(columns, by, option=by_option)
             except CorpusError as exc:

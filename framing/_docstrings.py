@@ -1,21 +1,21 @@
-"""Parameter docs shared by several functions, written once (in the manner of seaborn's ``_docstrings``).
+"""Parameter docs that many functions share, written once (in the manner of seaborn's ``_docstrings``).
 
-A docstring holds a line ``{doc.NAME}`` where the parameter's entry goes; :func:`shared_docs`
-puts :data:`PARAMS` ``[NAME]`` there at import time, indented as the placeholder is, so that
-``help()``, the doctests and the rendered docs all read the full entry.
+A docstring names a shared entry on a line of its own, in braces, at the indentation where the entry
+belongs; :func:`share_docs` replaces that line with the entry, indented alike. Text around it is left
+alone (braces elsewhere in a docstring, such as ``{"a": 1}`` in an example, are not touched).
 
 Examples
 --------
->>> from framing._docstrings import shared_docs
->>> @shared_docs
-... def draw(ax=None):
+>>> from framing._docstrings import share_docs
+>>> @share_docs
+... def f(ax=None):
 ...     '''Draw.
 ...
 ...     Parameters
 ...     ----------
-...     {doc.ax}
+...     {ax}
 ...     '''
->>> print(draw.__doc__.splitlines()[4].strip())
+>>> print(f.__doc__.splitlines()[4].strip())
 ax : Axes, optional
 """
 
@@ -23,29 +23,48 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
+from typing import TypeVar
 
-__all__ = ["PARAMS", "shared_docs"]
+__all__ = ["DOCS", "share_docs"]
 
-PARAMS = {
-    "ax": """\
-ax : Axes, optional
-    Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.""",
-    "lexicon": """\
-lexicon : str, Path or Lexicon, default="russia-ukraine"
-    A built-in lexicon name, a YAML path or a Lexicon.""",
+F = TypeVar("F", bound=Callable)
+
+DOCS: dict[str, str] = {
+    "ax": """
+        ax : Axes, optional
+            Pre-existing axes for the plot. Otherwise, call ``pyplot.gca`` internally.
+        """,
+    "returns_ax": """
+        Returns
+        -------
+        Axes
+            The matplotlib axes containing the plot.
+        """,
+    "lexicon": """
+        lexicon : str, Path or Lexicon, default="russia-ukraine"
+            A built-in lexicon name (:func:`framing.list_lexicons`), a YAML path or a Lexicon.
+        """,
 }
-"""The shared parameter entries, numpydoc style (name and type, then the description indented)."""
 
-_PLACEHOLDER = re.compile(r"^( *)\{doc\.(\w+)\}$", re.M)
+_PLACEHOLDER = re.compile(r"^([ \t]*)\{(\w+)\}[ \t]*$", re.M)
 
 
-def shared_docs(obj):
-    """Put the :data:`PARAMS` entries into ``obj``'s docstring where it says ``{doc.NAME}``."""
-    def entry(m: re.Match) -> str:
-        if m.group(2) not in PARAMS:
-            raise KeyError(f"{getattr(obj, '__qualname__', obj)}: no shared docs for {m.group(2)!r}")
-        return textwrap.indent(PARAMS[m.group(2)], m.group(1))
+def _entry(name: str, indent: str) -> str:
+    return textwrap.indent(textwrap.dedent(DOCS[name]).strip("\n"), indent)
 
-    if obj.__doc__:
-        obj.__doc__ = _PLACEHOLDER.sub(entry, obj.__doc__)
-    return obj
+
+def share_docs(func: F) -> F:
+    """Replace each ``{name}`` line of ``func.__doc__`` with the shared entry ``DOCS[name]``.
+
+    An unknown name is an error when the module is imported, so a typo never reaches a user.
+    """
+    doc = func.__doc__ or ""
+
+    def sub(m: re.Match) -> str:
+        if m.group(2) not in DOCS:
+            raise KeyError(f"{func.__qualname__}: no shared docstring entry {m.group(2)!r}; known: {sorted(DOCS)}")
+        return _entry(m.group(2), m.group(1))
+
+    func.__doc__ = _PLACEHOLDER.sub(sub, doc)
+    return func

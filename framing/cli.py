@@ -60,11 +60,11 @@ def _inputs(args: argparse.Namespace, source) -> list:
     return [source, getattr(args, "metadata", None)]
 
 
-def _check_by(source, by: str, load_kwargs: dict) -> None:
+def _check_by(source, by: str, load_kwargs: dict, doc_id: bool = True) -> None:
     """``--by`` names a column of the corpus (any input kind), read as far as its first articles."""
     from framing._checks import check_corpus_columns
 
-    check_corpus_columns(source, by, load_kwargs=load_kwargs)
+    check_corpus_columns(source, by, load_kwargs=load_kwargs, doc_id=doc_id)
 
 
 def _same_path(a, b) -> bool:
@@ -329,7 +329,7 @@ def _cmd_count(args: argparse.Namespace) -> int:
         if args.hits and not args.scheduler:
             locks.enter_context(output_lock(args.hits, option="--hits"))
         if "://" not in args.source:  # the column to count by, before the matcher or a cluster starts
-            _check_by(args.source, args.by, kwargs)
+            _check_by(args.source, args.by, kwargs, doc_id=False)  # counts group by a column, not the id
         return _count(args, lex, kwargs, voice, listing)
 
 
@@ -337,7 +337,11 @@ def _count(args: argparse.Namespace, lex, kwargs: dict, voice, listing) -> int:
     import pandas as pd
 
     from framing.corpus import DROPPED_COLUMNS
+    from framing.progress import StageLog
 
+    stages = StageLog("count")  # one line per stage when stderr is not a terminal (there the bar shows)
+    stages.stage("loading and matching", f"{args.source}, read and matched chunk by chunk"
+                 + (f" on the Dask cluster {args.scheduler}" if args.scheduler else ""))
     if args.scheduler:
         from framing import distributed as fdist
 
@@ -356,8 +360,10 @@ def _count(args: argparse.Namespace, lex, kwargs: dict, voice, listing) -> int:
         else:
             counts = count_hits(args.source, lex, by=args.by, voice=voice, chunksize=args.chunksize,
                                 progress=None, **kwargs)
+    stages.stage("writing", str(args.output))
     write_csv(counts, args.output)
     attrs = counts.attrs
+    stages.done(f"{int(counts['n_hits'].sum()):,} hits in {attrs.get('n_articles', 0):,} articles")
     print(f"{int(counts['n_hits'].sum()):,} hits in {attrs.get('n_articles', 0):,} articles -> {args.output}"
           + (f"; every hit -> {args.hits}" if args.hits else ""))
     skipped = pd.DataFrame(attrs.get("skipped", []), columns=DROPPED_COLUMNS)
@@ -385,7 +391,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     groups = [g.strip() for g in args.groups.split(",")] if args.groups else None
     out = render_report(args.path, args.out, lexicon=args.lexicon, by=args.by, voices=args.voice or ["authorial"],
                         exclude_shared=args.exclude_shared, groups=groups, title=args.title, seed=args.seed,
-                        load_kwargs=_load_kwargs(args), progress=sys.stderr.isatty())
+                        load_kwargs=_load_kwargs(args), progress=True if sys.stderr.isatty() else "lines")
     print(f"report written to {out}/report.html ({time.perf_counter() - started:.0f} s); tables in {out}/tables, "
           f"provenance in {out}/provenance.json")
     return 0

@@ -125,7 +125,7 @@ def compare_groups(
         cons = h.loc[h["variant"] == variant, "contrast"].unique() if contrast is None else [contrast]
         if len(cons) != 1:
             raise ArgumentError(f"variant {variant!r} is in {len(cons)} contrasts with hits ({list(cons)}); pass "
-                               f"contrast=")
+                                f"contrast=")
         hc = h[h["contrast"] == cons[0]]
         per_doc = pd.DataFrame({"doc_id": hc["doc_id"], "x": (hc["variant"] == variant).astype(float), "n": 1.0})
         per_doc = per_doc.groupby("doc_id", sort=False)[["x", "n"]].sum()

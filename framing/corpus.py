@@ -406,6 +406,20 @@ def _plan(source: Path, skip_bad: bool = False, page_batch: int | None = None) -
     return _Plan(units, ignored, skipped)
 
 
+def _check_readable(source: str | Path, skip_bad: bool = False) -> None:
+    """Every file the corpus holds opens and yields a first byte, else the one-line read error (unless
+    ``skip_bad``: the reader skips and lists it). A cheap check before a long run such as the report."""
+    plan = _plan(Path(source), skip_bad=skip_bad)
+    for unit in plan.units:
+        for p in ([unit.path] if unit.kind != "pages" else []) + list(unit.members):
+            try:
+                with open(p, "rb") as fh:
+                    fh.read(1)
+            except _READ_ERRORS as exc:
+                if not skip_bad:
+                    raise read_error(exc, display(p)) from None
+
+
 def corpus_files(path: str | Path) -> list[Path]:
     """The files :func:`load_corpus` reads for ``path``, in the order it reads them.
 
@@ -660,16 +674,91 @@ def _extract_html_col(raw: Raw, name: str, opts: _Options, state: dict) -> None:
     raw._html_done = True
 
 
-def _outlets_and_texts(raw: Raw, name: str, opts: _Options, state: dict):
-    """(outlet, text) of every record of a chunk, as cleaning sees them (for the count of repeated lines)."""
+def _outlets_and_texts(raw: Raw, name: str, opts: _Options, state: dict) -> Iterator[tuple]:
+    """(outlet, text) of every record of a chunk, as cleaning sees them (for the count of repeated lines).
+
+    One record at a time: the texts of an Arrow column become Python strings a slice at a time, so the
+    first pass of load_corpus never holds every text twice (Arrow and Python)."""
     cols = _columns_of(raw, name, opts, state)
     frame = raw.frame
     if cols.text not in frame.columns or cols.outlet not in frame.columns:
-        return [], []
+        return
     outlets = frame[cols.outlet].to_numpy(dtype=object)
-    texts = frame[cols.text].to_numpy(dtype=object)
-    return ([o.strip() if isinstance(o, str) else None for o in outlets],
-            [_normalise_newlines(t) if isinstance(t, str) else None for t in texts])
+    for o, t in zip(outlets, _values(frame[cols.text]), strict=True):
+        yield (o.strip() if isinstance(o, str) else None, _normalise_newlines(t) if isinstance(t, str) else None)
+
+
+_SLICE = 2_000  # texts turned into Python strings (or back into Arrow) at a time
+
+
+def _arrow_backed(values: pd.Series):
+    """The pyarrow ChunkedArray under a string column, or None (object columns hold Python objects)."""
+    arr = values.array
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return getattr(arr, "_pa_array", None)
+    return None
+
+
+def _values(values: pd.Series) -> Iterator:
+    """The values of a column as Python objects, one at a time (an Arrow string column a slice at a time)."""
+    pa_arr = _arrow_backed(values)
+    if pa_arr is None:
+        yield from values.to_numpy(dtype=object)
+        return
+    for start in range(0, len(pa_arr), _SLICE):
+        yield from pa_arr.slice(start, _SLICE).to_pylist()
+
+
+def _drain(chunks: list) -> Iterator:
+    """The strings of Arrow chunks as Python objects, a slice at a time, each chunk freed (and its memory
+    handed back) once read: the raw and the cleaned texts are not both held whole."""
+    chunks.reverse()
+    while chunks:
+        chunk = chunks.pop()
+        for start in range(0, len(chunk), _SLICE):
+            yield from chunk.slice(start, _SLICE).to_pylist()
+        del chunk
+        _release_arrow_memory()
+
+
+class _TextColumn:
+    """The cleaned texts, turned into an Arrow string array a slice at a time as they are added, with
+    their word counts and emptiness: the Python strings of only one slice are alive at a time."""
+
+    def __init__(self):
+        import pyarrow as pa
+
+        self.pool = pa.system_memory_pool()  # malloc: it reuses the memory each freed slice of Python strings leaves
+        self.pending: list[str] = []
+        self.parts: list = []
+        self.n_words: list[np.ndarray] = []
+        self.empty: list[np.ndarray] = []
+
+    def add(self, text: str) -> None:
+        self.pending.append(text)
+        if len(self.pending) >= _SLICE:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if not self.pending:
+            return
+        self.n_words.append(_n_words(self.pending))
+        self.empty.append(np.array([not t.strip() for t in self.pending], dtype=bool))
+        self.parts.append(pa.array(self.pending, type=pa.string(), memory_pool=self.pool))
+        self.pending = []
+
+    def finish(self) -> tuple:
+        """(chunked Arrow array, words per text, empty per text)."""
+        import pyarrow as pa
+
+        self._flush()
+        arr = pa.chunked_array(self.parts, type=pa.string())
+        self.parts = []
+        n_words = np.concatenate(self.n_words) if self.n_words else np.zeros(0, dtype=np.int64)
+        empty = np.concatenate(self.empty) if self.empty else np.zeros(0, dtype=bool)
+        return arr, n_words, empty
 
 
 def _count_repeats(raws, opts: _Options) -> dict:
@@ -678,8 +767,7 @@ def _count_repeats(raws, opts: _Options) -> dict:
     state: dict = {}
     for raw, name in raws:
         _extract_html_col(raw, name, opts, state)
-        outlets, texts = _outlets_and_texts(raw, name, opts, state)
-        for o, t in zip(outlets, texts, strict=True):
+        for o, t in _outlets_and_texts(raw, name, opts, state):
             counter.add(o, t)
     return counter.repeated()
 
@@ -719,11 +807,17 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
               else np.full(n, None, dtype=object))
     urls = (_strings(frame[cols.url], name, cols.url, bad, False) if cols.url in frame.columns
             else np.full(n, None, dtype=object))
-    texts_in = (_strings(frame[cols.text], name, cols.text, bad, False) if cols.text in frame.columns
-                else np.full(n, None, dtype=object))
-    if cols.text in frame.columns:  # the raw text now lives in texts_in: free the reader's copy
+    lazy = cols.text in frame.columns and _arrow_backed(frame[cols.text]) is not None
+    if lazy:  # strings only (Arrow): read a slice at a time in the cleaning loop, never all as Python strings;
+        # the column leaves the frame, so each Arrow chunk is freed once its texts are read
+        texts_in = _drain(list(_arrow_backed(frame[cols.text]).chunks))
         raw.frame = frame = frame.drop(columns=[cols.text])
-        _release_arrow_memory()
+    else:
+        texts_in = iter(_strings(frame[cols.text], name, cols.text, bad, False) if cols.text in frame.columns
+                        else np.full(n, None, dtype=object))
+        if cols.text in frame.columns:  # the raw text now lives in texts_in: free the reader's copy
+            raw.frame = frame = frame.drop(columns=[cols.text])
+            _release_arrow_memory()
     row_extraction: dict[int, list] = {}
     for i, ext in enumerate(raw.extraction):
         if ext is not None:
@@ -759,16 +853,18 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
             dropped.append((doc_ids[i], src[i], _line_of(raw, i), f"unusable record: {bad.reasons[i]}"))
     keep = np.ones(n, dtype=bool)
     keep[list(bad.reasons)] = False
-    texts, logs = [], []
+    column, logs = _TextColumn(), []
+    had_text = np.zeros(n, dtype=bool)
     repeats = state.get("repeats") or {}
     chrome_only = np.zeros(n, dtype=bool)
     for i in range(n):
+        raw_text = next(texts_in)
         if not keep[i]:
-            texts.append("")
+            column.add("")
             continue
-        had_text = bool(texts_in[i])
-        text = _normalise_newlines(texts_in[i] or "")
-        texts_in[i] = had_text  # one copy of each text at a time (memory)
+        had_text[i] = bool(raw_text)
+        text = _normalise_newlines(raw_text or "")
+        del raw_text  # one copy of each text at a time (memory)
         if opts.clean:
             title = titles[i]
             o = outlet[i]
@@ -782,10 +878,12 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
                 ext[4] = f"{ext[4]}; {res.note}" if ext[4] else res.note
                 ext.append(res.flag)
                 chrome_only[i] = res.flag == "chrome_only"
-        texts.append(text)
-    texts_arr = np.asarray(texts, dtype=object)
-    del texts
-    empty = np.array([not t.strip() for t in texts_arr], dtype=bool) & keep
+        column.add(text)
+        del text
+    texts_in = None
+    texts_arr, n_words_all, empty = column.finish()
+    del column
+    empty &= keep
     if opts.drop_empty and chrome_only.any():  # only page chrome left: dropped and listed, like empty ones
         src0 = _per_row(raw.source_file if raw.source_file is not None else name, n)
         for i in np.flatnonzero(chrome_only & keep):
@@ -797,7 +895,7 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
     src = _per_row(raw.source_file if raw.source_file is not None else name, n)
     for i in np.flatnonzero(empty & has_title):  # a headline without a body: kept, flagged
         ext = row_extraction.setdefault(int(i), [kind, None, None, None, None])
-        ext[4] = "title only: no body text" + (" after cleaning" if opts.clean and texts_in[i] else "")
+        ext[4] = "title only: no body text" + (" after cleaning" if opts.clean and had_text[i] else "")
     lost = empty & ~has_title
     if lost.any():
         ids = [doc_ids[i] for i in np.flatnonzero(lost)]
@@ -817,11 +915,13 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
     out["title"] = titles[idx]
     out["published"] = published.to_numpy()[idx]
     out["url"] = urls[idx]
-    kept_texts = texts_arr[idx].tolist()
+    if len(idx) < n:
+        import pyarrow as pa
+
+        texts_arr = texts_arr.take(pa.array(idx, type=pa.int64()))
+    out["text"] = pd.arrays.ArrowStringArray(texts_arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
     del texts_arr
-    n_words = _n_words(kept_texts)
-    out["text"] = _text_array(kept_texts)
-    out["n_words"] = n_words
+    out["n_words"] = n_words_all[idx]
     used = {cols.outlet, cols.text, cols.html, cols.title, cols.url, cols.date, cols.id}
     if offsets is not None:
         out["published_utc_offset"] = offsets.to_numpy()[idx]
@@ -853,25 +953,6 @@ def _release_arrow_memory() -> None:
         pa.default_memory_pool().release_unused()
     except (ImportError, AttributeError):  # pragma: no cover
         pass
-
-
-def _text_array(texts: list) -> pd.api.extensions.ExtensionArray:
-    """The texts as pandas' string array, built in slices that free each slice's Python strings as they
-    are copied (CPython caches a UTF-8 copy in every non-ASCII string it converts: peak memory would
-    otherwise hold the texts three times)."""
-    step = 2_000
-    if len(texts) <= step:
-        return pd.array(texts, dtype="str")
-    import pyarrow as pa
-
-    parts = []
-    pool = pa.system_memory_pool()  # malloc: it reuses the memory each freed slice of Python strings leaves
-    for start in range(0, len(texts), step):
-        parts.append(pa.array(texts[start:start + step], type=pa.string(), memory_pool=pool))
-        texts[start:start + step] = [None] * len(parts[-1])
-    arr = pa.chunked_array(parts, type=pa.string())
-    del parts
-    return pd.arrays.ArrowStringArray(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _extract_many(pages: list[tuple[str, str | None]], n_jobs: int) -> list[dict]:

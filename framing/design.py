@@ -221,7 +221,7 @@ def common_period(corpus: pd.DataFrame, by: str = "outlet", *, groups=None, freq
         cov = coverage(corpus, by, freq=freq, groups=groups)
         spans = "; ".join(f"{r.group}: {_span(r.first, r.last)}" for r in cov.itertuples())
         raise CorpusError(f"no {'month' if freq == 'M' else 'period'} has articles of every group ({spans}); "
-                           f"compare fewer groups (groups=) or drop the common-period restriction")
+                          f"compare fewer groups (groups=) or drop the common-period restriction")
     keep = frame["period"].isin(common).fillna(False).to_numpy(dtype=bool)
     out = corpus.loc[frame.index[keep]].copy() if groups is not None else corpus[keep].copy()
     left = corpus.index.difference(out.index, sort=False)

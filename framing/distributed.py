@@ -2,12 +2,15 @@
 
 One task per input file (shard); each task streams its file in chunks through
 :func:`framing.iter_corpus` and the in-memory matcher (:func:`framing.count_hits`,
-:func:`framing.find_hits`) on the worker, so the client never reads the data. The lexicon is
-scattered to every worker once per run; :func:`framing.match.compile_lexicon` caches the compiled
-matcher per lexicon content (``Lexicon.sha256``), so each worker compiles it once. Each chunk
-becomes a :class:`framing.match.partial.PartialCounts` (the one counting path of the in-memory and
-streaming counts too); the client adds them and finishes them into the tidy table, so the result
-is identical to ``framing.count_hits(framing.load_corpus(source), ...)`` by construction.
+:func:`framing.find_hits`) on the worker, so the client never reads the data. The lexicon is a
+task of its own (its value in the task, not scattered data), so the scheduler can compute it again
+when every worker holding it died, and the file tasks rerun on the workers that come back;
+:func:`framing.match.compile_lexicon` caches the compiled matcher per lexicon content
+(``Lexicon.sha256``), so each worker compiles it once. A run whose workers are all gone and do not
+come back within :data:`WORKER_WAIT` seconds ends with one line saying what to do. Each chunk becomes
+a :class:`framing.match.partial.PartialCounts` (the one counting path of the in-memory and streaming
+counts too); the client adds them and finishes them into the tidy table, so the result is identical
+to ``framing.count_hits(framing.load_corpus(source), ...)`` by construction.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 from distributed import Client, LocalCluster
 
+from framing._checks import check_int, check_voices
 from framing._errors import CorpusError, FramingError
 from framing.corpus import (
     DROPPED_COLUMNS,
@@ -38,11 +43,16 @@ from framing.match import FIELDS, HIT_COLUMNS, compile_lexicon
 from framing.match import find_hits as _find_hits_in_memory
 from framing.match.count import count_chunk, voice_codes
 from framing.match.partial import PartialCounts
-from framing.voice import VOICES
 
 __all__ = ["connect", "count_hits", "find_hits"]
 
 _PART = "part-{file:05d}-{chunk:05d}.parquet"
+
+#: Seconds a run waits for workers when the cluster has none left (all died, were stopped or
+#: scaled away) before it ends with a one-line error; a LocalCluster's nanny restarts killed
+#: workers within seconds, and their tasks rerun.
+WORKER_WAIT = 120
+_POLL = 1.0  # seconds between looks at the cluster while waiting for a result
 
 
 # ------------------------------------------------------------------------------ cluster
@@ -400,12 +410,60 @@ def _resolve_source(source) -> str:
     return str(path.resolve()) if path.exists() else str(source)
 
 
-def _check_voice(voice) -> None:
-    if voice is None:
-        return
-    bad = [v for v in ([voice] if isinstance(voice, str) else list(voice)) if v not in VOICES]
-    if bad:
-        raise FramingError(f"unknown voice {bad[0]!r}; choose from {list(VOICES)}")
+def _check_arguments(chunksize, retries, n_workers, context=0) -> None:
+    """The numbers of a run, checked on the client before any cluster starts."""
+    check_int(chunksize, "chunksize (--chunksize)", low=1, hint=" (articles per chunk)")
+    check_int(retries, "retries", low=0)
+    check_int(n_workers, "n_workers", low=1, allow_none=True)
+    check_int(context, "context", low=0)
+
+
+def _lexicon_value(lexicon: Lexicon) -> Lexicon:
+    """A task whose result is the lexicon: its value travels in the task, so the scheduler can run it
+    again on a new worker when the workers holding the result died (scattered data would be lost)."""
+    return lexicon
+
+
+def _send_lexicon(client: Client, lex: Lexicon, run: str):
+    return client.submit(_lexicon_value, lex, key=f"framing-lexicon-{run}", pure=False)
+
+
+class _Watch:
+    """Ends a run with one line when the cluster has had no worker for WORKER_WAIT seconds."""
+
+    def __init__(self, client: Client):
+        self.client = client
+        self.gone_since: float | None = None
+
+    def check(self) -> None:
+        try:
+            n = len(self.client.nthreads())
+        except (OSError, TimeoutError):
+            n = 0
+        if n:
+            self.gone_since = None
+            return
+        now = time.monotonic()
+        if self.gone_since is None:
+            self.gone_since = now
+        elif now - self.gone_since >= WORKER_WAIT:
+            address = getattr(self.client.scheduler, "address", None) or "the scheduler"
+            raise FramingError(
+                f"the Dask cluster lost every worker mid-run and none came back within {WORKER_WAIT:g} s; start "
+                f"workers (`dask worker {address}`) and run again, or run on a fresh local cluster (--scheduler "
+                f"auto); nothing was written")
+
+
+def _result(client: Client, future):
+    """``future.result()``, watching that the cluster still has workers."""
+    watch = _Watch(client)
+    while True:
+        try:
+            return future.result(timeout=_POLL)
+        except TimeoutError:
+            if future.done():
+                raise
+            watch.check()
 
 
 def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_bad: bool,
@@ -416,7 +474,7 @@ def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_b
     order, whatever finished first), raised as its own class (CorpusError...), never a Dask
     traceback. With ``skip_bad``, a file that cannot be read is skipped and listed instead.
     """
-    from distributed import KilledWorker, as_completed
+    from distributed import KilledWorker, wait
 
     run = uuid.uuid4().hex[:8]
     files, plan_skipped = _on_worker(client, _list_files, source, skip_bad, retries=retries)
@@ -427,28 +485,41 @@ def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_b
     results: list[_FileResult | None] = [None] * len(files)
     bar = _progress_bar(len(files), label, progress)
     first_error: int | None = None
+    watch = _Watch(client)
+    pending = set(futures)
     try:
-        for future in as_completed(futures):
-            if future.cancelled():
-                continue
+        while pending:
             try:
-                res: _FileResult = future.result()
-            except KilledWorker:
-                raise FramingError(
-                    f"{files[int(future.key.rsplit('-', 1)[1])][0]}: the worker process reading this file "
-                    f"died each time it was tried (out of memory? pass a smaller chunksize=, or give the "
-                    f"workers more memory)") from None
-            results[res.index] = res
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix_str(f"{sum(r.n_articles for r in results if r):,} articles")
-            if res.error is not None and not (skip_bad and res.shard_error):
-                if first_error is None or res.index < first_error:
-                    first_error = res.index
-                for f in futures[first_error + 1:]:  # later files cannot change which error is reported
-                    f.cancel()
-                if all(r is not None for r in results[:first_error]):
-                    break
+                done, pending = wait(list(pending), timeout=_POLL, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished: is anyone still working?
+                watch.check()
+                continue
+            watch.gone_since = None
+            finished = False
+            for future in sorted(done, key=lambda f: f.key):
+                if future.cancelled():
+                    continue
+                try:
+                    res: _FileResult = future.result()
+                except KilledWorker:
+                    raise FramingError(
+                        f"{files[int(future.key.rsplit('-', 1)[1])][0]}: the worker process reading this file "
+                        f"died each time it was tried (out of memory? pass a smaller chunksize=, or give the "
+                        f"workers more memory)") from None
+                results[res.index] = res
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix_str(f"{sum(r.n_articles for r in results if r):,} articles")
+                if res.error is not None and not (skip_bad and res.shard_error):
+                    if first_error is None or res.index < first_error:
+                        first_error = res.index
+                    for f in futures[first_error + 1:]:  # later files cannot change which error is reported
+                        f.cancel()
+                    if all(r is not None for r in results[:first_error]):
+                        finished = True
+            if finished:
+                break
+            pending = {f for f in pending if not f.cancelled()}
     finally:
         if bar is not None:
             bar.close()
@@ -498,7 +569,7 @@ def _check_ids(client: Client, results: list, files: list, task, args: tuple, *,
                                 retries=retries) for i, ex in exclude.items()}
     for i, future in futures.items():
         try:
-            results[i] = future.result()
+            results[i] = _result(client, future)
         except FramingError as exc:
             raise type(exc)(str(exc)) from None
     return results
@@ -509,7 +580,7 @@ def _on_worker(client: Client, func, *args, retries: int = 0):
     future = client.submit(func, *args, key=f"framing-{func.__name__.strip('_')}-{uuid.uuid4().hex[:8]}",
                            retries=retries)
     try:
-        return future.result()
+        return _result(client, future)
     except FramingError as exc:
         raise type(exc)(str(exc)) from None
     except ImportError as exc:
@@ -572,8 +643,9 @@ def count_hits(
 
     Identical (rows, order, dtypes) to ``framing.count_hits(framing.load_corpus(source), ...)``.
     Each input file is one task: the worker reads it itself in chunks of ``chunksize`` articles
-    (:func:`framing.iter_corpus`) and counts each chunk as :func:`framing.count_hits` does (PartialCounts); the
-    client adds the partial counts and finishes them into the table. The lexicon is sent to every worker once.
+    (:func:`framing.iter_corpus`) and counts each chunk as :func:`framing.count_hits` does
+    (PartialCounts); the client adds the partial counts and finishes them into the table. The
+    lexicon is sent once per run, as a task the scheduler can rerun.
 
     Parameters
     ----------
@@ -639,11 +711,12 @@ def count_hits(
     (5, 0)
     """
     lex = load_lexicon(lexicon)
-    _check_voice(voice)
+    check_voices(voice)
+    _check_arguments(chunksize, retries, n_workers)
     fields = tuple(fields)
     source = _resolve_source(source)
     with connect(scheduler, n_workers=n_workers) as client:
-        [lex_future] = client.scatter([lex], broadcast=True, hash=False)
+        lex_future = _send_lexicon(client, lex, uuid.uuid4().hex[:8])
         try:
             results, _ = _run(client, source, _count_file,
                               (lex_future, by, voice, fields, engine, chunksize, skip_bad, load_kwargs),
@@ -718,13 +791,14 @@ def find_hits(
     True
     """
     lex = load_lexicon(lexicon)
+    _check_arguments(chunksize, retries, n_workers, context)
     fields = tuple(fields)
     source = _resolve_source(source)
     out = str(out_dir) if _is_url(str(out_dir)) else str(Path(out_dir).resolve())
     with connect(scheduler, n_workers=n_workers) as client:
         staging = f"{out}/.framing-staging-{uuid.uuid4().hex[:8]}"  # hidden: not part of the dataset
         _on_worker(client, _prepare, out, staging, overwrite)
-        [lex_future] = client.scatter([lex], broadcast=True, hash=False)
+        lex_future = _send_lexicon(client, lex, uuid.uuid4().hex[:8])
         try:
             results, _ = _run(client, source, _write_parts,
                               (lex_future, staging, fields, context, engine, language, chunksize, skip_bad,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from framing._docstrings import share_docs
 from framing._errors import LexiconError
 
 if TYPE_CHECKING:
@@ -1148,6 +1149,7 @@ def _check_yaml_bounds(text: str, where) -> None:
             value_done(size, depth, line)
 
 
+@share_docs
 def lexicon_audit(corpus: pd.DataFrame, lexicon: str | Path | Lexicon = "russia-ukraine", *, by: str = "outlet",
                   hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group and variant: articles and hits, and how many hits are in someone else's words.
@@ -1161,7 +1163,7 @@ def lexicon_audit(corpus: pd.DataFrame, lexicon: str | Path | Lexicon = "russia-
     ----------
     corpus : DataFrame
         A corpus table (:func:`framing.load_corpus`).
-    lexicon : str, Path or Lexicon, default="russia-ukraine"
+    {lexicon}
     by : str, default="outlet"
         The corpus column to group by. Articles with no value are counted in a group named
         ``"(missing)"``, never dropped.

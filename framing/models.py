@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from framing._errors import FramingError
+from framing._errors import ArgumentError, CorpusError
 from framing._groups import group_labels
 from framing.intervals import _level
 
@@ -32,16 +32,16 @@ def _hit_table(hits, corpus, contrast, by, voice, formula):
 
     _check_inputs(hits, corpus, by)
     if not isinstance(formula, str) or not formula.strip().startswith("~"):
-        raise FramingError(f"formula must be the right-hand side of a model formula, e.g. '~ {by} + C(month)', "
-                           f"not {formula!r}")
+        raise ArgumentError(f"formula must be the right-hand side of a model formula, e.g. '~ {by} + C(month)', "
+                            f"not {formula!r}")
     names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", formula))
     if by not in names:
-        raise FramingError(f"the formula {formula!r} does not use '{by}', whose adjusted shares are wanted; "
-                           f"add it, e.g. '~ {by} + ...'")
+        raise ArgumentError(f"the formula {formula!r} does not use '{by}', whose adjusted shares are wanted; "
+                            f"add it, e.g. '~ {by} + ...'")
     h = hits[(hits["contrast"] == contrast) & hits["voice"].isin(_voices(voice))]
     if h.empty:
         known = sorted(hits["contrast"].unique())
-        raise FramingError(f"no hits of contrast {contrast!r} in the chosen voices; contrasts with hits: {known}")
+        raise ArgumentError(f"no hits of contrast {contrast!r} in the chosen voices; contrasts with hits: {known}")
     meta = corpus.loc[h["doc_id"]]
     data = pd.DataFrame({"doc_id": h["doc_id"].to_numpy(), "variant": h["variant"].to_numpy()})
     for col in sorted(names):
@@ -51,14 +51,14 @@ def _hit_table(hits, corpus, contrast, by, voice, formula):
                 values = group_labels(values)
             elif pd.isna(values).any():
                 n = int(pd.isna(values).sum())
-                raise FramingError(f"column '{col}' is empty for {n} of the contrast's hits; model_shares needs "
-                                   f"every value of the formula's columns (fill them in, or filter the corpus)")
+                raise CorpusError(f"column '{col}' is empty for {n} of the contrast's hits; model_shares needs "
+                                  f"every value of the formula's columns (fill them in, or filter the corpus)")
             data[col] = values
         elif col in _DERIVED and "published" in corpus.columns:
             dates = meta["published"]
             if dates.isna().any():
-                raise FramingError(f"'{col}' comes from `published`, which is empty for {int(dates.isna().sum())} "
-                                   f"of the contrast's hits; filter out undated articles first")
+                raise CorpusError(f"'{col}' comes from `published`, which is empty for {int(dates.isna().sum())} "
+                                  f"of the contrast's hits; filter out undated articles first")
             data[col] = dates.dt.strftime(_DERIVED[col]).to_numpy()
     return data
 
@@ -145,16 +145,16 @@ def model_shares(
     order = list(dict.fromkeys(hits.loc[hits["contrast"] == contrast, "variant"]))
     present = [v for v in order if v in set(data["variant"])]
     if len(present) < 2:
-        raise FramingError(f"contrast {contrast!r} has hits of one variant only ({present}); there is nothing to "
-                           f"model")
+        raise ArgumentError(f"contrast {contrast!r} has hits of one variant only ({present}); there is nothing to "
+                            f"model")
     if variant is not None and variant not in present:
-        raise FramingError(f"variant {variant!r} has no hits in contrast {contrast!r}; its variants with hits are "
-                           f"{present}")
+        raise ArgumentError(f"variant {variant!r} has no hits in contrast {contrast!r}; its variants with hits are "
+                            f"{present}")
     try:
         X = patsy.dmatrix(formula, data, NA_action="raise", return_type="dataframe")
     except patsy.PatsyError as exc:
-        raise FramingError(f"model_shares: the formula {formula!r} cannot be built from the corpus: "
-                           f"{str(exc).splitlines()[0]}") from None
+        raise ArgumentError(f"model_shares: the formula {formula!r} cannot be built from the corpus: "
+                            f"{str(exc).splitlines()[0]}") from None
     groups = pd.factorize(data["doc_id"])[0]
     binary = variant is not None or len(present) == 2
     modelled = (variant or present[1]) if binary else None

@@ -26,7 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
 from framing._checks import check_column, check_groups, check_int
-from framing._docstrings import shared_docs
+from framing._docstrings import share_docs
 from framing._errors import ArgumentError, FramingError
 from framing.stats import outlet_order, voice_shares
 from framing.voice import VOICES
@@ -37,7 +37,6 @@ __all__ = [
     "SIDE_PALETTE",
     "VOICE_COLORS",
     "TERM_COLORS",
-    "outlet_order",
     "plot_distinctive_terms",
     "plot_heatmap",
     "plot_lean",
@@ -103,7 +102,7 @@ def _require(table, columns: Sequence[str], source: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ArgumentError(f"expected the table returned by {source}; it lacks the column(s) {missing} "
-                           f"(its columns are {list(table.columns)})")
+                            f"(its columns are {list(table.columns)})")
 
 
 def side_colors(lexicon=None, sides: Sequence = ()) -> dict:
@@ -234,6 +233,28 @@ def _variant_label(contrast, variant, lex=None) -> str:
     return name
 
 
+def _noun(table=None, by: str | None = None) -> str:
+    """The word for a group in labels: the grouping column (``by``, else the table's ``attrs["by"]``).
+
+    Tables of :mod:`framing.stats` record the column they were grouped by, so a chart of
+    ``variant_shares(..., by="region")`` speaks of regions; "outlet" when nothing says otherwise.
+    """
+    name = by if by is not None else (getattr(table, "attrs", None) or {}).get("by") or "outlet"
+    return str(name).replace("_", " ")
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _plural(word: str) -> str:
+    if word.endswith("s"):
+        return word
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def _rows(ax: Axes, labels: Sequence[str]) -> np.ndarray:
     """One row per label, the first at the top; returns the y positions."""
     ys = np.arange(len(labels), dtype=float)
@@ -254,10 +275,38 @@ def _legend_above(ax: Axes, handles, title: str, ncol: int | None = None, **kwar
     """Title, then a one-to-two-row legend between the title and the plot."""
     ncol = ncol or min(len(handles), 3)
     nrow = int(np.ceil(len(handles) / ncol)) if handles else 0
+    ax._framing_legend = (handles, title, ncol, kwargs)  # to fit it to the panel later (_fit_legends)
     if handles:
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False,
                   fontsize="small", handletextpad=0.4, columnspacing=1.2, borderaxespad=0.2, **kwargs)
     ax.set_title(title, loc="left", pad=6 + 17 * nrow, fontweight="bold")
+
+
+def _fit_legends(fig, axes, rounds: int = 8) -> None:
+    """Legends above panels that are wider than their panel get fewer columns (more rows).
+
+    A legend wider than its panel makes constrained layout squeeze every panel of its column to almost
+    nothing (four long variant names above a grid panel). Measured on the figure as laid out; one
+    legend at a time, the widest for its panel first, since one overflowing legend squeezes the others.
+    """
+    engine = fig.get_layout_engine()
+    for _ in range(rounds):
+        if engine is not None:
+            engine.execute(fig)
+        renderer = fig.canvas.get_renderer()
+        worst, worst_ratio = None, 1.05
+        for ax in axes:
+            legend, saved = ax.get_legend(), getattr(ax, "_framing_legend", None)
+            if legend is None or saved is None or saved[2] <= 1:
+                continue
+            ratio = legend.get_window_extent(renderer).width / max(ax.get_window_extent(renderer).width, 1.0)
+            if ratio > worst_ratio:
+                worst, worst_ratio = ax, ratio
+        if worst is None:
+            return
+        handles, title, ncol, kwargs = worst._framing_legend
+        worst.get_legend().remove()
+        _legend_above(worst, handles, title, ncol=ncol - 1, **kwargs)
 
 
 def _n(n) -> str:
@@ -271,13 +320,12 @@ def _groups(present: Sequence, order: Sequence | None) -> list:
     unknown = [g for g in order if g not in set(present)]
     if unknown:
         raise ArgumentError(f"order names groups that are not in the table: {unknown}; "
-                           f"the groups are {list(present)}")
+                            f"the groups are {list(present)}")
     return order
 
 
-# ------------------------------------------------------------------------------------- order
 # ------------------------------------------------------------------------------------- shares
-@shared_docs
+@share_docs
 def plot_shares(
     shares: pd.DataFrame,
     contrast: str,
@@ -300,7 +348,7 @@ def plot_shares(
         From :func:`framing.variant_shares`.
     contrast : str
         The contrast id (e.g. ``"capital"``).
-    {doc.ax}
+    {ax}
     order : list, optional
         Outlets from top to bottom (a subset is allowed); default :func:`outlet_order` of ``shares``.
     lexicon : str, Path or Lexicon, optional
@@ -311,10 +359,7 @@ def plot_shares(
     title : str, optional
         Default: the contrast's label.
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -369,8 +414,9 @@ def plot_shares(
     ax.set_xlim(-0.03, 1.03)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("Share of the outlet's hits in this contrast (line: 95% interval)")
-    ax.set_ylabel("Outlet (n = articles with a hit)")
+    noun = _noun(shares)
+    ax.set_xlabel(f"Share of the {noun}'s hits in this contrast (line: 95% interval)")
+    ax.set_ylabel(f"{_cap(noun)} (n = articles with a hit)")
     _style(ax)
     title = title if title is not None else _contrast_label(contrast, lex)
     if not legend:
@@ -466,11 +512,16 @@ def plot_shares_grid(
         ax.set_ylabel("")
     for ax in axes[len(contrasts):]:
         fig.delaxes(ax)
+    _fit_legends(fig, axes[: len(contrasts)])
     drawn = shares[shares["contrast"].isin(contrasts)]
-    sides = list(dict.fromkeys(_none(x) for x in drawn["side"]))
+    present = list(dict.fromkeys(_none(x) for x in drawn["side"]))
+    lex_sides = list(getattr(lex, "sides", None) or [])  # the lexicon's order, the same in every figure
+    sides = sorted(present, key=lambda x: (x is None, lex_sides.index(x) if x in lex_sides else len(lex_sides),
+                                           present.index(x)))
     palette = side_colors(lex, drawn["side"])
     width = int(fig.get_figwidth() * 72 / (plt.rcParams["font.size"] * 0.62))  # characters that fit a line
-    explain = textwrap.fill("Which term each outlet uses, contrast by contrast (dot: share of the outlet's hits in "
+    noun = _noun(shares)
+    explain = textwrap.fill(f"Which term each {noun} uses, contrast by contrast (dot: share of the {noun}'s hits in "
                             "the contrast; line: 95% interval; n = articles with a hit). Colour: the side that uses "
                             "the term.", width)
     fig.legend(handles=[Patch(color=_side_color(x, palette), label=_side_name(x, lex)) for x in sides],
@@ -481,7 +532,7 @@ def plot_shares_grid(
 
 
 # --------------------------------------------------------------------------------------- lean
-@shared_docs
+@share_docs
 def plot_lean(
     lean_table: pd.DataFrame,
     *,
@@ -499,17 +550,14 @@ def plot_lean(
     ----------
     lean_table : DataFrame
         From :func:`framing.lean` (``unit="group"``).
-    {doc.ax}
+    {ax}
     order : list, optional
         Outlets from top to bottom; default sorted by lean (:func:`outlet_order`).
     lexicon : str, Path or Lexicon, optional
         Names the sides (default: the built-in lexicons' names for them).
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -554,15 +602,16 @@ def plot_lean(
     ax.set_xlim(-1.08, 1.08)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["−1", "−0.5", "0", "+0.5", "+1"])
     ax.set_xlabel(f"Lean score\n← {name_b}  |  {name_a} →")
-    ax.set_ylabel("Outlet (n = articles with side-tagged terms)")
+    noun = _noun(lean_table)
+    ax.set_ylabel(f"{_cap(noun)} (n = articles with side-tagged terms)")
     _style(ax)
-    ax.set_title(title if title is not None else "Whose terms does each outlet use? (dot: lean score, line: 95% "
+    ax.set_title(title if title is not None else f"Whose terms does each {noun} use? (dot: lean score, line: 95% "
                  "interval)", loc="left", fontweight="bold")
     return ax
 
 
 # -------------------------------------------------------------------------------------- voice
-@shared_docs
+@share_docs
 def plot_voice(
     hits_or_counts: pd.DataFrame,
     *,
@@ -589,17 +638,14 @@ def plot_voice(
         all hits.
     by : str, default="outlet"
         The grouping column of find_hits output.
-    {doc.ax}
+    {ax}
     order : list, optional
         Outlets from top to bottom (e.g. :func:`outlet_order`); default by share of authorial hits.
     lexicon : str, Path or Lexicon, optional
         Names the contrast and the variant in the title.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -614,12 +660,13 @@ def plot_voice(
     >>> len(ax.patches)  # 4 voices x 5 outlets
     20
     """
-    table = voice_shares(hits_or_counts, contrast=contrast, variant=variant, by=by, lexicon=lexicon, _caller="plot_voice")
+    table = voice_shares(hits_or_counts, by=by, contrast=contrast, variant=variant, lexicon=lexicon)
     lex = _lexicon(lexicon)
     if ax is None:
         ax = plt.gca()
-    tab = table.loc[table["n_hits"] > 0, list(VOICES)].astype(float)
-    groups = list(order) if order is not None else list(table.index)
+    tab = (table[table["n_group_hits"] > 0].pivot(index="group", columns="voice", values="n_hits")
+           .reindex(columns=list(VOICES), fill_value=0))
+    groups = list(order) if order is not None else list(dict.fromkeys(table["group"]))
     totals = tab.sum(axis=1)
     ys = _rows(ax, [f"{g} (n={_n(totals[g])})" if g in tab.index else str(g) for g in groups])
     drawn = [(g, y) for g, y in zip(groups, ys, strict=True) if g in tab.index]
@@ -639,15 +686,15 @@ def plot_voice(
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("Share of the outlet's hits")
-    ax.set_ylabel("Outlet (n = hits)")
+    noun = _noun(table)
+    ax.set_xlabel(f"Share of the {noun}'s hits")
+    ax.set_ylabel(f"{_cap(noun)} (n = hits)")
     _style(ax)
     for spine in ("left", "bottom"):
         ax.spines[spine].set_visible(False)
     if title is None:
         if variant is not None:
-            of_variant = hits_or_counts.loc[hits_or_counts["variant"] == variant, "contrast"]
-            c = contrast if contrast is not None else (of_variant.iloc[0] if len(of_variant) else None)
+            c = contrast if contrast is not None else table.attrs.get("contrast")
             what = f"“{_variant_label(c, variant, lex)}”"
         elif contrast is not None:
             what = _contrast_label(contrast, lex)
@@ -660,7 +707,7 @@ def plot_voice(
 
 
 # -------------------------------------------------------------------------- distinctive terms
-@shared_docs
+@share_docs
 def plot_distinctive_terms(
     terms: pd.DataFrame,
     *,
@@ -686,7 +733,7 @@ def plot_distinctive_terms(
     ----------
     terms : DataFrame
         From :func:`framing.distinctive_terms` (or :func:`framing.log_odds`).
-    {doc.ax}
+    {ax}
     n_labels : int, default=15
         Terms labelled on each side.
     group : optional
@@ -700,10 +747,7 @@ def plot_distinctive_terms(
         With a ``left_out`` column (:func:`framing.flag_terms`), draw only the terms it leaves empty.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -870,7 +914,7 @@ def _free(bb, placed, frame, pad: float) -> bool:
 
 
 # ---------------------------------------------------------------------------------- outlet map
-@shared_docs
+@share_docs
 def plot_outlet_map(
     map_table: pd.DataFrame,
     *,
@@ -890,7 +934,7 @@ def plot_outlet_map(
     ----------
     map_table : DataFrame
         From :func:`framing.outlet_map`.
-    {doc.ax}
+    {ax}
     variants : bool, default=True
         Draw the variants too.
     n_variant_labels : int, default=25
@@ -899,10 +943,7 @@ def plot_outlet_map(
         Names the variants and the sides.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -963,7 +1004,7 @@ def plot_outlet_map(
             tx.append(block["dim1"].iloc[0])
             ty.append(block["dim2"].iloc[0])
     ax.scatter(g["dim1"], g["dim2"], s=90, color="0.15", edgecolors="white", linewidths=1, zorder=3)
-    handles.insert(0, Line2D([], [], marker="o", linestyle="", color="0.15", markersize=8, label="outlet"))
+    handles.insert(0, Line2D([], [], marker="o", linestyle="", color="0.15", markersize=8, label=_noun(map_table)))
     for _, r in g.iterrows():
         texts.append(ax.text(r["dim1"], r["dim2"], str(r["label"]), fontsize="small", fontweight="bold", ha="center",
                              va="center", zorder=5))
@@ -975,7 +1016,7 @@ def plot_outlet_map(
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     legend = ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.9) if len(v) else None
-    ax.set_title(title if title is not None else "Outlets placed by the terms they use" +
+    ax.set_title(title if title is not None else f"{_cap(_plural(_noun(map_table)))} placed by the terms they use" +
                  (" (and the terms)" if len(v) else ""), loc="left", fontweight="bold")
     if texts:
         dots = pd.concat([g, v])[["dim1", "dim2"]].to_numpy(dtype=float)
@@ -1111,7 +1152,7 @@ def _date_axis(ax: Axes, offset: bool = True) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=offset))
 
 
-@shared_docs
+@share_docs
 def plot_trend(
     trend_table: pd.DataFrame,
     *,
@@ -1138,7 +1179,7 @@ def plot_trend(
     ----------
     trend_table : DataFrame
         From :func:`framing.trend`.
-    {doc.ax}
+    {ax}
     order : list, optional
         The outlets to draw (default all), in the order of their colours.
     label : str, optional
@@ -1155,10 +1196,7 @@ def plot_trend(
         None spans every period.
     title : str, optional
 
-    Returns
-    -------
-    Axes
-        The matplotlib axes containing the plot.
+    {returns_ax}
 
     Examples
     --------
@@ -1221,7 +1259,8 @@ def plot_trend(
     pad = pd.Timedelta(days={"D": 1, "W": 4, "M": 20, "Q": 50, "Y": 150}.get(freq[:1].upper(), 20))
     last = pd.Period(t["period"].max(), freq).end_time if single else t["period"].max()
     ax.set_xlim(t["period"].min() - pad, last + pad)
-    suffix = f" (one {unit} per outlet: points, not a trend)" if single else ", per outlet"
+    noun = _noun(trend_table)
+    suffix = f" (one {unit} per {noun}: points, not a trend)" if single else f", per {noun}"
     ax.set_title(title if title is not None else f"{what} by {unit}{suffix}", loc="left", fontweight="bold")
     ax.trend_window = window  # for captions: what the axis leaves out
     if single:
@@ -1364,7 +1403,7 @@ def plot_trend_grid(
     when = f"{years[0]}; " if len(years) == 1 else ""
     fig.supxlabel(f"Period of publication ({when}by {unit}{kept}; band: 95% interval; grey: the other panels' "
                   f"lines)" + (f"\n{textwrap.fill(window['note'], 120)}" if window["note"] else ""), fontsize="small")
-    fig.suptitle(title if title is not None else f"{what} by {unit}, one panel per outlet (n = articles)",
+    fig.suptitle(title if title is not None else f"{what} by {unit}, one panel per {_noun(trend_table)} (n = articles)",
                  x=0.01, ha="left", fontweight="bold")
     for ax in axes:
         ax.trend_window = window
@@ -1386,7 +1425,7 @@ _VALUE_LABELS = {"per_1k_words": "Hits per 1,000 words", "share": "Share of the 
                  "n_hits": "Hits", "n_docs": "Articles with the variant"}
 
 
-@shared_docs
+@share_docs
 def plot_heatmap(
     shares: pd.DataFrame,
     *,
@@ -1409,7 +1448,7 @@ def plot_heatmap(
     ----------
     shares : DataFrame
         From :func:`framing.variant_shares`.
-    {doc.ax}
+    {ax}
     value : {"per_1k_words", "share", "n_hits", "n_docs"}, default="per_1k_words"
         The column coloured.
     order : list, optional
@@ -1499,8 +1538,10 @@ def plot_heatmap(
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    if annotate is None:
+    if annotate is None:  # numbers in the cells only where they fit, measured after the layout has run
         fig = ax.get_figure(root=True)
+        if fig.get_layout_engine() is not None:
+            fig.get_layout_engine().execute(fig)
         cell_w = ax.get_position().width * fig.get_figwidth() * 72 / max(len(groups), 1)
         cell_h = ax.get_position().height * fig.get_figheight() * 72 / max(len(rows), 1)
         annotate = cell_w >= 26 and cell_h >= 9
@@ -1525,9 +1566,9 @@ def plot_heatmap(
     ax.legend(handles=handles, title="Term colour = the side that uses it", loc="upper left",
               bbox_to_anchor=(0, 0), ncol=len(handles), frameon=False, fontsize="small", title_fontsize="small",
               alignment="left", borderaxespad=0.3)
-    ax.set_xlabel("Outlet (articles)")
+    ax.set_xlabel(f"{_cap(_noun(shares))} (articles)")
     ax.xaxis.set_label_position("top")
     ax.set_title(title if title is not None else
-                 f"{_VALUE_LABELS.get(value, value)}, by outlet and term (grey: no hits)", loc="left",
+                 f"{_VALUE_LABELS.get(value, value)}, by {_noun(shares)} and term (grey: no hits)", loc="left",
                  fontweight="bold")
     return ax

@@ -1,15 +1,76 @@
-"""Progress reporting for streaming runs: articles and MB done, rate and ETA, on a terminal only."""
+"""Progress reporting: a bar for streaming runs on a terminal (articles and MB done, rate and ETA), and one
+line per stage with the elapsed time for runs without one (logs, CI, ``nohup``, pipes)."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["progress_chunks", "bar_width"]
+__all__ = ["progress_chunks", "bar_width", "StageLog"]
+
+
+class StageLog:
+    """One line per stage of a command on stderr, with the seconds since the command started.
+
+    For runs without a terminal, where a progress bar shows nothing (or garbage): each stage
+    (loading, matching, statistics, charts, writing) prints one line when it starts, and ``done``
+    prints the total. A stage repeated (several cells of one stage) prints once.
+
+    Parameters
+    ----------
+    command : str
+        The command's name in each line (``report``, ``count``).
+    enabled : bool, optional
+        None (default): only when ``stream`` is not a terminal.
+    stream : file, optional
+        Default ``sys.stderr``.
+
+    Examples
+    --------
+    >>> import io
+    >>> from framing.progress import StageLog
+    >>> out = io.StringIO()
+    >>> log = StageLog("count", stream=out, enabled=True)
+    >>> log.stage("loading", "data/seed"); log.stage("loading"); log.done("84 hits")
+    >>> [line.split("]")[1] for line in out.getvalue().splitlines()]
+    [' loading: data/seed', ' done: 84 hits']
+    >>> out.getvalue().startswith("framing count [    0.0 s] loading")
+    True
+    """
+
+    def __init__(self, command: str, *, enabled: bool | None = None, stream=None):
+        self.command = command
+        self.stream = stream if stream is not None else sys.stderr
+        if enabled is None:
+            enabled = not (hasattr(self.stream, "isatty") and self.stream.isatty())
+        self.enabled = bool(enabled)
+        self.started = time.perf_counter()
+        self.current: str | None = None
+
+    def elapsed(self) -> float:
+        """Seconds since the command started."""
+        return time.perf_counter() - self.started
+
+    def _line(self, name: str, detail: str) -> None:
+        if self.enabled:
+            print(f"framing {self.command} [{self.elapsed():7.1f} s] {name}" + (f": {detail}" if detail else ""),
+                  file=self.stream, flush=True)
+
+    def stage(self, name: str, detail: str = "") -> None:
+        """Print the line of stage ``name`` unless it is the stage already running."""
+        if name != self.current:
+            self.current = name
+            self._line(name, detail)
+
+    def done(self, detail: str = "") -> None:
+        """Print the last line, with the total time."""
+        self.current = None
+        self._line("done", detail)
 
 
 def bar_width() -> dict:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from framing._atomic import PROVENANCE, atomic_folder, check_report_target
 from framing._checks import check_corpus_columns, check_int, check_voices
+from framing._docstrings import share_docs
 from framing._errors import CorpusError, FramingError
 
 if TYPE_CHECKING:
@@ -119,7 +120,10 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
 
     if not corpus.exists():
         raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
+    from framing.corpus import _check_readable
+
     lex = load_lexicon(lexicon)
+    _check_readable(corpus, skip_bad=bool(load_kwargs.get("skip_bad")))
     if check_corpus_columns(corpus, by, groups=groups, load_kwargs=load_kwargs) is None:
         raise CorpusError(f"{corpus}: no articles to report on; see `framing corpus {corpus} --skip-bad --drop-empty`")
     return lex
@@ -227,7 +231,44 @@ def _to_html(executed_nb, title: str) -> str:
     return body
 
 
+# --------------------------------------------------------------------------------------- progress
+#: What each stage of the report notebook does (its cells are tagged ``stage:<name>``), for the stage lines.
+REPORT_STAGES = {
+    "loading": "reading the corpus and the lexicon",
+    "matching": "finding the lexicon's terms and the passages shared between groups",
+    "statistics": "lean scores and their intervals",
+    "charts": "variant shares, voice, distinctive words, map and trend",
+    "writing": "the appendix, every table, the figures' captions and report.html",
+}
+
+
+def _stage_engine():
+    """papermill's nbclient engine that calls ``on_stage(name)`` when a cell tagged ``stage:<name>`` starts
+    (and names the stage on the cell progress bar)."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class StageEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, on_stage=None, **kwargs):
+            cell_start = nb_man.cell_start
+
+            def start(cell, cell_index=None, **kw):
+                cell_start(cell, cell_index, **kw)
+                stages = [t.split(":", 1)[1] for t in cell.metadata.get("tags", []) if t.startswith("stage:")]
+                if stages and on_stage is not None:
+                    on_stage(stages[0])
+                if stages and getattr(nb_man, "pbar", None):
+                    nb_man.pbar.set_description(stages[0])
+
+            nb_man.cell_start = start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register("framing-stages", StageEngine)
+    return "framing-stages"
+
+
 # ----------------------------------------------------------------------------------- the entry
+@share_docs
 def render_report(
     corpus: str | os.PathLike,
     out: str | os.PathLike,
@@ -241,7 +282,7 @@ def render_report(
     seed: int = 0,
     load_kwargs: dict | None = None,
     notebook: str | os.PathLike | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
     timeout: int = 1800,
 ) -> Path:
     """Run the report notebook on a corpus in a real Jupyter kernel and write the report folder.
@@ -263,7 +304,7 @@ def render_report(
         Anything :func:`framing.load_corpus` reads.
     out : str or path
         The report folder; replaced when the run succeeds.
-    lexicon : str, path or Lexicon, default="russia-ukraine"
+    {lexicon}
     by : str, default="outlet"
         The corpus column to compare.
     voices : list of str, default=("authorial",)
@@ -281,8 +322,10 @@ def render_report(
     notebook : path, optional
         Another parameterised report notebook to run (default: the template shipped in the package,
         ``framing/templates/outlet_report.ipynb``).
-    progress : bool, default=True
-        Show a progress bar over the notebook's cells.
+    progress : bool or "lines", default=True
+        True: a progress bar over the notebook's cells, named by stage. ``"lines"``: one line per stage
+        on stderr (loading, matching, statistics, charts, writing) with the elapsed time, for runs
+        without a terminal (what ``framing report`` does when stderr is not a terminal). False: quiet.
     timeout : int, default=1800
         Seconds allowed per cell.
 
@@ -309,6 +352,9 @@ def render_report(
     ['figures', 'provenance.json', 'report.html', 'report.ipynb', 'tables']
     """
     started = datetime.now(UTC)
+    from framing.progress import StageLog
+
+    stages = StageLog("report", enabled=progress == "lines")
     # every path is the caller's: resolved here, against the caller's working folder, before the kernel
     # (which runs in the report folder) starts
     corpus_path = Path(corpus).expanduser().resolve()
@@ -345,12 +391,20 @@ def render_report(
         "figures_dir": "figures",
     }
     failed = out.parent / f"{out.name}.failed.ipynb"
+    stages.stage("loading", f"{corpus_path.name} checked; starting a Jupyter kernel, then "
+                            f"{REPORT_STAGES['loading']}")
+
+    def on_stage(name: str) -> None:
+        stages.stage(name, REPORT_STAGES.get(name, ""))
+
     with atomic_folder(out) as tmp:
         executed_path = tmp / "report.ipynb"
         try:
             pm.execute_notebook(str(nb_path), str(executed_path), parameters=params, cwd=str(tmp),
-                                kernel_name="python3", progress_bar=progress, request_save_on_cell_execute=False,
-                                execution_timeout=timeout, kernel_manager_class=KERNEL_MANAGER)
+                                kernel_name="python3", progress_bar=progress is True,
+                                request_save_on_cell_execute=False, execution_timeout=timeout,
+                                kernel_manager_class=KERNEL_MANAGER, engine_name=_stage_engine(),
+                                on_stage=on_stage)
         except pm.PapermillExecutionError as exc:
             if executed_path.exists():
                 shutil.copy(executed_path, failed)
@@ -365,4 +419,6 @@ def render_report(
         record = provenance(public, inputs, lex, started)
         (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, default=str) + "\n", "utf-8")
     failed.unlink(missing_ok=True)
+    n_figures = len(list((out / "figures").glob("*.png")))
+    stages.done(f"{out.name}/report.html, {len(list((out / 'tables').glob('*.csv')))} tables, {n_figures} figures")
     return out

@@ -165,11 +165,23 @@ EMBED_DPI = 144
 
 
 def fix_figure_metadata() -> None:
-    """Matplotlib settings that make SVG output the same bytes on every run (fixed id salt)."""
+    """Matplotlib settings of the report: the same SVG bytes on every run (fixed id salt), and text shown
+    literally — no mathtext, so an outlet named ``$\\alpha$`` or ``Beta $5 & 10%`` is drawn as written.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> from framing.report_parts import fix_figure_metadata
+    >>> fix_figure_metadata()
+    >>> matplotlib.rcParams["text.parse_math"], matplotlib.rcParams["text.usetex"]
+    (False, False)
+    """
     import matplotlib
 
     matplotlib.rcParams["svg.hashsalt"] = "framing"
     matplotlib.rcParams["svg.fonttype"] = "path"  # the same glyphs whatever fonts the reader has
+    matplotlib.rcParams["text.parse_math"] = False  # group names and terms are data, never markup
+    matplotlib.rcParams["text.usetex"] = False
 
 
 _METADATA = {  # no dates, no versions that vary between runs: same inputs, same bytes
@@ -281,6 +293,162 @@ class Figures:
         return path
 
 
+# ------------------------------------------------------------------------------------ data quality
+def flagged_html(flagged: pd.DataFrame, n_articles: int, corpus_path: str | None = None) -> str:
+    """The data-quality sentence on the articles cleaning was unsure about (:func:`framing.cleaning_flagged`):
+    how many, of which kind, what each flag means and where to look.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import flagged_html
+    >>> flagged = pd.DataFrame({"doc_id": ["a", "b"], "flag": ["short", "chrome_only"]})
+    >>> text = flagged_html(flagged, 40, "data/x")
+    >>> "2 of 40 articles" in text and "1 chrome_only, 1 short" in text and "framing corpus data/x --flagged" in text
+    True
+    >>> "None of the 40 articles" in flagged_html(flagged.head(0), 40)
+    True
+    """
+    import html as _html
+
+    from framing.clean import FLAGS
+
+    command = f"framing corpus {corpus_path or 'CORPUS'} --flagged"
+    where = (f"every removed line is in <code>tables/cleaning_log.csv</code>, the words each rule removed per "
+             f"article in <code>tables/cleaning_summary.csv</code>; <code>{_html.escape(command)}</code> lists the "
+             f"flagged articles")
+    if flagged.empty:
+        return (f"<p><b>Flagged by cleaning.</b> None of the {n_articles:,} articles: cleaning kept a plausible "
+                f"article in each (no text kept raw, short, left with page chrome only or stripped of most of its "
+                f"prose); {where}.</p>")
+    counts = flagged["flag"].value_counts().sort_index()
+    kinds = ", ".join(f"{n:,} {_html.escape(str(f))}" for f, n in counts.items())
+    meaning = "; ".join(f"<i>{_html.escape(str(f))}</i>: {_html.escape(FLAGS.get(f, ''))}" for f in counts.index)
+    return (f"<p><b>Flagged by cleaning.</b> {len(flagged):,} of {n_articles:,} articles ({kinds}) are ones cleaning "
+            f"was unsure about: read them before trusting their counts ({meaning}). They are listed below and in "
+            f"<code>tables/cleaning_flagged.csv</code>; {where}.</p>")
+
+
+# ----------------------------------------------------------------------------------- the appendix
+KWIC_SAMPLE = 300
+"""Hits in the report's keyword-in-context appendix (more when there are more group × contrast strata)."""
+KWIC_COLUMNS = ["doc_id", "field", "start", "end", "contrast", "variant", "voice", "left", "match", "right"]
+
+
+def kwic_sample(hits: pd.DataFrame, by: str, *, n: int = KWIC_SAMPLE, seed: int = 0, order=None, lex=None):
+    """The appendix's hits: a sample stratified by group and contrast, and the sentence that says how it was drawn.
+
+    The ``n`` hits are dealt out evenly over the strata, every pair of group (``by``) and contrast that
+    has hits (:func:`framing.validation_sample`: a stratum with fewer hits gives its rest to the others;
+    ``n`` grows to the number of strata, so each has at least one hit); within a stratum the hits are
+    drawn at random with ``seed``. A corpus with ``n`` hits or fewer shows them all. Rows are ordered
+    by group (``order``), contrast (lexicon order), article and position.
+
+    Returns
+    -------
+    (DataFrame, str)
+        The sampled hits (:data:`KWIC_COLUMNS` with the group column, ``stratum_size``: the hits of
+        its group and contrast), and the HTML sentence describing the sample.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import kwic_sample
+    >>> hits = pd.DataFrame({"doc_id": [f"d{i}" for i in range(40)], "outlet": ["A"] * 30 + ["B"] * 10,
+    ...                      "field": "text", "start": 0, "end": 4, "contrast": ["c", "k"] * 20,
+    ...                      "variant": "v", "voice": "authorial", "left": "", "match": "Kyiv", "right": ""})
+    >>> sample, text = kwic_sample(hits, "outlet", n=8, seed=1)
+    >>> sample.groupby(["outlet", "contrast"]).size().tolist()  # 2 from each of the 4 strata
+    [2, 2, 2, 2]
+    >>> "8 of the 40 hits" in text and "4 pairs of outlet and contrast" in text and "seed 1" in text
+    True
+    """
+    import html as _html
+
+    from framing.validation import validation_sample
+
+    noun = group_noun(by)
+    if hits.empty:
+        return hits.reindex(columns=[*KWIC_COLUMNS[:1], by, *KWIC_COLUMNS[1:], "stratum_size"]), (
+            "<p>No hits: the appendix is empty.</p>")
+    strata = [by, "contrast"] if by != "contrast" else ["contrast"]
+    n_strata = int(hits.groupby(strata, sort=False, dropna=False).ngroups)
+    size = max(n, n_strata)
+    columns = list(dict.fromkeys([KWIC_COLUMNS[0], by, *(["outlet"] if "outlet" in hits.columns else []),
+                                  *KWIC_COLUMNS[1:]]))
+    if len(hits) <= size:
+        table = hits.assign(stratum_size=hits.groupby(strata, dropna=False)["doc_id"].transform("size"))
+        text = (f"<p>Every one of the {len(hits):,} hits, all voices (the statistics above count the voices "
+                f"chosen in the parameters); also in <code>tables/hits.csv</code>.</p>")
+    else:
+        table = validation_sample(hits, n=size, by=strata, seed=seed).rename(columns={"tool_voice": "voice"})
+        text = (f"<p><b>A stratified sample</b> of {len(table):,} of the {len(hits):,} hits, all voices: the sample "
+                f"is dealt out evenly over the {n_strata:,} pairs of {_html.escape(noun)} and contrast with hits, "
+                f"so that rare contrasts and small {_html.escape(noun)}s show as often as common ones (a pair with "
+                f"fewer hits than its share gives the rest to the others; <i>Hits in stratum</i> gives its size), "
+                f"and within each pair the hits are drawn at random (seed {int(seed)}, "
+                f"<code>framing.validation_sample</code>). Every hit is in <code>tables/hits.csv</code>.</p>")
+    rank_group = {g: i for i, g in enumerate(order or [])}
+    rank_contrast = {c: i for i, c in enumerate(lex.contrasts if lex is not None else [])}
+    table = table.assign(_g=table[by].map(lambda g: rank_group.get(g, len(rank_group))),
+                         _c=table["contrast"].map(lambda c: rank_contrast.get(c, len(rank_contrast))))
+    table = table.sort_values(["_g", by, "_c", "contrast", "doc_id", "field", "start"], kind="stable")
+    return table[[*columns, "stratum_size"]].reset_index(drop=True), text
+
+
+# ------------------------------------------------------------------------------ not enough data
+def not_enough(what: str, why: str):
+    """One sentence shown in place of a chart or table that needs more data than the corpus has.
+
+    Examples
+    --------
+    >>> from framing.report_parts import not_enough
+    >>> not_enough("Trend chart", "no month has 5 articles <with> side-tagged terms").data
+    "<p class='framing-missing'><b>Trend chart: not enough data.</b> No month has 5 articles &lt;with&gt; \
+side-tagged terms.</p>"
+    """
+    import html as _html
+
+    from IPython.display import HTML
+
+    why = why.strip().rstrip(".")
+    return HTML(f"<p class='framing-missing'><b>{_html.escape(what)}: not enough data.</b> "
+                f"{_html.escape(why[:1].upper() + why[1:])}.</p>")
+
+
+def distinctive_or_reason(corpus: pd.DataFrame, by: str, *, min_count: int = 3, **kwargs):
+    """:func:`framing.distinctive_terms` of every group against the rest, or why there is too little text.
+
+    Returns ``(terms, "")``, or ``(None, reason)`` when the corpus has fewer than two groups or no
+    term occurs ``min_count`` times (a one- or two-article corpus): the report says so and goes on.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import distinctive_or_reason
+    >>> docs = pd.DataFrame({"outlet": ["A", "B"], "text": ["Kyiv talks.", "Kiev talks."]})
+    >>> distinctive_or_reason(docs, "outlet")
+    (None, 'no word occurs at least 3 times in the 2 articles (the comparison counts words used 3 times or more)')
+    >>> distinctive_or_reason(docs.head(1), "outlet")[1]
+    'the comparison needs at least two outlets with articles; there is 1'
+    """
+    from framing._errors import ArgumentError
+    from framing.distinctive import distinctive_terms
+
+    n_groups = int(corpus[by].nunique()) if by in corpus.columns else (len(corpus) if by == "doc_id" else 0)
+    if n_groups < 2:
+        return None, (f"the comparison needs at least two {group_noun(by)}s with articles; there "
+                      f"{'is' if n_groups == 1 else 'are'} {n_groups}")
+    try:
+        return distinctive_terms(corpus, by=by, min_count=min_count, **kwargs), ""
+    except ArgumentError as exc:  # the template's arguments are fixed: only too little text gets here
+        if "min_count" not in str(exc):
+            raise
+        return None, (f"no word occurs at least {min_count} times in the {len(corpus):,} article"
+                      f"{'s' if len(corpus) != 1 else ''} (the comparison counts words used {min_count} times "
+                      f"or more)")
+
+
 # --------------------------------------------------------------------------------- captions, pages
 def interval_phrase(*tables) -> str:
     """The intervals of the tables in a few words, for a caption: "95% cluster-adjusted Jeffreys
@@ -344,7 +512,8 @@ def share_pages(lex, contrasts, n_groups: int) -> list[dict]:
             slug = re.sub(r"[^a-z0-9]+", "_", re.sub(r"^[A-Z]\.\s*", "", family).lower()).strip("_") or "contrasts"
             pages.append({"title": title, "name": f"shares_{slug}" + (f"_{k}" if len(chunks) > 1 else ""),
                           "contrasts": chunk, "ncols": ncols,
-                          "figsize": (4.6 * ncols + 0.6, nrows * (0.26 * n_groups + 1.7) + 1.1)})
+                          # one panel alone gets the width of two narrow ones' text: its heading stays 2 lines
+                          "figsize": (max(4.6 * ncols + 0.6, 7.4), nrows * (0.26 * n_groups + 1.7) + 1.1)})
     return pages
 
 
@@ -365,7 +534,24 @@ COLUMN_NAMES = {
     "weight": "Weighting", "n_a": "Hits, side A", "n_b": "Hits, side B", "side_a": "Side A", "side_b": "Side B",
     "kind": "Kind", "why": "Why", "label": "Label", "precision": "Precision", "n_coded": "Coded hits",
     "contribution": "Contribution", "weight_share": "Weight share", "period": "Period", "value": "Value",
+    "n_articles_cleaned": "Articles cleaned", "n_flagged": "Flagged by cleaning", "n_removed_lines": "Lines removed",
+    "words_before": "Words before cleaning", "words_after": "Words after", "share_removed": "Share removed",
+    "flag": "Flag", "stratum_size": "Hits in stratum",
 }
+
+
+def cleaning_names() -> dict:
+    """Column names for :func:`framing.cleaning_summary`: a rule's column holds the words it removed.
+
+    Examples
+    --------
+    >>> from framing.report_parts import cleaning_names
+    >>> cleaning_names()["ui_label"], cleaning_names()["headline"]
+    ('Words removed: UI label', 'Words removed: headline')
+    """
+    from framing.clean import CLEANING_RULES
+
+    return {r: "Words removed: " + r.replace("_", " ").replace("ui ", "UI ") for r in CLEANING_RULES}
 
 
 def human_columns(table: pd.DataFrame, names: dict | None = None) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def outlet_similarity(shares: pd.DataFrame, metric: str = "jensenshannon", *, co
                 dist = max(float(1 - u @ v / (np.linalg.norm(u) * np.linalg.norm(v))), 0.0)
             rows.append((ga, gb, dist, len(used), ""))
     out = pd.DataFrame(rows, columns=["group_a", "group_b", "distance", "n_contrasts", "note"])
-    out.attrs.update(metric=metric, contrasts=contrasts, common_contrasts=common)
+    out.attrs.update(metric=metric, contrasts=contrasts, common_contrasts=common, by=shares.attrs.get("by", "outlet"))
     return out
 
 
@@ -149,7 +149,7 @@ def outlet_map(shares: pd.DataFrame, method: str = "ca", *, n_components: int = 
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
         raise ArgumentError(f"a map needs at least two groups and two variants with hits; got {table.shape[0]} "
-                           f"groups and {table.shape[1]} variants")
+                            f"groups and {table.shape[1]} variants")
     k = min(n_components, min(table.shape) - 1)
     if method == "ca":
         N = table.to_numpy(dtype=float)
@@ -187,4 +187,5 @@ def outlet_map(shares: pd.DataFrame, method: str = "ca", *, n_components: int = 
         out[f"explained_dim{d + 1}"] = float(explained[d]) if d < k else 0.0
     out.attrs["explained"] = [float(e) for e in explained]
     out.attrs["method"] = method
+    out.attrs["by"] = shares.attrs.get("by", "outlet")
     return out

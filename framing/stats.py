@@ -23,7 +23,7 @@ from framing.intervals import CI_METHOD, _level, cluster_interval, resample_arti
 from framing.similarity import outlet_map, outlet_similarity  # noqa: F401  (their former home)
 from framing.voice import VOICES
 
-__all__ = ["variant_shares", "lean", "lean_by_contrast", "trend"]
+__all__ = ["variant_shares", "lean", "lean_by_contrast", "trend", "outlet_order", "voice_shares"]
 
 SHARE_COLUMNS = ["group", "contrast", "variant", "side", "n_hits", "n_docs", "n_contrast_hits",
                  "n_contrast_docs", "share", "ci_low", "ci_high", "ci_method", "n_eff", "n_group_docs",
@@ -48,7 +48,7 @@ def _check_inputs(hits: pd.DataFrame, corpus: pd.DataFrame, by: str) -> None:
     unknown = pd.Index(hits["doc_id"].unique()).difference(corpus.index)
     if len(unknown):
         raise ArgumentError(f"{len(unknown)} hits come from documents that are not in the corpus "
-                           f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
+                            f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
 
 
 def _check_ci(ci: str, n_boot, seed) -> None:
@@ -203,6 +203,7 @@ def variant_shares(
     out = pd.DataFrame(rows, columns=SHARE_COLUMNS)
     out["n_words"] = out["n_words"].astype("float64")
     out.attrs["level"] = level
+    out.attrs["by"] = by
     return out
 
 
@@ -231,7 +232,7 @@ def _lean_selection(hits: pd.DataFrame, lex, contrasts, exclude) -> tuple[list, 
             bad = [c for c in given if c not in known] if lex is not None else []
             if bad:
                 raise ArgumentError(f"{name}=: no contrast {bad[0]!r} in lexicon {lex.name!r}; its contrasts are "
-                                   f"{known}")
+                                    f"{known}")
         if name == "contrasts":
             contrasts = given
         else:
@@ -297,7 +298,7 @@ def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weig
         k = rows.groupby("doc_id")["contrast"].transform("size")
         rows["w"] = 1.0 / (k * rows["n"])
     rows["group"] = _groups_of(corpus, by).reindex(rows["doc_id"]).to_numpy()
-    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight, "hits": h}
+    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight, "hits": h, "by": by}
     return rows, meta
 
 
@@ -321,7 +322,7 @@ def _lean_of(rows, key, *, level, ci, n_boot, rng) -> tuple[float, float, float,
 def _finish_lean(out: pd.DataFrame, meta: dict, level: float) -> pd.DataFrame:
     out["side_a"], out["side_b"] = meta["sides"]
     out.attrs.update(level=level, weight=meta["weight"], contrasts=meta["contrasts"],
-                     left_out=meta["left_out"], sides=meta["sides"])
+                     left_out=meta["left_out"], sides=meta["sides"], by=meta["by"])
     return out
 
 
@@ -567,7 +568,7 @@ def trend(
                 table = table[table["contrast"] == contrast]
             if table["contrast"].nunique() > 1:
                 raise ArgumentError(f"variant {variant!r} is in several contrasts {sorted(table['contrast'].unique())}; "
-                                   f"pass contrast=")
+                                    f"pass contrast=")
             for r in table.itertuples():
                 if r.n_contrast_hits:
                     rows.append((r.group, period, "share", r.share, r.ci_low, r.ci_high, r.ci_method, r.n_eff,
@@ -585,10 +586,11 @@ def trend(
                           kind="stable").reset_index(drop=True)
     out.attrs["n_undated"] = int((~dated).sum())
     out.attrs["level"] = level
+    out.attrs["by"] = by
     return out
 
 
-# ------------------------------------------------------------------------------- chart orders
+# ------------------------------------------------------------------------------------- order
 def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
     """Outlets sorted by lean score, the order every chart lists them in.
 
@@ -609,7 +611,7 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
     Examples
     --------
     >>> from framing import load_corpus, find_hits, lean
-    >>> from framing.stats import outlet_order
+    >>> from framing import outlet_order
     >>> corpus = load_corpus("data/seed")
     >>> outlet_order(lean(find_hits(corpus), corpus, lexicon="russia-ukraine"))
     ['American Age', 'Reuters', 'TheJournal.ie', 'The National', 'RT']
@@ -640,44 +642,54 @@ def outlet_order(table: pd.DataFrame, *, ascending: bool = True) -> list:
     frame["name"] = frame["group"].astype(str)
     return frame.sort_values(["key", "name"], na_position="last", kind="stable")["group"].tolist()
 
+# ------------------------------------------------------------------------------------- voice
+VOICE_SHARE_COLUMNS = ["group", "voice", "n_hits", "n_group_hits", "share"]
 
-def voice_shares(hits_or_counts: pd.DataFrame, *, contrast: str | None = None, variant: str | None = None,
-                 by: str = "outlet", lexicon=None, _caller: str = "voice_shares") -> pd.DataFrame:
-    """How each group's hits of a contrast or variant split into the voices (what :func:`framing.plot_voice` draws).
+
+def voice_shares(
+    hits_or_counts: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    contrast: str | None = None,
+    variant: str | None = None,
+    lexicon=None,
+) -> pd.DataFrame:
+    """How each group's hits split into the four voices: adopted (authorial), quoted, distanced, attributed.
+
+    The table behind :func:`framing.plot_voice`, one row per group and voice.
 
     Parameters
     ----------
     hits_or_counts : DataFrame
         From :func:`framing.find_hits` (grouped by the column ``by``) or :func:`framing.count_hits`
         (already grouped; every group it counted is listed, with or without hits).
+    by : str, default="outlet"
+        The grouping column of find_hits output.
     contrast, variant : str, optional
         Keep this contrast's or variant's hits (both: the variant within that contrast); neither:
         all hits.
-    by : str, default="outlet"
-        The grouping column of find_hits output.
     lexicon : str, Path or Lexicon, optional
-        Knows contrasts and variants without hits (no error for those).
+        Lets a contrast or variant of the lexicon without hits give an empty table instead of an error.
 
     Returns
     -------
     DataFrame
-        One row per group (index ``group``): the hits in each voice (columns ``authorial``,
-        ``quoted``, ``distanced``, ``attributed``), ``n_hits`` and ``share_authorial``; groups
-        with hits first, by share of authorial hits (highest first, then by name), then the
-        groups a count table lists without hits.
+        ``group, voice, n_hits, n_group_hits, share`` (``share = n_hits / n_group_hits``; NaN for a
+        group without hits, listed last). Groups are sorted by their share of authorial hits, highest
+        first, then by name; voices in the order of :data:`framing.voice.VOICES`. ``attrs["contrast"]``
+        and ``attrs["variant"]`` name the selection (the contrast of a variant when only it was given).
 
     Examples
     --------
-    >>> from framing import load_corpus, find_hits
-    >>> from framing.stats import voice_shares
+    >>> from framing import load_corpus, find_hits, voice_shares
     >>> table = voice_shares(find_hits(load_corpus("data/seed")), contrast="war_name")
-    >>> table.columns.tolist()
-    ['authorial', 'quoted', 'distanced', 'attributed', 'n_hits', 'share_authorial']
-    >>> int(table["n_hits"].sum()) > 0
-    True
+    >>> list(table.columns)
+    ['group', 'voice', 'n_hits', 'n_group_hits', 'share']
+    >>> table.groupby("group")["share"].sum().round(6).unique().tolist()  # the voices of a group add up to 1
+    [1.0]
     """
     if not isinstance(hits_or_counts, pd.DataFrame):
-        raise ArgumentError(f"{_caller} expects the table of framing.find_hits or framing.count_hits, "
+        raise ArgumentError(f"voice_shares expects the table of framing.find_hits or framing.count_hits, "
                             f"got {type(hits_or_counts).__name__}")
     cols = set(hits_or_counts.columns)
     all_groups: list = []
@@ -688,7 +700,7 @@ def voice_shares(hits_or_counts: pd.DataFrame, *, contrast: str | None = None, v
         check_column(hits_or_counts.columns, by, where="the hits", option="by=", error=ArgumentError)
         h = hits_or_counts.assign(_w=1.0, _g=hits_or_counts[by])
     else:
-        raise ArgumentError(f"{_caller} expects the table of framing.find_hits or framing.count_hits; "
+        raise ArgumentError("voice_shares expects the table of framing.find_hits or framing.count_hits; "
                             f"its columns are {list(hits_or_counts.columns)}")
     lex = None
     if lexicon is not None:
@@ -716,9 +728,18 @@ def voice_shares(hits_or_counts: pd.DataFrame, *, contrast: str | None = None, v
     share["name"] = share["_g"].astype(str)
     groups = share.sort_values(["share", "name"], ascending=[False, True])["_g"].tolist()
     groups += [g for g in all_groups if g not in set(groups)]
-    out = tab.reindex(groups, fill_value=0).astype("int64")
-    out.index.name = "group"
-    out.columns.name = None
-    out["n_hits"] = out[list(VOICES)].sum(axis=1).astype("int64")
-    out["share_authorial"] = (out["authorial"] / out["n_hits"].where(out["n_hits"] > 0)).astype(float)
+    rows = []
+    for g in groups:
+        total = float(tab.loc[g].sum()) if g in tab.index else 0.0
+        for v in VOICES:
+            n = float(tab.at[g, v]) if g in tab.index else 0.0
+            rows.append((g, v, n, total, n / total if total else np.nan))
+    out = pd.DataFrame(rows, columns=VOICE_SHARE_COLUMNS)
+    if out["n_hits"].eq(out["n_hits"].round()).all():
+        out["n_hits"] = out["n_hits"].astype("int64")
+        out["n_group_hits"] = out["n_group_hits"].astype("int64")
+    out.attrs["contrast"] = contrast if contrast is not None else (
+        h["contrast"].iloc[0] if variant is not None and len(h) else None)
+    out.attrs["variant"] = variant
+    out.attrs["by"] = hits_or_counts.attrs.get("by", by) if "group" in cols else by
     return out

@@ -298,7 +298,7 @@ def _precision_table(precision: pd.DataFrame) -> pd.DataFrame:
     need = {"contrast", "variant", "n_coded", "n_on_referent"}
     if not isinstance(precision, pd.DataFrame) or not need <= set(precision.columns):
         raise ArgumentError("precision must be the table of framing.validation_report (contrast, variant, n_coded, "
-                           "n_on_referent)")
+                            "n_on_referent)")
     p = precision[precision["contrast"] != "(all)"].set_index(["contrast", "variant"])
     return p[["n_coded", "n_on_referent"]].astype(float)
 

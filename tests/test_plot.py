@@ -25,7 +25,6 @@ from framing.plot import (
     OKABE_ITO,
     SIDE_COLORS,
     VOICE_COLORS,
-    outlet_order,
     plot_distinctive_terms,
     plot_heatmap,
     plot_lean,
@@ -94,14 +93,6 @@ def test_side_and_voice_colours_are_okabe_ito_and_distinct():
     assert set(VOICE_COLORS) == {"authorial", "quoted", "distanced", "attributed"}
     assert not set(VOICE_COLORS.values()) & set(SIDE_COLORS.values())  # no side's colour, attributed included
     assert len(set(VOICE_COLORS.values())) == 4
-
-
-def test_outlet_order_sorts_by_lean(lean_table, shares):
-    assert outlet_order(lean_table) == SEED_ORDER
-    assert outlet_order(lean_table, ascending=False)[0] == "RT"
-    assert outlet_order(shares)[-1] == "RT"
-    with pytest.raises(FramingError, match="outlet_order expects"):
-        outlet_order(pd.DataFrame({"x": [1]}))
 
 
 # -------------------------------------------------------------------------------------- shares
@@ -467,3 +458,26 @@ def test_distinctive_terms_ticks_never_collide_and_flagged_terms_are_left_out():
 
     colours = {rgb(c) for coll in ax.collections for c in coll.get_facecolors()[:1]}
     assert rgb(TERM_COLORS["target"]) in colours and not colours & {rgb(c) for c in SIDE_COLORS.values() if c}
+
+
+def test_charts_name_the_grouping_column_not_outlet(seed_corpus):
+    # a report --by a metadata column speaks of that column on every axis and title
+    corpus = seed_corpus.assign(home_country=["Ireland", "UAE", "Russia", "UK", "USA"][:len(seed_corpus)])
+    by = "home_country"
+    hits = find_hits(corpus, LEX).join(corpus[by], on="doc_id")
+    shares = variant_shares(hits, corpus, by=by, lexicon=LEX)
+    lean_table = lean(hits, corpus, by=by, lexicon=LEX)
+    _, axes = plt.subplots(1, 4)
+    labels = []
+    ax = plot_lean(lean_table, ax=axes[0])
+    labels += [ax.get_ylabel(), ax.get_title(loc="left")]
+    ax = plot_voice(hits, by=by, contrast="capital", ax=axes[1])
+    labels += [ax.get_ylabel(), ax.get_xlabel()]
+    ax = plot_shares(shares, contrast="capital", ax=axes[2])
+    labels += [ax.get_ylabel(), ax.get_xlabel()]
+    ax = plot_heatmap(shares, ax=axes[3])
+    labels += [ax.get_xlabel(), ax.get_title(loc="left")]
+    assert all("home country" in label.lower() for label in labels), labels
+    assert not any("outlet" in label.lower() for label in labels), labels
+    assert lean_table.attrs["by"] == shares.attrs["by"] == by
+    plt.close("all")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -141,6 +142,11 @@ def test_report_on_a_sample_of_the_research_corpus(ukraine_path, tmp_path):
     out = render_report(sample, tmp_path / "ukraine", progress=False)
     lean = pd.read_csv(out / "tables" / "lean.csv").set_index("group")
     assert lean.loc["RT", "lean"] > 0
+    html = (out / "report.html").read_text("utf-8")
+    appendix = html[html.index("10.-Appendix"):]
+    assert "A stratified sample</b> of" in appendix and "seed 0" in appendix
+    hits = pd.read_csv(out / "tables" / "hits.csv")
+    assert all(f">{escape(outlet)}<" in appendix for outlet in hits["outlet"].unique())  # every outlet, RT too
 
 
 @pytest.mark.slow
@@ -163,3 +169,29 @@ def test_every_figure_is_written_in_three_formats_with_its_caption(seed_report):
     for block in captions.split("\n## Figure ")[1:]:
         caption = block.strip().split("\n\n")[-1]
         assert f'alt="{caption[:60]}' in html.replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def test_the_appendix_is_a_sample_stratified_by_group_and_contrast():
+    from framing import find_hits, load_corpus, load_lexicon
+    from framing.report_parts import kwic_sample
+
+    corpus, lex = load_corpus(SEED), load_lexicon("russia-ukraine")
+    hits = find_hits(corpus, lex)
+    strata = hits.groupby(["outlet", "contrast"]).size()
+    assert len(strata) < 60 < len(hits)
+    sample, text = kwic_sample(hits, "outlet", n=60, seed=3, lex=lex)
+    assert len(sample) == 60 and not sample.duplicated(["doc_id", "field", "start", "contrast"]).any()
+    got = sample.groupby(["outlet", "contrast"]).size()
+    assert set(got.index) == set(strata.index)  # every group and contrast with hits is in it
+    # dealt out evenly: each stratum gets its equal share, or all its hits when it has fewer
+    assert (got.reindex(strata.index) >= strata.clip(upper=60 // len(strata))).all()
+    assert (got.reindex(strata.index) < strata).any()  # and large strata are sampled, not shown whole
+    assert (sample["stratum_size"] == strata.reindex(list(zip(sample["outlet"], sample["contrast"], strict=True)))
+            .to_numpy()).all()
+    assert "A stratified sample</b> of 60 of the" in text and "seed 3" in text and "tables/hits.csv" in text
+    again, _ = kwic_sample(hits.sample(frac=1, random_state=0), "outlet", n=60, seed=3, lex=lex)
+    pd.testing.assert_frame_equal(again, sample)  # the seed, not the order of the hits, decides
+    other, _ = kwic_sample(hits, "outlet", n=60, seed=4, lex=lex)
+    assert not other.equals(sample)
+    everything, text = kwic_sample(hits, "outlet", lex=lex)  # fewer hits than the sample: all of them
+    assert len(everything) == len(hits) and f"Every one of the {len(hits)} hits" in text

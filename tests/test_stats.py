@@ -28,9 +28,11 @@ from framing import (
     methods_text,
     model_shares,
     outlet_map,
+    outlet_order,
     outlet_similarity,
     trend,
     variant_shares,
+    voice_shares,
 )
 
 from .conftest import ROOT
@@ -558,14 +560,45 @@ def test_rt_leans_russian_and_every_western_outlet_the_other_way(ukraine_path):
         assert len(western) == 12 and (western["ci_high"] < 0).all()
 
 
-def test_voice_shares_are_the_same_from_hits_and_counts(seed_corpus):
-    from framing import count_hits, find_hits, voice_shares
+# --------------------------------------------------------------------------- order and voice shares
+SEED_ORDER = ["American Age", "Reuters", "TheJournal.ie", "The National", "RT"]  # ties at -1 sorted by name
 
-    from_hits = voice_shares(find_hits(seed_corpus), contrast="war_name")
-    from_counts = voice_shares(count_hits(seed_corpus), contrast="war_name")
-    with_hits = from_counts[from_counts["n_hits"] > 0]
-    pd.testing.assert_frame_equal(from_hits, with_hits, check_names=False)
-    assert (from_hits[["authorial", "quoted", "distanced", "attributed"]].sum(axis=1) == from_hits["n_hits"]).all()
-    shares = from_hits["share_authorial"].tolist()
-    assert shares == sorted(shares, reverse=True)
-    assert set(from_counts.index) == set(seed_corpus["outlet"])  # every counted group, with or without hits
+
+def test_outlet_order_sorts_by_lean(seed_corpus):
+    hits = find_hits(seed_corpus, "russia-ukraine")
+    lean_table = lean(hits, seed_corpus, lexicon="russia-ukraine", weight="hits")
+    shares = variant_shares(hits, seed_corpus, lexicon="russia-ukraine")
+    assert outlet_order(lean_table) == SEED_ORDER
+    assert outlet_order(lean_table, ascending=False)[0] == "RT"
+    assert outlet_order(shares)[-1] == "RT"
+    with pytest.raises(FramingError, match="outlet_order expects"):
+        outlet_order(pd.DataFrame({"x": [1]}))
+
+
+def test_voice_shares_split_each_group_and_agree_between_hits_and_counts(seed_corpus):
+    hits = find_hits(seed_corpus, "russia-ukraine")
+    table = voice_shares(hits, contrast="war_name")
+    sub = hits[hits["contrast"] == "war_name"]
+    assert list(table.columns) == ["group", "voice", "n_hits", "n_group_hits", "share"]
+    counted = table.pivot(index="group", columns="voice", values="n_hits")
+    expected = sub.groupby(["outlet", "voice"]).size().unstack(fill_value=0)
+    for g, row in expected.iterrows():
+        for v, n in row.items():
+            assert counted.at[g, v] == n
+    assert np.allclose(table.groupby("group")["share"].sum(), 1)
+    authorial = table[table["voice"] == "authorial"].set_index("group")["share"]
+    assert list(authorial.index) == list(authorial.sort_values(ascending=False, kind="stable").index)
+    # from count_hits: the same numbers, and groups without hits are listed last with share NaN
+    from_counts = voice_shares(count_hits(seed_corpus, "russia-ukraine"), variant="special_operation")
+    from_hits = voice_shares(hits, variant="special_operation")
+    with_hits = from_counts[from_counts["n_group_hits"] > 0].reset_index(drop=True)
+    pd.testing.assert_frame_equal(with_hits, from_hits, check_like=False)
+    missing = from_counts[from_counts["n_group_hits"] == 0]
+    assert set(missing["group"]) == set(seed_corpus["outlet"]) - set(hits.loc[hits["variant"] == "special_operation",
+                                                                             "outlet"])
+    assert "American Age" in set(missing["group"]) and missing["share"].isna().all()
+    assert list(from_counts["group"].drop_duplicates())[-len(set(missing["group"])):] == \
+        list(missing["group"].drop_duplicates())  # listed last
+    assert from_counts.attrs["contrast"] == "war_name"
+    with pytest.raises(ValueError, match="no hits of variant 'nope'"):
+        voice_shares(hits, variant="nope")

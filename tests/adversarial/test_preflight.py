@@ -105,6 +105,12 @@ def test_count_by_a_missing_column_fails_before_the_matcher(kind, tmp_path, no_m
     assert not out.exists()
 
 
+def test_count_by_doc_id_fails_before_the_matcher(tmp_path, no_matcher, capsys):
+    path = _corpus(tmp_path, "csv")
+    assert main(["count", str(path), "--by", "doc_id", "-o", str(tmp_path / "c.csv")]) == 2
+    assert "no column 'doc_id' in the corpus to group by (--by); the columns are ['outlet'" in _one_line(capsys)
+
+
 @pytest.mark.parametrize("kind", ["csv", "shards"])
 def test_count_by_another_column_still_counts(kind, tmp_path, capsys):
     path = _corpus(tmp_path, kind)

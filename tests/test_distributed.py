@@ -170,7 +170,7 @@ def test_lexicon_compiled_once_per_worker(client, shards):
     from framing.match import compiled
 
     def misses():
-        return compiled.compiled_cached.cache_info().misses
+        return compiled.compiled_cached.misses
 
     before = client.run(misses)
     count_hits(shards, LEX, scheduler=client, chunksize=CHUNK)  # 5 files x 2-3 chunks

@@ -4,6 +4,7 @@ line per stage with the elapsed time for runs without one (logs, CI, ``nohup``, 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -11,7 +12,22 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["progress_chunks", "bar_width", "StageLog"]
+__all__ = ["progress_chunks", "bar_width", "StageLog", "STAGE_LINE", "without_stage_lines"]
+
+#: A line of :class:`StageLog` (``framing count [    0.9 s] writing: counts.csv``).
+STAGE_LINE = re.compile(r"^framing [a-z]+ \[ *\d+\.\d s\] [^\n]*\n?", re.M)
+
+
+def without_stage_lines(text: str) -> str:
+    r"""``text`` (what a command printed on stderr) without its progress lines: what is left is the
+    command's own messages (an error is one line).
+
+    Examples
+    --------
+    >>> without_stage_lines("framing count [    0.1 s] writing: c.csv\nframing: error: the disk is full\n")
+    'framing: error: the disk is full\n'
+    """
+    return STAGE_LINE.sub("", text)
 
 
 class StageLog:

@@ -136,15 +136,29 @@ def test_seed_folder_by_scheduler_address(cluster, seed_corpus):
 def _children() -> set[int]:
     import psutil
 
+    def helper(p) -> bool:  # Python's multiprocessing resource tracker lives until the interpreter exits
+        try:
+            return "multiprocessing.resource_tracker" in " ".join(p.cmdline())
+        except psutil.Error:
+            return True
+
     return {p.pid for p in psutil.Process().children(recursive=True)
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE}
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and not helper(p)}
 
 
 def test_default_starts_and_closes_a_local_cluster(shards, in_memory):
     before = _children()
     counts = count_hits(shards, LEX, n_workers=1, chunksize=CHUNK)
     assert_frame_equal(counts, framing.count_hits(in_memory, LEX))
-    assert _children() <= before  # its worker process is gone
+    # its worker process is gone (a loaded machine may take a moment to reap it); the first cluster of a
+    # test process also starts multiprocessing's resource tracker, which is not the cluster's (the
+    # clean-clone CI saw it when this test ran first on its xdist worker)
+    import time
+
+    deadline = time.monotonic() + 10
+    while not _children() <= before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _children() <= before
 
 
 def test_connect_uses_a_given_client_as_is(client):

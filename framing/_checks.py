@@ -17,7 +17,7 @@ from framing._errors import ArgumentError, CorpusError
 from framing._voices import VOICES
 
 __all__ = ["ArgumentError", "check_choice", "check_column", "check_groups", "check_int",
-           "check_number", "check_voices", "positive_int"]
+           "check_level", "check_number", "check_voices", "positive_int"]
 
 
 def check_int(value, name: str, *, low: int | None = None, high: int | None = None,
@@ -97,6 +97,18 @@ def check_choice(value, name: str, choices: Collection):
     if not ok:
         raise ArgumentError(f"{name} must be one of {list(choices)}, not {value!r}")
     return value
+
+
+def check_level(level) -> float:
+    """A confidence level: a number strictly between 0 and 1, else an ArgumentError.
+
+    Examples
+    --------
+    >>> from framing._checks import check_level
+    >>> check_level(0.9)
+    0.9
+    """
+    return check_number(level, "level", low=0, high=1, low_open=True, high_open=True, hint=" (e.g. 0.95)")
 
 
 def check_voices(voice, name: str = "voice", *, all_word: bool = False) -> list[str] | None:

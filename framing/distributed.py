@@ -5,25 +5,22 @@ One task per input file (shard); each task streams its file in chunks through
 :func:`framing.find_hits`) on the worker, so the client never reads the data. The lexicon is a
 task of its own (its value in the task, not scattered data), so the scheduler can compute it again
 when every worker holding it died, and the file tasks rerun on the workers that come back;
-:func:`framing.match.compile_lexicon` caches the compiled matcher per Lexicon object, so each worker
-compiles it once. A run whose workers are all gone and do not come back within
-:data:`WORKER_WAIT` seconds ends with one line saying what to do. Partial counts are summed on the
-client in file order and sorted as the in-memory path sorts them, so the result is identical to
-``framing.count_hits(framing.load_corpus(source), ...)``.
+:func:`framing.match.compile_lexicon` caches the compiled matcher per lexicon content
+(``Lexicon.sha256``), so each worker compiles it once. A run whose workers are all gone and do not
+come back within :data:`WORKER_WAIT` seconds ends with one line saying what to do. Each chunk becomes
+a :class:`framing.match.partial.PartialCounts` (the one counting path of the in-memory and streaming
+counts too); the client adds them and finishes them into the tidy table, so the result is identical
+to ``framing.count_hits(framing.load_corpus(source), ...)`` by construction.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import shutil
 import sys
 import tempfile
 import time
 import uuid
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,14 +39,13 @@ from framing.corpus import (
     iter_corpus,
 )
 from framing.lexicon import Lexicon, load_lexicon
-from framing.match import COUNT_COLUMNS, FIELDS, HIT_COLUMNS
-from framing.match import count_hits as _count_hits_in_memory
+from framing.match import FIELDS, HIT_COLUMNS, compile_lexicon
 from framing.match import find_hits as _find_hits_in_memory
-from framing.voice import VOICES
+from framing.match.count import count_chunk, voice_codes
+from framing.match.partial import PartialCounts
 
 __all__ = ["connect", "count_hits", "find_hits"]
 
-_KEYS = ["group", "contrast", "variant", "voice"]
 _PART = "part-{file:05d}-{chunk:05d}.parquet"
 
 #: Seconds a run waits for workers when the cluster has none left (all died, were stopped or
@@ -57,6 +53,7 @@ _PART = "part-{file:05d}-{chunk:05d}.parquet"
 #: workers within seconds, and their tasks rerun.
 WORKER_WAIT = 120
 _POLL = 1.0  # seconds between looks at the cluster while waiting for a result
+_RESUBMITS = 2  # times a small step (listing files, ...) is submitted again when the scheduler cancelled it
 
 
 # ------------------------------------------------------------------------------ cluster
@@ -218,7 +215,7 @@ class _FileResult:
     n_docs: dict = field(default_factory=dict)
     dropped: list = field(default_factory=list)  # rows of DROPPED_COLUMNS
     sources: list = field(default_factory=list)  # rows of (file, sha256, encoding, role)
-    counts: pd.DataFrame | None = None
+    counts: PartialCounts | None = None
     parts: list = field(default_factory=list)  # find_hits: (part file, chunk, n_articles, n_hits)
     error: Exception | None = None
     shard_error: bool = False  # raised while reading the file (skippable), not while matching
@@ -227,39 +224,10 @@ class _FileResult:
     id_rows: list = field(default_factory=list)
 
 
-_SEEN: OrderedDict[str, Lexicon] = OrderedDict()  # content digest -> first Lexicon object on this worker
-_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _same_lexicon(lexicon: Lexicon) -> Lexicon:
-    """The first Lexicon object with this content that this worker saw.
-
-    ``compile_lexicon`` caches the compiled matcher per Lexicon object; each run ships a fresh copy,
-    so without this a worker of a long-lived cluster would compile the same lexicon (seconds with
-    Hyperscan) again for every run.
-    """
-    digest = _DIGESTS.get(lexicon)
-    if digest is None:
-        digest = _DIGESTS[lexicon] = hashlib.sha256(pickle.dumps(lexicon)).hexdigest()
-    seen = _SEEN.setdefault(digest, lexicon)
-    _SEEN.move_to_end(digest)
-    while len(_SEEN) > 8:
-        _SEEN.popitem(last=False)
-    return seen
-
-
-def _count_chunk(chunk: pd.DataFrame, lexicon: Lexicon, by: str, voice, fields, engine) -> pd.DataFrame:
-    """The in-memory matcher on one chunk (a module global, so that tests can wrap it on workers)."""
-    return _count_hits_in_memory(chunk, lexicon, by=by, voice=voice, fields=fields, engine=engine)
-
-
-def _sum_counts(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
-    """Sum partial counts (documents never span chunks, so n_docs adds up too)."""
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return None
-    both = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    return both.groupby(_KEYS, sort=False, dropna=False)[["n_hits", "n_docs"]].sum().reset_index()
+def _count_chunk(chunk: pd.DataFrame, lexicon: Lexicon, by: str, voice, fields, engine) -> PartialCounts:
+    """The counts of one chunk (a module global, so that tests can wrap it on workers)."""
+    return count_chunk(chunk, compile_lexicon(lexicon, engine), by, tuple(fields), lexicon.language,
+                       voice_codes(voice))
 
 
 def _chunks(path: str, local: str, result: _FileResult, chunksize: int, skip_bad: bool,
@@ -336,8 +304,7 @@ def _count_file(index: int, path: str, lexicon: Lexicon, by: str, voice, fields:
                 chunksize: int, skip_bad: bool, load_kwargs: dict, spec=None, exclude=None) -> _FileResult:
     """Count one file. Pure: the same file and arguments give the same result, so retries are safe."""
     result = _FileResult(index, path)
-    lexicon = _same_lexicon(lexicon)
-    partial: list[pd.DataFrame] = []
+    partial: list[PartialCounts] = []
     with _local_copy(path) as local:
         for chunk in _chunks(path, local, result, chunksize, skip_bad, load_kwargs, spec, exclude):
             try:
@@ -345,12 +312,11 @@ def _count_file(index: int, path: str, lexicon: Lexicon, by: str, voice, fields:
             except FramingError as exc:
                 result.error = exc
                 return result
-            for g, n in chunk[by].value_counts(dropna=False, sort=False).items():
-                result.n_docs[g] = result.n_docs.get(g, 0) + int(n)
             partial.append(counts)
             if len(partial) >= 64:  # keep the task's memory small on huge files
-                partial = [_sum_counts(partial)]
-    result.counts = _sum_counts(partial)
+                partial = [PartialCounts.total(partial)]
+    result.counts = PartialCounts.total(partial)
+    result.n_docs = dict(result.counts.docs)
     return result
 
 
@@ -375,7 +341,6 @@ def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: 
     import pyarrow.parquet as pq
 
     result = _FileResult(index, path)
-    lexicon = _same_lexicon(lexicon)
     fs, root = fsspec.core.url_to_fs(staging)
     schema = _hits_schema()
     with _local_copy(path) as local:
@@ -513,7 +478,7 @@ def _run(client: Client, source: str, task, args: tuple, *, retries: int, skip_b
     from distributed import KilledWorker, wait
 
     run = uuid.uuid4().hex[:8]
-    files, plan_skipped = _on_worker(client, _list_files, source, skip_bad, retries=retries)
+    files, plan_skipped = _on_worker(client, _list_files, source, skip_bad, retries=retries, read_only=True)
     by_size = sorted(range(len(files)), key=lambda i: (-files[i][1], i))
     priority = {i: len(files) - rank for rank, i in enumerate(by_size)}
     futures = [client.submit(task, i, path, *args, spec, key=f"framing-{label}-{run}-{i:05d}", retries=retries,
@@ -611,17 +576,28 @@ def _check_ids(client: Client, results: list, files: list, task, args: tuple, *,
     return results
 
 
-def _on_worker(client: Client, func, *args, retries: int = 0):
-    """Run a small step on a worker (it sees the data where the client may not); clean errors."""
-    future = client.submit(func, *args, key=f"framing-{func.__name__.strip('_')}-{uuid.uuid4().hex[:8]}",
-                           retries=retries)
-    try:
-        return _result(client, future)
-    except FramingError as exc:
-        raise type(exc)(str(exc)) from None
-    except ImportError as exc:
-        raise FramingError(f"the Dask workers cannot import framing ({exc}); install the same framing "
-                           f"version on every worker") from None
+def _on_worker(client: Client, func, *args, retries: int = 0, read_only: bool = False):
+    """Run a small step on a worker (it sees the data where the client may not); clean errors.
+
+    A ``read_only`` step that the scheduler cancelled is submitted again (up to ``_RESUBMITS`` times).
+    """
+    for _attempt in range(_RESUBMITS + 1 if read_only else 1):
+        future = client.submit(func, *args, key=f"framing-{func.__name__.strip('_')}-{uuid.uuid4().hex[:8]}",
+                               retries=retries)
+        try:
+            return _result(client, future)
+        except FramingError as exc:
+            raise type(exc)(str(exc)) from None
+        except ImportError as exc:
+            raise FramingError(f"the Dask workers cannot import framing ({exc}); install the same framing "
+                               f"version on every worker") from None
+        except Exception:
+            # a step the scheduler cancelled (its connection to the client or a worker dropped, as on a
+            # heavily loaded machine) is resubmitted when it only reads, so running it again is safe
+            if not (read_only and future.cancelled()):
+                raise
+    raise FramingError(f"the Dask scheduler cancelled the step {func.__name__.strip('_')!r} "
+                       f"{_RESUBMITS + 1} times (lost connections to the cluster?); check the cluster and run again")
 
 
 def _progress_bar(total: int, label: str, progress: bool | None):
@@ -659,30 +635,6 @@ def _summary(results: list[_FileResult]) -> dict:
     }
 
 
-def _finish_counts(partials: list[pd.DataFrame | None], lex: Lexicon) -> pd.DataFrame:
-    """Summed counts in the in-memory order and dtypes: group, lexicon order, voice."""
-    agg = _sum_counts(partials)
-    if agg is None:
-        return pd.DataFrame(columns=COUNT_COLUMNS)
-    pairs = [(c.id, v.id) for c in lex.contrasts.values() for v in c.variants.values()]
-    v_order = {p: i for i, p in enumerate(pairs)}
-    side = {(c.id, v.id): v.side for c in lex.contrasts.values() for v in c.variants.values()}
-    keys = list(zip(agg["contrast"], agg["variant"], strict=True))
-    out = pd.DataFrame({
-        "group": agg["group"].to_numpy(),
-        "contrast": agg["contrast"].tolist(),
-        "variant": agg["variant"].tolist(),
-        "side": [side[k] for k in keys],
-        "voice": agg["voice"].tolist(),
-        "n_hits": agg["n_hits"].astype("int64").to_numpy(),
-        "n_docs": agg["n_docs"].astype("int64").to_numpy(),
-    })
-    out["_v"] = [v_order[k] for k in keys]
-    out["_voice"] = out["voice"].map({v: i for i, v in enumerate(VOICES)})
-    out = out.sort_values(["group", "_v", "_voice"], kind="stable").drop(columns=["_v", "_voice"])
-    return out.reset_index(drop=True)
-
-
 def count_hits(
     source: str | Path,
     lexicon: str | Path | Lexicon = "russia-ukraine",
@@ -703,8 +655,9 @@ def count_hits(
 
     Identical (rows, order, dtypes) to ``framing.count_hits(framing.load_corpus(source), ...)``.
     Each input file is one task: the worker reads it itself in chunks of ``chunksize`` articles
-    (:func:`framing.iter_corpus`) and counts each chunk with :func:`framing.count_hits`; the
-    client only sums the partial counts, in file order. The lexicon is sent once per run, as a task the scheduler can rerun.
+    (:func:`framing.iter_corpus`) and counts each chunk as :func:`framing.count_hits` does
+    (PartialCounts); the client adds the partial counts and finishes them into the table. The
+    lexicon is sent once per run, as a task the scheduler can rerun.
 
     Parameters
     ----------
@@ -782,7 +735,8 @@ def count_hits(
                               retries=retries, skip_bad=skip_bad, progress=progress, label="count")
         finally:
             del lex_future
-    out = _finish_counts([r.counts for r in results if r.error is None], lex)
+    variants = [(c, v) for c in lex.contrasts.values() for v in c.variants.values()]  # in lexicon order
+    out = PartialCounts.total([r.counts for r in results if r.error is None]).finish(variants)
     out.attrs.update(_summary(results))
     return out
 

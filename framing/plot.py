@@ -1536,8 +1536,9 @@ def plot_heatmap(
     cbar.set_label(_VALUE_LABELS.get(value, value.replace("_", " ")))
     handles = [Patch(color=_side_color(x, palette), label=side_name(x, lex))
                for x in dict.fromkeys(_none(x) for x in sides.reindex([cv for cv in rows if cv[1] is not None]))]
+    # one side per row: a legend wider than the grid would make constrained layout squeeze the grid
     ax.legend(handles=handles, title="Term colour = the side that uses it", loc="upper left",
-              bbox_to_anchor=(0, 0), ncol=len(handles), frameon=False, fontsize="small", title_fontsize="small",
+              bbox_to_anchor=(0, 0), ncol=1, frameon=False, fontsize="small", title_fontsize="small",
               alignment="left", borderaxespad=0.3)
     ax.set_xlabel(f"{_cap(_noun(shares))} (articles)")
     ax.xaxis.set_label_position("top")

@@ -125,7 +125,7 @@ def progress_chunks(chunks: Iterable[pd.DataFrame], source, progress: bool | Non
 
 
 def _done_bytes(chunk: pd.DataFrame, total: int) -> float:
-    """Estimate of input bytes read so far: bytes of the files finished plus the current position."""
+    """Estimate of input bytes read so far: the bytes of the files up to and including the chunk's last one."""
     files = chunk["source_file"].unique() if "source_file" in chunk else []
     if len(files) == 0:
         return 0.0
@@ -135,5 +135,4 @@ def _done_bytes(chunk: pd.DataFrame, total: int) -> float:
         for p in sorted(current.parent.rglob("*")):
             if p.is_file() and str(p) < str(current):
                 before += p.stat().st_size
-    frac = 1.0
-    return min(total, before + frac * (current.stat().st_size if current.exists() else 0))
+    return min(total, before + (current.stat().st_size if current.exists() else 0))

@@ -200,8 +200,11 @@ _HIDE_CODE_CSS = """
   .framing-scroll { overflow-x: auto; max-width: 100%; }
   .jp-OutputArea-output { overflow-x: auto; }
   table.framing-table { border-collapse: collapse; font-size: 85%; }
-  table.framing-table td, table.framing-table th { padding: 2px 8px; text-align: left; vertical-align: top;
-    overflow-wrap: normal; word-break: normal; white-space: normal; }
+  /* text left, numbers right (show_table marks them); specific enough to beat JupyterLab's right alignment */
+  .jp-OutputArea-output table.framing-table td, .jp-OutputArea-output table.framing-table th { padding: 2px 8px;
+    text-align: left; vertical-align: top; overflow-wrap: normal; word-break: normal; white-space: normal; }
+  .jp-OutputArea-output table.framing-table td.num, .jp-OutputArea-output table.framing-table th.num {
+    text-align: right; font-variant-numeric: tabular-nums; }
   table.framing-table th { border-bottom: 1px solid #999; }
   table.framing-table caption { caption-side: top; text-align: left; padding: 4px 0; max-width: 60em; }
   figure.framing-figure { margin: 1em 0 1.5em 0; }

@@ -381,7 +381,8 @@ def kwic_sample(hits: pd.DataFrame, by: str, *, n: int = KWIC_SAMPLE, seed: int 
         text = (f"<p>Every one of the {len(hits):,} hits, all voices (the statistics above count the voices "
                 f"chosen in the parameters); also in <code>tables/hits.csv</code>.</p>")
     else:
-        table = validation_sample(hits, n=size, by=strata, seed=seed).rename(columns={"tool_voice": "voice"})
+        table = (validation_sample(hits, n=size, by=strata, seed=seed)  # its empty coding column 'voice' goes
+                 .drop(columns=["voice"]).rename(columns={"tool_voice": "voice"}))
         text = (f"<p><b>A stratified sample</b> of {len(table):,} of the {len(hits):,} hits, all voices: the sample "
                 f"is dealt out evenly over the {n_strata:,} pairs of {_html.escape(noun)} and contrast with hits, "
                 f"so that rare contrasts and small {_html.escape(noun)}s show as often as common ones (a pair with "
@@ -540,6 +541,27 @@ COLUMN_NAMES = {
 }
 
 
+def cleaning_table(summary: pd.DataFrame):
+    """:func:`framing.cleaning_summary` by group for the report: only the rules that removed something,
+    with readable names, and a note naming the rules that removed nothing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing.report_parts import cleaning_table
+    >>> html = cleaning_table(pd.DataFrame({"group": ["A"], "headline": [8], "promo": [0]})).data
+    >>> "Words removed: headline" in html and "promo" not in html.split("framing-note")[0]
+    True
+    >>> "Rules that removed nothing: promo." in html
+    True
+    """
+    from framing.clean import CLEANING_RULES
+
+    unused = [r for r in CLEANING_RULES if r in summary.columns and not summary[r].fillna(0).astype(bool).any()]
+    note = ("Rules that removed nothing: " + ", ".join(r.replace("_", " ") for r in unused) + ".") if unused else ""
+    return show_table(summary.drop(columns=unused), names=cleaning_names(), note=note)
+
+
 def cleaning_names() -> dict:
     """Column names for :func:`framing.cleaning_summary`: a rule's column holds the words it removed.
 
@@ -581,6 +603,30 @@ def human_columns(table: pd.DataFrame, names: dict | None = None) -> pd.DataFram
     return out
 
 
+def _numbers_right(body: str, numeric: list[int], header: bool = True) -> str:
+    """Mark the cells of numeric columns (positions among the data cells of each row) ``class="num"``,
+    and their headings when ``header``: numbers align right, text left (``framing.report``'s CSS)."""
+    import re
+
+    if not numeric:
+        return body
+    wanted = set(numeric)
+
+    def marker(tag: str):
+        def row(match: re.Match) -> str:
+            count = iter(range(10**9))
+            return re.sub(f"<{tag}>", lambda _m: f'<{tag} class="num">' if next(count) in wanted else f"<{tag}>",
+                          match.group(0))
+        return row
+
+    head, sep, rest = body.partition("</thead>")
+    if not sep:
+        head, rest = "", body
+    if header:
+        head = re.sub(r"<tr[^>]*>.*?</tr>", marker("th"), head, flags=re.S)
+    return head + sep + re.sub(r"<tr>.*?</tr>", marker("td"), rest, flags=re.S)
+
+
 def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int | None = None, digits: int = 3,
                index: bool = False, note: str = ""):
     """A table for the report: readable column names, numbers rounded, every cell HTML-escaped, in a box
@@ -590,8 +636,10 @@ def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int 
     --------
     >>> import pandas as pd
     >>> from framing.report_parts import show_table
-    >>> html = show_table(pd.DataFrame({"group": ["<b>RT</b>"], "lean": [0.123456]})).data
+    >>> html = show_table(pd.DataFrame({"group": ["<b>RT</b>"], "lean": [0.123456], "n_words": [25170]})).data
     >>> "&lt;b&gt;RT&lt;/b&gt;" in html and "0.123" in html and "framing-scroll" in html and ">Lean<" in html
+    True
+    >>> '<td class="num">25,170</td>' in html  # numbers right-aligned, with thousands separators
     True
     """
     import html as _html
@@ -601,11 +649,16 @@ def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int 
     shown = table if max_rows is None else table.head(max_rows)
     shown = human_columns(shown, names)
     floats = shown.select_dtypes("float").columns
+    numeric = [i for i, c in enumerate(shown.columns) if pd.api.types.is_numeric_dtype(shown[c])
+               and not pd.api.types.is_bool_dtype(shown[c])]
     shown = shown.copy()
     for c in floats:
         shown[c] = shown[c].map(lambda x: "" if pd.isna(x) else f"{x:,.{digits}f}".rstrip("0").rstrip(".")
                                 if abs(x) < 1e6 else f"{x:,.0f}")
-    body = shown.to_html(index=index, escape=True, na_rep="", border=0, classes="framing-table")
+    for c in shown.columns[[i for i in numeric if shown.columns[i] not in floats]]:  # 25,170 words, not 25170
+        shown[c] = shown[c].map(lambda x: "" if pd.isna(x) else f"{int(x):,}")
+    body = _numbers_right(shown.to_html(index=index, escape=True, na_rep="", border=0, classes="framing-table"),
+                          numeric, header=not index)
     more = (f"<p><i>{len(table) - len(shown):,} more rows in the CSV.</i></p>" if len(shown) < len(table) else "")
     extra = f"<p class='framing-note'>{_html.escape(note)}</p>" if note else ""
     return HTML(f"<div class='framing-scroll'>{body}</div>{more}{extra}")

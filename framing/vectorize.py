@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from framing._checks import check_choice, check_voices
+from framing._docstrings import share_docs
 from framing._errors import ArgumentError
 from framing.lexicon import load_lexicon
 from framing.match.compiled import compile_lexicon
@@ -22,6 +23,7 @@ _NORMS = (None, "per_1k", "share")
 _MISSING = ("error", "empty")
 
 
+@share_docs
 class FramingVectorizer(TransformerMixin, BaseEstimator):
     """Turn texts into counts of lexicon hits: one column per variant, contrast or side.
 
@@ -33,8 +35,7 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    lexicon : str, Path or Lexicon, default="russia-ukraine"
-        A built-in name, a YAML path or a Lexicon.
+    {lexicon}
     level : {"variant", "contrast", "side"}, default="variant"
         One feature per variant (``contrast:variant``), per contrast, or per side.
     voice : str, list of str or None, default="authorial"

@@ -170,7 +170,7 @@ def test_lexicon_compiled_once_per_worker(client, shards):
     from framing.match import compiled
 
     def misses():
-        return compiled.compiled_cached.cache_info().misses
+        return compiled.compiled_cached.misses
 
     before = client.run(misses)
     count_hits(shards, LEX, scheduler=client, chunksize=CHUNK)  # 5 files x 2-3 chunks
@@ -340,3 +340,25 @@ def test_hits_with_skip_bad(client, bad_shards, tmp_path):
     expected = framing.find_hits(load_corpus(bad_shards[0], skip_bad=True), LEX)
     assert_frame_equal(pd.read_parquet(out), expected)
     assert parts.attrs["n_skipped"] == 2
+
+
+def test_a_listing_the_scheduler_cancelled_is_submitted_again(client, monkeypatch, seed_corpus):
+    # under heavy load the scheduler can cancel a step (a dropped connection); the file listing only reads,
+    # so it is submitted again instead of failing the run (a write step is never repeated)
+    real_submit = client.submit
+    submitted = []
+
+    def submit(*args, **kwargs):
+        future = real_submit(*args, **kwargs)
+        key = kwargs.get("key", "")
+        if key.startswith("framing-list_files-"):
+            submitted.append(key)
+            if len(submitted) == 1:
+                future.cancel()
+        return future
+
+    monkeypatch.setattr(client, "submit", submit)
+    counts = count_hits(SEED, "russia-ukraine", scheduler=client)
+    monkeypatch.undo()
+    assert len(submitted) == 2 and submitted[0] != submitted[1]
+    assert_frame_equal(counts, framing.count_hits(seed_corpus, "russia-ukraine"), check_like=True)

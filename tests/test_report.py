@@ -181,6 +181,9 @@ def test_the_appendix_is_a_sample_stratified_by_group_and_contrast():
     assert len(strata) < 60 < len(hits)
     sample, text = kwic_sample(hits, "outlet", n=60, seed=3, lex=lex)
     assert len(sample) == 60 and not sample.duplicated(["doc_id", "field", "start", "contrast"]).any()
+    assert list(sample.columns) == ["doc_id", "outlet", "field", "start", "end", "contrast", "variant", "voice",
+                                    "left", "match", "right", "stratum_size"]
+    assert set(sample["voice"]) <= {"authorial", "quoted", "distanced", "attributed"}
     got = sample.groupby(["outlet", "contrast"]).size()
     assert set(got.index) == set(strata.index)  # every group and contrast with hits is in it
     # dealt out evenly: each stratum gets its equal share, or all its hits when it has fewer

@@ -2,9 +2,13 @@
 
 The modules, in data-flow order:
 
-- :mod:`~framing.match.compiled`: the compiled lexicon (:func:`compile_lexicon`), one scan of a batch
-  of texts for every pattern, with Hyperscan or the portable ``re`` engine (identical matches);
+- :mod:`~framing.match.patterns`: each lexicon pattern as one byte regex (:func:`pattern_regex`);
+- :mod:`~framing.match.compiled`: the compiled lexicon (:func:`compile_lexicon`, cached by the
+  lexicon's sha256), one scan of a batch of texts for every pattern with one engine:
+  :mod:`~framing.match.hyperscan` or :mod:`~framing.match.portable` (``re`` and numpy), which give
+  identical matches;
 - :mod:`~framing.match.prefilter`: where a distancing cue may end, from the same Hyperscan scan;
+- :mod:`~framing.match.raw`: the hits of a batch as arrays;
 - :mod:`~framing.match.scan`: :func:`~framing.match.scan.scan`, every hit of a corpus as arrays,
   batch by batch (leftmost-longest within a contrast, ``except`` phrases, context rules, voices);
 - :mod:`~framing.match.rules`: the lexicon's context rules (sentence, paragraph, text, article);
@@ -12,6 +16,8 @@ The modules, in data-flow order:
   :mod:`framing.voice`, vectorised; sentences and quotations from :mod:`framing.text`);
 - :mod:`~framing.match.table`: the hits table;
 - :mod:`~framing.match.find`: :func:`find_hits` and :func:`kwic`;
+- :mod:`~framing.match.partial`: :class:`~framing.match.partial.PartialCounts`, the counts of a chunk
+  that add up (in memory, streaming and on Dask alike);
 - :mod:`~framing.match.count`: :func:`count_hits` and :func:`write_hits`;
 - :mod:`~framing.match.options`: switches read at run time (the plain reference paths, batch size).
 

@@ -15,66 +15,56 @@ from framing._groups import group_labels
 from framing.lexicon import Lexicon, load_lexicon
 from framing.match.compiled import CompiledLexicon, compile_lexicon
 from framing.match.find import FIELDS, check_corpus, find_hits
-from framing.match.raw import Raw
+from framing.match.partial import COUNT_COLUMNS, PartialCounts
 from framing.match.scan import scan
 from framing.match.table import HIT_COLUMNS
 from framing.voice import VOICES
 
-COUNT_COLUMNS = ["group", "contrast", "variant", "side", "voice", "n_hits", "n_docs"]
+__all__ = ["count_hits", "write_hits", "count_chunk", "voice_codes", "COUNT_COLUMNS"]
 
 
-def _counts_from_raw(raw: Raw, group_of_seg: np.ndarray, doc_of_seg: np.ndarray,
-                     matcher: CompiledLexicon) -> pd.DataFrame:
-    if not len(raw.seg):
-        return pd.DataFrame(columns=["group", "variant", "voice", "doc", "n"])
-    frame = pd.DataFrame({"group": group_of_seg[raw.seg], "variant": raw.variant, "voice": raw.voice,
-                          "doc": doc_of_seg[raw.seg]})
-    return frame.groupby(["group", "variant", "voice", "doc"], sort=False, dropna=False).size().rename("n").reset_index()
-
-
-def _voice_codes(voice: str | Iterable[str] | None) -> list[int] | None:
+def voice_codes(voice: str | Iterable[str] | None) -> list[int] | None:
     """The VOICES indices of ``voice`` (None: every voice); an unknown voice is an error, before any work."""
     if voice is None:
         return None
     return [VOICES.index(v) for v in check_voices(voice)]
 
 
-def _reduce_counts(per_doc: pd.DataFrame, voice_codes: list[int] | None) -> pd.DataFrame:
-    """Per-document counts of one chunk -> ``group, variant, voice, n_hits, n_docs``.
+def _check_by(chunk: pd.DataFrame, by: str) -> None:
+    """An error naming the columns if ``by`` is not one."""
+    if by not in chunk.columns:
+        from framing._errors import CorpusError
 
-    A document lies in one chunk only, so these partial counts (small: groups x variants x voices)
-    simply add up across chunks, and memory does not grow with the corpus.
-    """
-    if voice_codes is not None:
-        per_doc = per_doc[per_doc["voice"].isin(voice_codes)]
-    if per_doc.empty:
-        return pd.DataFrame(columns=["group", "variant", "voice", "n_hits", "n_docs"])
-    return (per_doc.groupby(["group", "variant", "voice"], sort=False, dropna=False)
-            .agg(n_hits=("n", "sum"), n_docs=("doc", "nunique")).reset_index())
+        raise CorpusError(f"no column '{by}' to group by; the columns are {list(chunk.columns)}")
 
 
-def _finish_counts(partials: list[pd.DataFrame], matcher: CompiledLexicon) -> pd.DataFrame:
-    partials = [p for p in partials if len(p)]
-    if not partials:
-        return pd.DataFrame(columns=COUNT_COLUMNS)
-    agg = partials[0] if len(partials) == 1 else (
-        pd.concat(partials, ignore_index=True)
-        .groupby(["group", "variant", "voice"], sort=False, dropna=False)[["n_hits", "n_docs"]].sum().reset_index())
-    variants = matcher.variants
-    out = pd.DataFrame({
-        "group": agg["group"].to_numpy(),
-        "contrast": [variants[v][0].id for v in agg["variant"]],
-        "variant": [variants[v][1].id for v in agg["variant"]],
-        "side": [variants[v][1].side for v in agg["variant"]],
-        "voice": [VOICES[v] for v in agg["voice"]],
-        "n_hits": agg["n_hits"].astype("int64").to_numpy(),
-        "n_docs": agg["n_docs"].astype("int64").to_numpy(),
-    })
-    v_order = {(c.id, v.id): i for i, (c, v) in enumerate(variants)}
-    out["_v"] = [v_order[(c, v)] for c, v in zip(out["contrast"], out["variant"], strict=True)]
-    out["_voice"] = out["voice"].map({v: i for i, v in enumerate(VOICES)})
-    out = out.sort_values(["group", "_v", "_voice"], kind="stable").drop(columns=["_v", "_voice"])
-    return out.reset_index(drop=True)
+def count_chunk(chunk: pd.DataFrame, matcher: CompiledLexicon, by: str, fields: tuple[str, ...], language: str,
+                voices: list[int] | None = None) -> PartialCounts:
+    """:class:`~framing.match.partial.PartialCounts` of one chunk of a corpus (in memory, streamed, or a Dask task)."""
+    check_corpus(chunk)
+    _check_by(chunk, by)
+    raw, _texts, rows, _flds = scan(chunk, matcher, fields, language)
+    labels = group_labels(chunk[by].to_numpy())
+    docs, _ = pd.factorize(chunk.index.to_numpy(), sort=False, use_na_sentinel=False)
+    article = rows[raw.seg]
+    return PartialCounts.from_codes(labels[article], raw.variant, raw.voice, docs[article], articles=labels,
+                                    voices=voices)
+
+
+def _hits_counts(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon,
+                 voices: list[int] | None) -> PartialCounts:
+    """:class:`~framing.match.partial.PartialCounts` of a chunk from its hits table (``find_hits``)."""
+    _check_by(chunk, by)
+    labels = group_labels(chunk[by].to_numpy())
+    if hits.empty:
+        return PartialCounts.from_codes(labels[:0], [], [], [], articles=labels, voices=voices)
+    v_index = {(c.id, v.id): i for i, (c, v) in enumerate(matcher.variants)}
+    docs, _ = pd.factorize(hits["doc_id"].to_numpy(), sort=False, use_na_sentinel=False)
+    return PartialCounts.from_codes(
+        group_labels(chunk[by].reindex(hits["doc_id"]).to_numpy()),
+        np.array([v_index[(c, v)] for c, v in zip(hits["contrast"], hits["variant"], strict=True)], dtype=np.int64),
+        hits["voice"].map({v: i for i, v in enumerate(VOICES)}).to_numpy().astype(np.int64), docs,
+        articles=labels, voices=voices)
 
 
 def _stream(source, chunksize: int, progress: bool | None, summary: dict, load_kwargs: dict):
@@ -158,7 +148,7 @@ def count_hits(
     >>> streamed.equals(counts), streamed.attrs["n_articles"]
     (True, 5)
     """
-    voice_codes = _voice_codes(voice)
+    wanted = voice_codes(voice)
     check_int(chunksize, "chunksize", low=1)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
@@ -172,33 +162,17 @@ def count_hits(
                                "framing.load_corpus and pass the table instead of a path")
         chunks = _stream(corpus, chunksize, progress, summary, load_kwargs)
     partials = []
-    docs_per_group: dict = {}
     for chunk in chunks:
-        check_corpus(chunk)
-        _add_group_sizes(chunk, by, docs_per_group)
         if exclude_shared is not False:
+            check_corpus(chunk)
+            _check_by(chunk, by)
             hits = find_hits(chunk, lex, fields=fields, engine=engine, context=0, exclude_shared=exclude_shared)
-            per_doc = _per_doc_from_hits(hits, chunk, by, matcher)
+            partials.append(_hits_counts(hits, chunk, by, matcher, wanted))
         else:
-            raw, texts, rows, flds = scan(chunk, matcher, fields, lex.language)
-            group_of_seg = group_labels(chunk[by].to_numpy())[rows]
-            doc_of_seg = chunk.index.to_numpy()[rows]
-            per_doc = _counts_from_raw(raw, group_of_seg, doc_of_seg, matcher)
-        partials.append(_reduce_counts(per_doc, voice_codes))
-    out = _finish_counts(partials, matcher)
-    out.attrs["n_docs"] = docs_per_group
+            partials.append(count_chunk(chunk, matcher, by, fields, lex.language, wanted))
+    out = PartialCounts.total(partials).finish(matcher.variants)
     out.attrs.update(summary)
     return out
-
-
-def _add_group_sizes(chunk: pd.DataFrame, by: str, sizes: dict) -> None:
-    """Add the chunk's articles per group to ``sizes`` (an error naming the columns if ``by`` is not one)."""
-    if by not in chunk.columns:
-        from framing._errors import CorpusError
-
-        raise CorpusError(f"no column '{by}' to group by; the columns are {list(chunk.columns)}")
-    for g, n in pd.Series(group_labels(chunk[by].to_numpy())).value_counts(dropna=False).items():
-        sizes[g] = sizes.get(g, 0) + int(n)
 
 
 def write_hits(
@@ -259,14 +233,14 @@ def write_hits(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    voice_codes = _voice_codes(voice)
+    wanted = voice_codes(voice)
     check_int(context, "context", low=0)
     check_int(chunksize, "chunksize", low=1)
     lex = load_lexicon(lexicon)
     matcher = compile_lexicon(lex, engine)
     path = check_file_target(path, option="path", inputs=[source, load_kwargs.get("metadata")], hint=".parquet")
     summary: dict = {}
-    partials, docs_per_group = [], {}
+    partials = []
     n_hits = 0
     with atomic_file(path) as tmp:  # a unique temporary beside `path`, moved onto it at the end
         writer = None
@@ -275,8 +249,7 @@ def write_hits(
             for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
                 hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
                 if by is not None:
-                    _add_group_sizes(chunk, by, docs_per_group)
-                    partials.append(_reduce_counts(_per_doc_from_hits(hits, chunk, by, matcher), voice_codes))
+                    partials.append(_hits_counts(hits, chunk, by, matcher, wanted))
                 if not len(hits):
                     empty = hits  # its columns, should no chunk have a hit
                     continue
@@ -293,20 +266,6 @@ def write_hits(
                 writer.close()
     counts = None
     if by is not None:
-        counts = _finish_counts(partials, matcher)
-        counts.attrs["n_docs"] = docs_per_group
+        counts = PartialCounts.total(partials).finish(matcher.variants)
         counts.attrs.update(summary)
     return {"path": str(path), "n_hits": n_hits, **summary, "counts": counts}
-
-
-def _per_doc_from_hits(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon) -> pd.DataFrame:
-    v_index = {(c.id, v.id): i for i, (c, v) in enumerate(matcher.variants)}
-    if hits.empty:
-        return pd.DataFrame(columns=["group", "variant", "voice", "doc", "n"])
-    frame = pd.DataFrame({
-        "group": group_labels(chunk[by].reindex(hits["doc_id"]).to_numpy()),
-        "variant": [v_index[(c, v)] for c, v in zip(hits["contrast"], hits["variant"], strict=True)],
-        "voice": hits["voice"].map({v: i for i, v in enumerate(VOICES)}).to_numpy(),
-        "doc": hits["doc_id"].to_numpy(),
-    })
-    return frame.groupby(["group", "variant", "voice", "doc"], sort=False, dropna=False).size().rename("n").reset_index()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from framing._checks import check_int, check_voices
+from framing._docstrings import share_docs
 from framing._errors import FramingError, LexiconError
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
 from framing.match.compiled import compile_lexicon
@@ -25,6 +26,7 @@ def check_corpus(corpus) -> None:
                            "framing.load_corpus); got " + type(corpus).__name__)
 
 
+@share_docs
 def find_hits(
     corpus: pd.DataFrame,
     lexicon: str | Path | Lexicon = "russia-ukraine",
@@ -49,8 +51,7 @@ def find_hits(
     ----------
     corpus : DataFrame
         A corpus table (:func:`framing.load_corpus`).
-    lexicon : str, Path or Lexicon, default="russia-ukraine"
-        A built-in lexicon name, a YAML path or a Lexicon.
+    {lexicon}
     fields : iterable of str, default=("title", "text")
         The columns to scan; headlines are scanned too.
     context : int, default=60

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from framing import Lexicon, count_hits, find_hits, kwic, load_corpus, load_lexicon
 from framing.match import HIT_COLUMNS, available_engines, compile_lexicon
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 MINI = load_lexicon(ROOT / "tests" / "fixtures" / "mini-lexicon.yaml")
 ENGINES = available_engines()

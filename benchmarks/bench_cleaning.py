@@ -120,9 +120,9 @@ def main() -> int:
             cells = "  ".join(f"{score(texts, sub)['f1']:>18.3f}" for texts in runs.values())
             print(f"{lang:<10}{len(pids):>6}  {cells}")
     log = cleaning_log(new)
-    from framing.corpus import _n_words
+    from framing._words import n_words
 
-    log_words = _n_words(log["text"].tolist()) if len(log) else []
+    log_words = n_words(log["text"].tolist()) if len(log) else []
     total = int(raw["n_words"].sum())
     per_reason = log.assign(words=log_words).groupby("reason")["words"].sum().sort_values(ascending=False)
     print(f"\nwords removed per reason, share of the {total:,} words on the pages "

@@ -29,8 +29,8 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 import framing, pandas
 from framing import load_corpus, count_hits
-from framing.corpus import _word_chars
-_word_chars()  # the code-point table is built once per process: not the corpus' memory
+from framing._words import word_chars
+word_chars()  # the code-point table is built once per process: not the corpus' memory
 def rss_now():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * resource.getpagesize()

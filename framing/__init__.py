@@ -14,20 +14,20 @@ import importlib
 from typing import TYPE_CHECKING
 
 from framing._errors import ArgumentError, CorpusError, FramingError, LexiconError, OutputError
-
-__version__ = "0.1.0"
+from framing._version import __version__ as __version__  # re-exported: framing.__version__
 
 _EXPORTS = {
-    "framing.clean": ["clean_text", "cleaning_flagged", "cleaning_log", "cleaning_summary", "stock_phrases"],
+    "framing.clean": ["clean_text"],
     "framing.compare": ["compare_groups"],
-    "framing.corpus": ["corpus_summary", "dropped_documents", "extraction_log", "input_files", "input_summary",
-                       "iter_corpus", "load_corpus"],
+    "framing.corpus": ["cleaning_flagged", "cleaning_log", "cleaning_summary", "corpus_summary", "dropped_documents",
+                       "extraction_log", "input_files", "input_summary", "iter_corpus", "load_corpus",
+                       "stock_phrases"],
     "framing.design": ["common_period", "coverage", "coverage_pairs", "coverage_warning"],
     "framing.distinctive": ["distinctive_terms", "flag_terms", "keyness", "log_odds", "term_counts",
                             "words_and_abbreviations"],
     "framing.intervals": ["cluster_interval", "methods_text"],
-    "framing.lexicon": ["ContextRule", "Contrast", "Lexicon", "Source", "Variant", "lexicon_audit", "list_lexicons",
-                        "load_lexicon"],
+    "framing.audit": ["lexicon_audit"],
+    "framing.lexicon": ["ContextRule", "Contrast", "Lexicon", "Source", "Variant", "list_lexicons", "load_lexicon"],
     "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
     "framing.models": ["model_shares"],
     "framing.plot": ["plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
@@ -61,15 +61,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerly
-    from framing.clean import (
-        clean_text,
+    from framing.audit import lexicon_audit
+    from framing.clean import clean_text
+    from framing.compare import compare_groups
+    from framing.corpus import (
         cleaning_flagged,
         cleaning_log,
         cleaning_summary,
-        stock_phrases,
-    )
-    from framing.compare import compare_groups
-    from framing.corpus import (
         corpus_summary,
         dropped_documents,
         extraction_log,
@@ -77,6 +75,7 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         input_summary,
         iter_corpus,
         load_corpus,
+        stock_phrases,
     )
     from framing.design import common_period, coverage, coverage_pairs, coverage_warning
     from framing.distinctive import (
@@ -94,7 +93,6 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         Lexicon,
         Source,
         Variant,
-        lexicon_audit,
         list_lexicons,
         load_lexicon,
     )

@@ -14,9 +14,10 @@ import numbers
 from collections.abc import Collection, Iterable
 
 from framing._errors import ArgumentError, CorpusError
+from framing._voices import VOICES
 
-__all__ = ["ArgumentError", "check_choice", "check_column", "check_corpus_columns", "check_groups", "check_int",
-           "check_number", "check_voices", "positive_int"]
+__all__ = ["ArgumentError", "check_choice", "check_column", "check_groups", "check_int",
+           "check_level", "check_number", "check_voices", "positive_int"]
 
 
 def check_int(value, name: str, *, low: int | None = None, high: int | None = None,
@@ -98,6 +99,18 @@ def check_choice(value, name: str, choices: Collection):
     return value
 
 
+def check_level(level) -> float:
+    """A confidence level: a number strictly between 0 and 1, else an ArgumentError.
+
+    Examples
+    --------
+    >>> from framing._checks import check_level
+    >>> check_level(0.9)
+    0.9
+    """
+    return check_number(level, "level", low=0, high=1, low_open=True, high_open=True, hint=" (e.g. 0.95)")
+
+
 def check_voices(voice, name: str = "voice", *, all_word: bool = False) -> list[str] | None:
     """The voices ``voice`` names as a list (None: every voice, returned as None), or an ArgumentError.
 
@@ -113,8 +126,6 @@ def check_voices(voice, name: str = "voice", *, all_word: bool = False) -> list[
     ...
     framing._errors.ArgumentError: unknown voice 'loud'; choose from ['authorial', 'quoted', 'distanced', 'attributed'] (or None for all)
     """
-    from framing.voice import VOICES
-
     if voice is None or (all_word and voice == "all"):
         return None
     if isinstance(voice, str):
@@ -178,51 +189,6 @@ def check_groups(wanted: Iterable, present: Iterable, name: str, by: str, *, whe
         raise error(f"{where}{': ' if where else ''}no articles for {by} {missing} ({name}); the {by} values are "
                     f"{known[:20]}{more}")
     return wanted
-
-
-def check_corpus_columns(source, by: str, *, groups=None, load_kwargs: dict | None = None,
-                         by_option: str = "--by", groups_option: str = "--groups",
-                         doc_id: bool = True) -> list | None:
-    """Read a corpus (any input kind, without cleaning) as far as needed to check ``by`` and ``groups``.
-
-    ``by`` is checked on the first articles (the columns of every corpus table, ``doc_id``
-    included); ``groups`` needs one pass over the whole corpus. Used before the slow part of a
-    command starts (the report's kernel, a count's matcher or cluster), so ``--by`` a missing column
-    or ``--groups NoSuch`` fail in a second with one line. ``doc_id``: whether the index may be the
-    ``by`` column (counts group by columns only). Returns the columns, or None when the corpus has
-    no articles.
-
-    Examples
-    --------
-    >>> from framing._checks import check_corpus_columns
-    >>> check_corpus_columns("data/seed", "outlet", groups=["RT"])[:3]
-    ['doc_id', 'outlet', 'title']
-    >>> check_corpus_columns("data/seed", "country")
-    Traceback (most recent call last):
-    ...
-    framing._errors.CorpusError: data/seed: no column 'country' in the corpus to group by (--by); the columns are [...]
-    """
-    from framing.corpus import iter_corpus
-
-    kwargs = {**(load_kwargs or {}), "clean": False, "drop_empty": True}
-    columns = None
-    present: set = set()
-    for chunk in iter_corpus(source, chunksize=2_000, **kwargs):
-        if not len(chunk):
-            continue
-        if columns is None:
-            columns = ["doc_id", *chunk.columns] if doc_id else list(chunk.columns)
-            try:
-                check_column(columns, by, option=by_option)
-            except CorpusError as exc:
-                raise CorpusError(f"{source}: {exc}") from None
-            if not groups:
-                break
-        values = chunk.index if by == "doc_id" else chunk[by]
-        present.update(str(v) for v in values.dropna().unique())
-    if columns is not None and groups:
-        check_groups([str(g) for g in groups], present, groups_option, by, where=str(source))
-    return columns
 
 
 def _range(low, high) -> str:

@@ -1,9 +1,11 @@
 """Stage 1b, clean: find the article in each text, drop the page around it and the boilerplate inside it.
 
-Every removed line is logged (:func:`cleaning_log`: ``doc_id, line_no, text, reason``), every article
-gets a record (:func:`cleaning_summary`: words before and after, words removed per reason, a flag when
-cleaning is unsure) and the unsure ones are listed (:func:`cleaning_flagged`); lines an outlet repeats
-are listed by :func:`stock_phrases`. What is removed, in order of precedence (the rules and their
+Pure text: this module cleans strings and never reads a corpus table. The loader
+(:mod:`framing.corpus`) logs every removed line in the corpus' audit, and the readers of that log
+live there too: :func:`framing.cleaning_log` (``doc_id, line_no, text, reason``),
+:func:`framing.cleaning_summary` (words before and after, words removed per reason, a flag when
+cleaning is unsure), :func:`framing.cleaning_flagged` (the unsure ones) and
+:func:`framing.stock_phrases` (lines an outlet repeats). What is removed, in order of precedence (the rules and their
 thresholds are data: ``framing/data/boilerplate.yaml`` and ``framing/data/function_words.yaml``):
 
 1. ``end_of_article``: everything from an end-of-article marker on ("Related Articles", "Leave a
@@ -38,8 +40,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-__all__ = ["clean_text", "cleaning_log", "cleaning_summary", "cleaning_flagged", "stock_phrases",
-           "CLEANING_LOG_COLUMNS", "CLEANING_RULES", "FLAGS"]
+__all__ = ["clean_text", "CLEANING_LOG_COLUMNS", "CLEANING_RULES", "FLAGS"]
 
 CLEANING_LOG_COLUMNS = ["doc_id", "line_no", "text", "reason"]
 STRUCTURAL_RULES = ("end_of_article", "headline", "repeated_on_outlet", "before_article", "after_article")
@@ -51,7 +52,7 @@ FLAGS = {
 }
 
 _QUOTES = (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("´", "'"), ("`", "'"))
-_TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")  # the word of n_words (framing.corpus._WORD)
+_TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")  # the word of n_words (framing._words.WORD)
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _URL = re.compile(r"https?://|\bwww\.\w", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
@@ -150,7 +151,7 @@ def cleaning_rules() -> list[str]:
 CLEANING_RULES = tuple(cleaning_rules())
 
 
-def _check_skip(skip: Iterable[str] | None) -> frozenset:
+def check_skip(skip: Iterable[str] | None) -> frozenset:
     if not skip:
         return frozenset()
     if isinstance(skip, str):
@@ -419,7 +420,7 @@ class _Outcome:
     note: str | None = None
 
 
-def _clean_article(text: str, title: str | None, repeated: frozenset | None = None,
+def clean_article(text: str, title: str | None, repeated: frozenset | None = None,
                    skip: frozenset = frozenset()) -> _Outcome:
     """Clean one text: the whole decision procedure of the module docstring."""
     rules = _rules()
@@ -651,7 +652,7 @@ def _safety(text, cleaned, removed, reasons, tokens, prose, sentence, rules, fea
 
 def _clean_lines(text: str, title: str | None, repeated: frozenset | None = None,
                  skip: frozenset = frozenset()) -> tuple[str, list[tuple[int, str, str]]]:
-    out = _clean_article(text, title, repeated, skip)
+    out = clean_article(text, title, repeated, skip)
     return out.cleaned, out.removed
 
 
@@ -712,237 +713,10 @@ def clean_text(
     Delegations from both countries met in Istanbul on Tuesday to discuss a ceasefire.
     Officials said prisoner exchanges were on the agenda, and that talks would resume in May.
     """
-    out = _clean_article(text, title, None, _check_skip(skip_rules))
+    out = clean_article(text, title, None, check_skip(skip_rules))
     if not return_log:
         return out.cleaned
     return out.cleaned, pd.DataFrame(out.removed, columns=["line_no", "text", "reason"])
 
 
 # ------------------------------------------------------------------------------------- the audit
-def cleaning_log(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Every line that cleaning removed from the articles of ``corpus``, with the rule that removed it.
-
-    Parameters
-    ----------
-    corpus : DataFrame
-        A corpus table from :func:`framing.load_corpus` (or a row subset of one).
-
-    Returns
-    -------
-    DataFrame
-        Columns ``doc_id, line_no, text, reason``: one row per removed non-blank line (or per removed
-        segment of a long line with a link, which then has several rows with the same ``line_no``), for
-        the articles still in ``corpus``; ``line_no`` is 1-based in the article's raw text (after line
-        endings were normalised); ``reason`` is the rule (``framing.clean.CLEANING_RULES``). Empty when
-        the corpus was loaded with ``clean=False``.
-
-    Examples
-    --------
-    >>> from framing import load_corpus, cleaning_log
-    >>> log = cleaning_log(load_corpus("data/seed"))
-    >>> int((log["reason"] == "end_of_article").sum())
-    23
-    """
-    from framing.corpus import audit_of
-
-    log = audit_of(corpus).cleaning
-    return log[log["doc_id"].isin(corpus.index)].reset_index(drop=True)
-
-
-def _word_counts(texts: list) -> np.ndarray:
-    from framing.corpus import _n_words
-
-    return np.asarray(_n_words(texts), dtype=np.int64) if len(texts) else np.zeros(0, dtype=np.int64)
-
-
-def _flags(corpus: pd.DataFrame) -> pd.DataFrame:
-    """doc_id -> flag, note of the articles cleaning flagged (from the extraction log)."""
-    from framing.corpus import extraction_log
-
-    ext = extraction_log(corpus)
-    ext = ext[ext["flag"].notna()]
-    return ext.drop_duplicates("doc_id").set_index("doc_id")[["flag", "note"]]
-
-
-def cleaning_summary(corpus: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """What cleaning did: per article (default) or per group, words before and after, words removed per rule.
-
-    Parameters
-    ----------
-    corpus : DataFrame
-        A corpus table from :func:`framing.load_corpus`.
-    by : str, optional
-        None: one row per article. A corpus column (``"outlet"``): one row per group.
-
-    Returns
-    -------
-    DataFrame
-        Per article: ``doc_id, outlet, words_before, words_after, share_removed, n_removed_lines``, then
-        one column per rule that removed something with the words it removed, then ``flag`` (empty, or
-        one of ``framing.clean.FLAGS``: ``kept_raw``, ``short``, ``chrome_only``, ``lost_prose``) and
-        ``note``. Per group: ``group, n_articles, n_articles_cleaned`` (lost at least one line),
-        ``n_flagged, n_removed_lines, words_before, words_after, share_removed``, then the words removed
-        per rule. ``words_before - words_after`` is the sum of the rule columns.
-
-    Examples
-    --------
-    >>> from framing import load_corpus, cleaning_summary
-    >>> corpus = load_corpus("data/seed")
-    >>> cleaning_summary(corpus).set_index("doc_id").loc["003_a08c4a9378959592", ["words_before", "headline"]]
-    words_before    402
-    headline          8
-    Name: 003_a08c4a9378959592, dtype: int64
-    >>> cleaning_summary(corpus, by="outlet").set_index("group").loc["RT", ["n_removed_lines", "headline"]]
-    n_removed_lines    1
-    headline           8
-    Name: RT, dtype: int64
-    """
-    log = cleaning_log(corpus)
-    words = pd.Series(_word_counts(log["text"].tolist()), index=log.index, dtype="int64")
-    log = log.assign(words=words)
-    order = [r for r in CLEANING_RULES if r in set(log["reason"])]
-    per_reason = (log.pivot_table(index="doc_id", columns="reason", values="words", aggfunc="sum", fill_value=0)
-                  .reindex(columns=order).reindex(corpus.index, fill_value=0).fillna(0).astype("int64"))
-    per_reason.columns.name = None
-    lines = log.groupby("doc_id").size().reindex(corpus.index, fill_value=0).astype("int64")
-    after = corpus["n_words"].astype("int64")
-    before = after + per_reason.sum(axis=1)
-    flags = _flags(corpus).reindex(corpus.index)
-    per_doc = pd.DataFrame({"outlet": corpus["outlet"], "words_before": before, "words_after": after,
-                            "share_removed": (1 - after / before.where(before > 0)).fillna(0.0).round(4),
-                            "n_removed_lines": lines})
-    per_doc = per_doc.join(per_reason)
-    per_doc["flag"] = flags["flag"].fillna("")
-    per_doc["note"] = flags["note"].where(flags["flag"].notna(), "")
-    if by is None:
-        per_doc.index.name = "doc_id"
-        return per_doc.reset_index()
-    if by not in corpus.columns:
-        from framing._errors import CorpusError
-
-        raise CorpusError(f"no column '{by}' to group by; the columns are {list(corpus.columns)}")
-    from framing._groups import group_labels
-
-    g = per_doc.assign(group=np.asarray(group_labels(corpus[by]), dtype=object))
-    grouped = g.groupby("group", sort=True, observed=True)
-    out = pd.DataFrame({"n_articles": grouped.size(),
-                        "n_articles_cleaned": grouped["n_removed_lines"].apply(lambda x: int((x > 0).sum())),
-                        "n_flagged": grouped["flag"].apply(lambda x: int((x != "").sum())),
-                        "n_removed_lines": grouped["n_removed_lines"].sum(),
-                        "words_before": grouped["words_before"].sum(),
-                        "words_after": grouped["words_after"].sum()})
-    out["share_removed"] = (1 - out["words_after"] / out["words_before"].where(out["words_before"] > 0)).fillna(0.0)
-    out = out.join(grouped[order].sum()) if order else out
-    for col in out.columns:
-        if col != "share_removed":
-            out[col] = out[col].astype("int64")
-    out["share_removed"] = out["share_removed"].round(4)
-    out.index.name = "group"
-    return out.reset_index()
-
-
-def cleaning_flagged(corpus: pd.DataFrame) -> pd.DataFrame:
-    """The articles cleaning was unsure about: what to look at before trusting their counts.
-
-    Returns
-    -------
-    DataFrame
-        One row per flagged article: ``doc_id, outlet, source_file, flag, words_before, words_after,
-        note``. The flags (``framing.clean.FLAGS``): ``kept_raw`` (cleaning would have kept under 40
-        words of a text with a story in it: the raw text was kept), ``chrome_only`` (only labels, menu
-        items or links are left; ``drop_empty=True`` drops such articles), ``short`` (under 40 words
-        left), ``lost_prose`` (cleaning removed more prose than it kept). Empty when nothing is flagged.
-
-    Examples
-    --------
-    >>> from framing import load_corpus, cleaning_flagged
-    >>> len(cleaning_flagged(load_corpus("data/seed")))
-    0
-    """
-    summary = cleaning_summary(corpus)
-    flagged = summary[summary["flag"] != ""]
-    src = corpus["source_file"].reindex(flagged["doc_id"]).to_numpy() if len(flagged) else []
-    out = flagged.assign(source_file=src)[["doc_id", "outlet", "source_file", "flag", "words_before",
-                                           "words_after", "note"]]
-    return out.reset_index(drop=True)
-
-
-_SENTENCE = re.compile(r"[^.!?…。！？\n]*[^\s.!?…。！？\n][^.!?…。！？\n]*[.!?…。！？]+[\"'’”»)\]]*")
-
-
-def stock_phrases(corpus: pd.DataFrame, by: str = "outlet", min_docs: int = 3, max_examples: int = 3) -> pd.DataFrame:
-    """Lines and sentences a group repeats across its articles: what cleaning removed as repeated, and
-    the prose sentences it kept.
-
-    A prose sentence an outlet repeats ("Russia calls its actions a 'special military operation'") is
-    framing and stays in the text; a repeated line that is not prose (a menu, a promo with a link, a
-    credit) was removed with reason ``repeated_on_outlet``. Both are listed, so a user can see what
-    was removed and keep it (``skip_rules=["repeated_on_outlet"]``). Articles count once per distinct
-    text (copies of one article are not repetition).
-
-    Parameters
-    ----------
-    corpus : DataFrame
-        A corpus table from :func:`framing.load_corpus`.
-    by : str, default="outlet"
-        The corpus column to group by.
-    min_docs : int, default=3
-        Distinct articles of the group a sentence must appear in (the same threshold as cleaning's).
-    max_examples : int, default=3
-        doc_ids given as examples.
-
-    Returns
-    -------
-    DataFrame
-        ``group, text, n_docs, status`` (``kept: prose sentence`` or ``removed: repeated_on_outlet``),
-        ``example_doc_ids`` (comma-separated); sorted by group, then most articles first.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from framing import load_corpus, stock_phrases
-    >>> stock_phrases(load_corpus("data/seed")).empty   # five outlets, one article each
-    True
-    """
-    from framing._groups import group_labels
-
-    if by not in corpus.columns:
-        from framing._errors import CorpusError
-
-        raise CorpusError(f"no column '{by}' to group by; the columns are {list(corpus.columns)}")
-    groups = pd.Series(group_labels(corpus[by]), index=corpus.index)
-    rows: dict[tuple, dict] = {}
-    seen: set = set()
-    for doc_id, group, text in zip(corpus.index, groups, corpus["text"], strict=True):
-        if not isinstance(text, str) or (group, hash(text)) in seen:
-            continue
-        seen.add((group, hash(text)))
-        found = set()
-        for m in _SENTENCE.finditer(text):
-            s = m.group().strip()
-            if len(s) < 20 or len(s) > 600:
-                continue
-            key = (group, _DIGITS.sub("0", " ".join(s.split())))
-            if key in found:
-                continue
-            found.add(key)
-            row = rows.setdefault(key, {"text": s, "docs": []})
-            row["docs"].append(doc_id)
-    out = [{"group": g, "text": r["text"], "n_docs": len(r["docs"]), "status": "kept: prose sentence",
-            "example_doc_ids": ", ".join(map(str, r["docs"][:max_examples]))}
-           for (g, _), r in rows.items() if len(r["docs"]) >= min_docs]
-    try:
-        log = cleaning_log(corpus)
-    except Exception:  # a table without the loading audit: kept sentences only
-        log = pd.DataFrame(columns=CLEANING_LOG_COLUMNS)
-    rep = log[log["reason"] == "repeated_on_outlet"]
-    if len(rep):
-        rep = rep.assign(group=groups.reindex(rep["doc_id"]).to_numpy(),
-                         key=[_DIGITS.sub("0", " ".join(str(t).split())) for t in rep["text"]])
-        for (g, _), part in rep.groupby(["group", "key"], sort=False):
-            docs = list(dict.fromkeys(part["doc_id"]))
-            out.append({"group": g, "text": part["text"].iloc[0], "n_docs": len(docs),
-                        "status": "removed: repeated_on_outlet",
-                        "example_doc_ids": ", ".join(map(str, docs[:max_examples]))})
-    table = pd.DataFrame(out, columns=["group", "text", "n_docs", "status", "example_doc_ids"])
-    return table.sort_values(["group", "n_docs", "text"], ascending=[True, False, True]).reset_index(drop=True)

@@ -62,7 +62,7 @@ def _inputs(args: argparse.Namespace, source) -> list:
 
 def _check_by(source, by: str, load_kwargs: dict, doc_id: bool = True) -> None:
     """``--by`` names a column of the corpus (any input kind), read as far as its first articles."""
-    from framing._checks import check_corpus_columns
+    from framing.corpus import check_corpus_columns
 
     check_corpus_columns(source, by, load_kwargs=load_kwargs, doc_id=doc_id)
 
@@ -74,8 +74,9 @@ def _same_path(a, b) -> bool:
 def _cmd_corpus(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from framing.clean import cleaning_flagged, cleaning_log
     from framing.corpus import (
+        cleaning_flagged,
+        cleaning_log,
         corpus_summary,
         dropped_documents,
         extraction_log,
@@ -265,8 +266,8 @@ def _cmd_lexicon(args: argparse.Namespace) -> int:
 
 
 def _audit_lexicon(lex, args: argparse.Namespace) -> int:
+    from framing.audit import lexicon_audit
     from framing.corpus import load_corpus
-    from framing.lexicon import lexicon_audit
 
     if not args.corpus:
         raise FramingError("`framing lexicon audit NAME CORPUS` needs a corpus (as for `framing corpus`)")
@@ -445,7 +446,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from framing import __version__
+    from framing._version import __version__
 
     parser = _Parser(prog="framing", description="How news outlets word the same story.")
     parser.add_argument("--version", action="version", version=f"framing {__version__}")

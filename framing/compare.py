@@ -12,10 +12,17 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from framing._checks import check_choice, check_groups
+from framing._checks import check_choice, check_groups, check_level
 from framing._errors import ArgumentError
-from framing.intervals import _level, cluster_interval
-from framing.stats import _check_inputs, _groups_of, _lean_rows, _sorted_groups, _units, _voices
+from framing._stats import (
+    check_inputs,
+    cluster_units,
+    groups_of,
+    lean_rows,
+    sorted_groups,
+    voice_list,
+)
+from framing.intervals import cluster_interval
 
 __all__ = ["compare_groups"]
 
@@ -101,13 +108,13 @@ def compare_groups(
       group_a  group_b  difference
     0      RT  Reuters         2.0
     """
-    level = _level(level)
+    level = check_level(level)
     check_choice(measure, "measure", ("lean", "share"))
-    labels = _groups_of(corpus, by) if by in corpus.columns else None
+    labels = groups_of(corpus, by) if by in corpus.columns else None
     if measure == "lean":
-        rows, _meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
-        per_group = {g: rows[rows["group"] == g] for g in _sorted_groups(labels)}
-        units = {g: _units(r, r["doc_id"].to_numpy()) if r["n"].sum() else None for g, r in per_group.items()}
+        rows, _meta = lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
+        per_group = {g: rows[rows["group"] == g] for g in sorted_groups(labels)}
+        units = {g: cluster_units(r, r["doc_id"].to_numpy()) if r["n"].sum() else None for g, r in per_group.items()}
 
         def estimate(g, lv):
             if units[g] is None:
@@ -120,8 +127,8 @@ def compare_groups(
     else:
         if variant is None:
             raise ArgumentError("measure='share' needs variant= (and contrast= when the id is in several contrasts)")
-        _check_inputs(hits, corpus, by)
-        h = hits[hits["voice"].isin(_voices(voice))]
+        check_inputs(hits, corpus, by)
+        h = hits[hits["voice"].isin(voice_list(voice))]
         cons = h.loc[h["variant"] == variant, "contrast"].unique() if contrast is None else [contrast]
         if len(cons) != 1:
             raise ArgumentError(f"variant {variant!r} is in {len(cons)} contrasts with hits ({list(cons)}); pass "
@@ -130,7 +137,7 @@ def compare_groups(
         per_doc = pd.DataFrame({"doc_id": hc["doc_id"], "x": (hc["variant"] == variant).astype(float), "n": 1.0})
         per_doc = per_doc.groupby("doc_id", sort=False)[["x", "n"]].sum()
         per_doc["group"] = labels.reindex(per_doc.index).to_numpy()
-        per_group = {g: per_doc[per_doc["group"] == g] for g in _sorted_groups(labels)}
+        per_group = {g: per_doc[per_doc["group"] == g] for g in sorted_groups(labels)}
 
         def estimate(g, lv):
             r = per_group[g]

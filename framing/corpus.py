@@ -23,19 +23,25 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from framing._checks import check_int
+from framing._checks import check_column, check_groups, check_int
 from framing._dates import DateError, DateReading, parse_dates
 from framing._errors import CorpusError
-from framing.clean import CLEANING_LOG_COLUMNS, RepeatCounter, _check_skip, _clean_article
+from framing._words import n_words
+from framing.clean import (
+    CLEANING_LOG_COLUMNS,
+    CLEANING_RULES,
+    RepeatCounter,
+    check_skip,
+    clean_article,
+)
 from framing.readers import kind_of, strip_suffixes
 from framing.readers._base import EXTRACTION_COLUMNS, Raw
-from framing.readers._io import _READ_ERRORS, display, read_error
+from framing.readers._io import READ_ERRORS, display, read_error
 
 __all__ = [
     "corpus_files",
@@ -46,6 +52,10 @@ __all__ = [
     "extraction_log",
     "input_files",
     "input_summary",
+    "cleaning_log",
+    "cleaning_summary",
+    "cleaning_flagged",
+    "stock_phrases",
     "CorpusError",
 ]
 
@@ -62,7 +72,6 @@ SKIPPED_FILE = "file skipped: "  # dropped_documents reason of an input left out
 ROLE_KIND = {"articles": "table", "article": "text", "metadata": "text", "page": "page", "archive": "archive",
              "export": "export", "ignored": "ignored", "skipped": "skipped"}
 
-_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 _NEXIS = re.compile(rb"^\s*\d+\s+of\s+\d+\s+DOCUMENTS\s*$", re.M | re.I)
 
 
@@ -244,7 +253,7 @@ def input_summary(corpus: pd.DataFrame) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------ the plan
 @dataclass
-class _Unit:
+class InputUnit:
     """One input: a table, an archive or an export file; a folder's pages; a metadata.csv and its files."""
 
     kind: str  # table | archive | export | pages | metadata
@@ -278,7 +287,7 @@ def _is_nexis_text(path: Path, where: str) -> bool:
     try:
         with open_binary(path) as fh:
             head = fh.read(1 << 16)
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
@@ -330,7 +339,7 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def _plan(source: Path, skip_bad: bool = False, page_batch: int | None = None) -> _Plan:
+def plan_inputs(source: Path, skip_bad: bool = False, page_batch: int | None = None) -> _Plan:
     """The inputs of ``source`` in reading order (the folder rule in the module docstring)."""
     ignored: list = []
     skipped: list = []
@@ -383,11 +392,11 @@ def _plan(source: Path, skip_bad: bool = False, page_batch: int | None = None) -
         base = strip_suffixes(rel)
         return rel if counts.get(base, 0) > 1 else base
 
-    units: list[_Unit] = []
-    by_meta: dict[Path, _Unit] = {}
+    units: list[InputUnit] = []
+    by_meta: dict[Path, InputUnit] = {}
     for kind, path, meta in entries:
         if kind == "metadata":
-            unit = _Unit("metadata", path)
+            unit = InputUnit("metadata", path)
             by_meta[path] = unit
             units.append(unit)
         elif meta is not None:
@@ -397,25 +406,25 @@ def _plan(source: Path, skip_bad: bool = False, page_batch: int | None = None) -
             last = units[-1] if units else None
             if last is None or last.kind != "pages" or last.path != path.parent or \
                     (page_batch and len(last.members) >= page_batch):
-                last = _Unit("pages", path.parent)
+                last = InputUnit("pages", path.parent)
                 units.append(last)
             last.members.append(path)
             last.ids.append(ident(path))
         else:
-            units.append(_Unit(kind, path, ident(path)))
+            units.append(InputUnit(kind, path, ident(path)))
     return _Plan(units, ignored, skipped)
 
 
-def _check_readable(source: str | Path, skip_bad: bool = False) -> None:
+def check_readable(source: str | Path, skip_bad: bool = False) -> None:
     """Every file the corpus holds opens and yields a first byte, else the one-line read error (unless
     ``skip_bad``: the reader skips and lists it). A cheap check before a long run such as the report."""
-    plan = _plan(Path(source), skip_bad=skip_bad)
+    plan = plan_inputs(Path(source), skip_bad=skip_bad)
     for unit in plan.units:
         for p in ([unit.path] if unit.kind != "pages" else []) + list(unit.members):
             try:
                 with open(p, "rb") as fh:
                     fh.read(1)
-            except _READ_ERRORS as exc:
+            except READ_ERRORS as exc:
                 if not skip_bad:
                     raise read_error(exc, display(p)) from None
 
@@ -438,7 +447,7 @@ def corpus_files(path: str | Path) -> list[Path]:
     source = Path(path)
     if not source.exists():
         raise CorpusError(f"{path}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
-    plan = _plan(source)
+    plan = plan_inputs(source)
     out: list[Path] = []
     for unit in plan.units:
         if unit.kind == "pages":
@@ -471,45 +480,6 @@ class _Options:
     n_jobs: int = 1
     metadata: str | Path | None = None
     skip_rules: frozenset = frozenset()
-
-
-@lru_cache(maxsize=1)
-def _word_chars() -> np.ndarray:
-    """For every code point, whether ``re``'s ``\\w`` matches it (``str.isalnum()`` or ``_``)."""
-    table = np.fromiter((chr(i).isalnum() for i in range(0x110000)), dtype=bool, count=0x110000)
-    table[ord("_")] = True
-    return table
-
-
-def _n_words(texts, batch_chars: int = 1_000_000) -> np.ndarray:
-    """Words per text: the number of matches of ``_WORD`` (``\\w+`` runs, joined by one ' ’ or -).
-
-    Counted on code-point arrays with numpy, in batches of about ``batch_chars`` characters: word
-    runs that start, minus joiners with a word character on both sides. 5x faster than
-    ``len(_WORD.findall(t))``, and the same numbers (tested).
-    """
-    texts = list(texts)
-    out = np.zeros(len(texts), dtype=np.int64)
-    is_word = _word_chars()
-    start = 0
-    while start < len(texts):
-        stop, size = start, 0
-        while stop < len(texts) and (size == 0 or size + len(texts[stop]) < batch_chars):
-            size += len(texts[stop]) + 1
-            stop += 1
-        joined = "\n".join(texts[start:stop]) + "\n"
-        cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        w = is_word[cps]
-        prev = np.concatenate(([False], w[:-1]))
-        nxt = np.concatenate((w[1:], [False]))
-        starts = np.flatnonzero(w & ~prev)
-        joiner = (cps == ord("'")) | (cps == ord("’")) | (cps == ord("-"))  # faster than np.isin
-        joins = np.flatnonzero(joiner & prev & nxt)
-        ends = np.cumsum([len(t) + 1 for t in texts[start:stop]])  # one past each text's separator
-        out[start:stop] = (np.bincount(np.searchsorted(ends, starts, side="right"), minlength=stop - start)
-                           - np.bincount(np.searchsorted(ends, joins, side="right"), minlength=stop - start))
-        start = stop
-    return out
 
 
 def _normalise_newlines(text: str) -> str:
@@ -744,7 +714,7 @@ class _TextColumn:
 
         if not self.pending:
             return
-        self.n_words.append(_n_words(self.pending))
+        self.n_words.append(n_words(self.pending))
         self.empty.append(np.array([not t.strip() for t in self.pending], dtype=bool))
         self.parts.append(pa.array(self.pending, type=pa.string(), memory_pool=self.pool))
         self.pending = []
@@ -868,7 +838,7 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
         if opts.clean:
             title = titles[i]
             o = outlet[i]
-            res = _clean_article(text, title if isinstance(title, str) else None,
+            res = clean_article(text, title if isinstance(title, str) else None,
                                  repeats.get(o.strip()) if isinstance(o, str) and repeats else None, opts.skip_rules)
             text = res.cleaned
             doc_id = doc_ids[i]
@@ -1092,7 +1062,7 @@ def _standard_names(meta: pd.DataFrame) -> pd.DataFrame:
     return meta.rename(columns=renames) if renames else meta
 
 
-def _read_pages(unit: _Unit, name_of, opts: _Options, chunksize: int | None, sources: list, dropped: list,
+def _read_pages(unit: InputUnit, name_of, opts: _Options, chunksize: int | None, sources: list, dropped: list,
                 meta: pd.DataFrame | None = None, meta_lines=None, meta_where: str | None = None,
                 file_col: str = "file", pages_only: bool = True,
                 used_rows: set | None = None) -> Iterator[tuple[Raw, str]]:
@@ -1174,7 +1144,7 @@ def _read_pages(unit: _Unit, name_of, opts: _Options, chunksize: int | None, sou
                             f"page in {display(unit.path)} has this url"))
 
 
-def _read_metadata_unit(unit: _Unit, opts: _Options, chunksize: int | None, sources: list,
+def _read_metadata_unit(unit: InputUnit, opts: _Options, chunksize: int | None, sources: list,
                         dropped: list) -> Iterator[tuple[Raw, str]]:
     from framing.readers._io import decode_bytes, read_all, sha256_of
 
@@ -1241,7 +1211,7 @@ def _read_metadata_unit(unit: _Unit, opts: _Options, chunksize: int | None, sour
     else:
         sources.append((where, meta_sha, meta_enc, "metadata"))
     if pages:
-        page_unit = _Unit("pages", folder, members=[p for p, _ in pages], ids=[i for _, i in pages])
+        page_unit = InputUnit("pages", folder, members=[p for p, _ in pages], ids=[i for _, i in pages])
         page_meta = meta.drop(index=[k for k, _ in txt_rows]) if txt_rows else meta
         keep_lines = np.asarray([meta_lines[k] for k in page_meta.index], dtype=np.int64)
         page_meta = page_meta.reset_index(drop=True)
@@ -1249,7 +1219,7 @@ def _read_metadata_unit(unit: _Unit, opts: _Options, chunksize: int | None, sour
                                file_col)
 
 
-def _read_unit(unit: _Unit, opts: _Options, chunksize: int | None, sources: list, dropped: list,
+def _read_unit(unit: InputUnit, opts: _Options, chunksize: int | None, sources: list, dropped: list,
                external: tuple | None) -> Iterator[tuple[Raw, str]]:
     """Raw chunks of one input, with the name its messages use; sources and dropped records are appended."""
     if unit.kind == "table":
@@ -1340,7 +1310,7 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
                     first = None if external is None else (external[0], external[1], external[2], set())
                     try:
                         state["repeats"] = _count_repeats(_read_unit(unit, opts, chunksize, [], [], first), opts)
-                    except (CorpusError, *_READ_ERRORS):  # the second pass meets it again and reports it
+                    except (CorpusError, *READ_ERRORS):  # the second pass meets it again and reports it
                         state["repeats"] = {}
             for raw, name in chunks:
                 if unit.kind == "table" and raw.sha256 is None:
@@ -1368,7 +1338,7 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
                 reported_sources, reported_dropped = len(sources), len(dropped)
                 yielded = unit_yielded = True
                 yield out, audit
-        except (CorpusError, *_READ_ERRORS) as exc:
+        except (CorpusError, *READ_ERRORS) as exc:
             err = exc if isinstance(exc, CorpusError) else read_error(exc, display(unit.path))
             if not opts.skip_bad or unit_yielded:
                 raise err from None
@@ -1403,7 +1373,7 @@ def _iter(path, chunksize, opts: _Options) -> Iterator[tuple[pd.DataFrame, Corpu
         raise CorpusError(f"{path}: no such file or folder; check the path (relative paths start at "
                           f"{Path.cwd()})")
     _check_options(opts, chunksize)
-    plan = _plan(source, opts.skip_bad)
+    plan = plan_inputs(source, opts.skip_bad)
     if not plan.units and not plan.skipped:
         kinds = "tables (.csv .tsv .jsonl .json .parquet), web pages (.html .htm), web archives (.warc), " \
                 "Nexis exports (.docx, .txt), or .txt articles with a metadata.csv"
@@ -1427,9 +1397,9 @@ def _check_options(opts: _Options, chunksize) -> None:
     check_int(opts.n_jobs, "n_jobs (--jobs)", low=-1, hint=" (processes; -1 or 0: one per core)")
 
 
-def _read_input(unit: _Unit, *, chunksize: int | None, **kwargs) -> Iterator[pd.DataFrame]:
+def read_input(unit: InputUnit, *, chunksize: int | None, **kwargs) -> Iterator[pd.DataFrame]:
     """The chunks of one planned input, with their audits (the Dask path reads one input per task)."""
-    kwargs["skip_rules"] = _check_skip(kwargs.get("skip_rules"))
+    kwargs["skip_rules"] = check_skip(kwargs.get("skip_rules"))
     opts = _Options(**kwargs)
     for frame, audit in _iter_units([unit], [], [], opts, chunksize):
         yield _attach(frame, audit)
@@ -1492,7 +1462,7 @@ def iter_corpus(
     [5]
     """
     opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, file_col, html_col, sep,
-                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata, _check_skip(skip_rules))
+                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata, check_skip(skip_rules))
     for frame, audit in _iter(source, chunksize, opts):
         yield _attach(frame, audit)
 
@@ -1608,7 +1578,7 @@ def load_corpus(
     004_3291864899c34feb         Reuters 2022-12-06      ...
     """
     opts = _Options(text_col, outlet_col, title_col, date_col, url_col, id_col, file_col, html_col, sep,
-                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata, _check_skip(skip_rules))
+                    encoding, dayfirst, clean, drop_empty, skip_bad, n_jobs, metadata, check_skip(skip_rules))
     frames, cleanings, droppeds, sources, extractions = [], [], [], [], []
     for frame, audit in _iter(path, None, opts):
         if len(frame):
@@ -1627,6 +1597,52 @@ def load_corpus(
     audit = CorpusAudit([r for c in cleanings for r in c], [r for d in droppeds for r in d],
                         [r for x in sources for r in x], [r for x in extractions for r in x])
     return _attach(corpus, audit)
+
+
+def check_corpus_columns(source, by: str, *, groups=None, load_kwargs: dict | None = None,
+                         by_option: str = "--by", groups_option: str = "--groups",
+                         doc_id: bool = True) -> list | None:
+    """Read a corpus (any input kind, without cleaning) as far as needed to check ``by`` and ``groups``.
+
+    ``by`` is checked on the first articles (the columns of every corpus table, ``doc_id``
+    included); ``groups`` needs one pass over the whole corpus. Used before the slow part of a
+    command starts (the report's kernel, a count's matcher or cluster), so ``--by`` a missing column
+    or ``--groups NoSuch`` fail in a second with one line. ``doc_id``: whether the index may be the
+    ``by`` column (counts group by columns only). Returns the columns, or None when the corpus has
+    no articles.
+
+    Lives with the corpus because it reads one (:func:`iter_corpus`); internal to the command line
+    and the report.
+
+    Examples
+    --------
+    >>> from framing.corpus import check_corpus_columns
+    >>> check_corpus_columns("data/seed", "outlet", groups=["RT"])[:3]
+    ['doc_id', 'outlet', 'title']
+    >>> check_corpus_columns("data/seed", "country")
+    Traceback (most recent call last):
+    ...
+    framing._errors.CorpusError: data/seed: no column 'country' in the corpus to group by (--by); the columns are [...]
+    """
+    kwargs = {**(load_kwargs or {}), "clean": False, "drop_empty": True}
+    columns = None
+    present: set = set()
+    for chunk in iter_corpus(source, chunksize=2_000, **kwargs):
+        if not len(chunk):
+            continue
+        if columns is None:
+            columns = ["doc_id", *chunk.columns] if doc_id else list(chunk.columns)
+            try:
+                check_column(columns, by, option=by_option)
+            except CorpusError as exc:
+                raise CorpusError(f"{source}: {exc}") from None
+            if not groups:
+                break
+        values = chunk.index if by == "doc_id" else chunk[by]
+        present.update(str(v) for v in values.dropna().unique())
+    if columns is not None and groups:
+        check_groups([str(g) for g in groups], present, groups_option, by, where=str(source))
+    return columns
 
 
 def corpus_summary(corpus: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
@@ -1672,3 +1688,227 @@ def corpus_summary(corpus: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
         .reset_index()
     )
     return summary
+
+
+# ------------------------------------------------------------------- the cleaning log readers
+# They read the loading audit (corpus.attrs), so they live with the corpus; framing.clean only cleans text.
+_DIGITS = re.compile(r"\d+")
+
+
+def cleaning_log(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Every line that cleaning removed from the articles of ``corpus``, with the rule that removed it.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table from :func:`framing.load_corpus` (or a row subset of one).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id, line_no, text, reason``: one row per removed non-blank line (or per removed
+        segment of a long line with a link, which then has several rows with the same ``line_no``), for
+        the articles still in ``corpus``; ``line_no`` is 1-based in the article's raw text (after line
+        endings were normalised); ``reason`` is the rule (``framing.clean.CLEANING_RULES``). Empty when
+        the corpus was loaded with ``clean=False``.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, cleaning_log
+    >>> log = cleaning_log(load_corpus("data/seed"))
+    >>> int((log["reason"] == "end_of_article").sum())
+    23
+    """
+    log = audit_of(corpus).cleaning
+    return log[log["doc_id"].isin(corpus.index)].reset_index(drop=True)
+
+
+def _word_counts(texts: list) -> np.ndarray:
+    return np.asarray(n_words(texts), dtype=np.int64) if len(texts) else np.zeros(0, dtype=np.int64)
+
+
+def _flags(corpus: pd.DataFrame) -> pd.DataFrame:
+    """doc_id -> flag, note of the articles cleaning flagged (from the extraction log)."""
+    ext = extraction_log(corpus)
+    ext = ext[ext["flag"].notna()]
+    return ext.drop_duplicates("doc_id").set_index("doc_id")[["flag", "note"]]
+
+
+def cleaning_summary(corpus: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """What cleaning did: per article (default) or per group, words before and after, words removed per rule.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table from :func:`framing.load_corpus`.
+    by : str, optional
+        None: one row per article. A corpus column (``"outlet"``): one row per group.
+
+    Returns
+    -------
+    DataFrame
+        Per article: ``doc_id, outlet, words_before, words_after, share_removed, n_removed_lines``, then
+        one column per rule that removed something with the words it removed, then ``flag`` (empty, or
+        one of ``framing.clean.FLAGS``: ``kept_raw``, ``short``, ``chrome_only``, ``lost_prose``) and
+        ``note``. Per group: ``group, n_articles, n_articles_cleaned`` (lost at least one line),
+        ``n_flagged, n_removed_lines, words_before, words_after, share_removed``, then the words removed
+        per rule. ``words_before - words_after`` is the sum of the rule columns.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, cleaning_summary
+    >>> corpus = load_corpus("data/seed")
+    >>> cleaning_summary(corpus).set_index("doc_id").loc["003_a08c4a9378959592", ["words_before", "headline"]]
+    words_before    402
+    headline          8
+    Name: 003_a08c4a9378959592, dtype: int64
+    >>> cleaning_summary(corpus, by="outlet").set_index("group").loc["RT", ["n_removed_lines", "headline"]]
+    n_removed_lines    1
+    headline           8
+    Name: RT, dtype: int64
+    """
+    log = cleaning_log(corpus)
+    words = pd.Series(_word_counts(log["text"].tolist()), index=log.index, dtype="int64")
+    log = log.assign(words=words)
+    order = [r for r in CLEANING_RULES if r in set(log["reason"])]
+    per_reason = (log.pivot_table(index="doc_id", columns="reason", values="words", aggfunc="sum", fill_value=0)
+                  .reindex(columns=order).reindex(corpus.index, fill_value=0).fillna(0).astype("int64"))
+    per_reason.columns.name = None
+    lines = log.groupby("doc_id").size().reindex(corpus.index, fill_value=0).astype("int64")
+    after = corpus["n_words"].astype("int64")
+    before = after + per_reason.sum(axis=1)
+    flags = _flags(corpus).reindex(corpus.index)
+    per_doc = pd.DataFrame({"outlet": corpus["outlet"], "words_before": before, "words_after": after,
+                            "share_removed": (1 - after / before.where(before > 0)).fillna(0.0).round(4),
+                            "n_removed_lines": lines})
+    per_doc = per_doc.join(per_reason)
+    per_doc["flag"] = flags["flag"].fillna("")
+    per_doc["note"] = flags["note"].where(flags["flag"].notna(), "")
+    if by is None:
+        per_doc.index.name = "doc_id"
+        return per_doc.reset_index()
+    if by not in corpus.columns:
+        raise CorpusError(f"no column '{by}' to group by; the columns are {list(corpus.columns)}")
+    from framing._groups import group_labels
+
+    g = per_doc.assign(group=np.asarray(group_labels(corpus[by]), dtype=object))
+    grouped = g.groupby("group", sort=True, observed=True)
+    out = pd.DataFrame({"n_articles": grouped.size(),
+                        "n_articles_cleaned": grouped["n_removed_lines"].apply(lambda x: int((x > 0).sum())),
+                        "n_flagged": grouped["flag"].apply(lambda x: int((x != "").sum())),
+                        "n_removed_lines": grouped["n_removed_lines"].sum(),
+                        "words_before": grouped["words_before"].sum(),
+                        "words_after": grouped["words_after"].sum()})
+    out["share_removed"] = (1 - out["words_after"] / out["words_before"].where(out["words_before"] > 0)).fillna(0.0)
+    out = out.join(grouped[order].sum()) if order else out
+    for col in out.columns:
+        if col != "share_removed":
+            out[col] = out[col].astype("int64")
+    out["share_removed"] = out["share_removed"].round(4)
+    out.index.name = "group"
+    return out.reset_index()
+
+
+def cleaning_flagged(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The articles cleaning was unsure about: what to look at before trusting their counts.
+
+    Returns
+    -------
+    DataFrame
+        One row per flagged article: ``doc_id, outlet, source_file, flag, words_before, words_after,
+        note``. The flags (``framing.clean.FLAGS``): ``kept_raw`` (cleaning would have kept under 40
+        words of a text with a story in it: the raw text was kept), ``chrome_only`` (only labels, menu
+        items or links are left; ``drop_empty=True`` drops such articles), ``short`` (under 40 words
+        left), ``lost_prose`` (cleaning removed more prose than it kept). Empty when nothing is flagged.
+
+    Examples
+    --------
+    >>> from framing import load_corpus, cleaning_flagged
+    >>> len(cleaning_flagged(load_corpus("data/seed")))
+    0
+    """
+    summary = cleaning_summary(corpus)
+    flagged = summary[summary["flag"] != ""]
+    src = corpus["source_file"].reindex(flagged["doc_id"]).to_numpy() if len(flagged) else []
+    out = flagged.assign(source_file=src)[["doc_id", "outlet", "source_file", "flag", "words_before",
+                                           "words_after", "note"]]
+    return out.reset_index(drop=True)
+
+
+_SENTENCE = re.compile(r"[^.!?…。！？\n]*[^\s.!?…。！？\n][^.!?…。！？\n]*[.!?…。！？]+[\"'’”»)\]]*")
+
+
+def stock_phrases(corpus: pd.DataFrame, by: str = "outlet", min_docs: int = 3, max_examples: int = 3) -> pd.DataFrame:
+    """Lines and sentences a group repeats across its articles: what cleaning removed as repeated, and
+    the prose sentences it kept.
+
+    A prose sentence an outlet repeats ("Russia calls its actions a 'special military operation'") is
+    framing and stays in the text; a repeated line that is not prose (a menu, a promo with a link, a
+    credit) was removed with reason ``repeated_on_outlet``. Both are listed, so a user can see what
+    was removed and keep it (``skip_rules=["repeated_on_outlet"]``). Articles count once per distinct
+    text (copies of one article are not repetition).
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        A corpus table from :func:`framing.load_corpus`.
+    by : str, default="outlet"
+        The corpus column to group by.
+    min_docs : int, default=3
+        Distinct articles of the group a sentence must appear in (the same threshold as cleaning's).
+    max_examples : int, default=3
+        doc_ids given as examples.
+
+    Returns
+    -------
+    DataFrame
+        ``group, text, n_docs, status`` (``kept: prose sentence`` or ``removed: repeated_on_outlet``),
+        ``example_doc_ids`` (comma-separated); sorted by group, then most articles first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing import load_corpus, stock_phrases
+    >>> stock_phrases(load_corpus("data/seed")).empty   # five outlets, one article each
+    True
+    """
+    from framing._groups import group_labels
+
+    if by not in corpus.columns:
+        raise CorpusError(f"no column '{by}' to group by; the columns are {list(corpus.columns)}")
+    groups = pd.Series(group_labels(corpus[by]), index=corpus.index)
+    rows: dict[tuple, dict] = {}
+    seen: set = set()
+    for doc_id, group, text in zip(corpus.index, groups, corpus["text"], strict=True):
+        if not isinstance(text, str) or (group, hash(text)) in seen:
+            continue
+        seen.add((group, hash(text)))
+        found = set()
+        for m in _SENTENCE.finditer(text):
+            s = m.group().strip()
+            if len(s) < 20 or len(s) > 600:
+                continue
+            key = (group, _DIGITS.sub("0", " ".join(s.split())))
+            if key in found:
+                continue
+            found.add(key)
+            row = rows.setdefault(key, {"text": s, "docs": []})
+            row["docs"].append(doc_id)
+    out = [{"group": g, "text": r["text"], "n_docs": len(r["docs"]), "status": "kept: prose sentence",
+            "example_doc_ids": ", ".join(map(str, r["docs"][:max_examples]))}
+           for (g, _), r in rows.items() if len(r["docs"]) >= min_docs]
+    try:
+        log = cleaning_log(corpus)
+    except Exception:  # a table without the loading audit: kept sentences only
+        log = pd.DataFrame(columns=CLEANING_LOG_COLUMNS)
+    rep = log[log["reason"] == "repeated_on_outlet"]
+    if len(rep):
+        rep = rep.assign(group=groups.reindex(rep["doc_id"]).to_numpy(),
+                         key=[_DIGITS.sub("0", " ".join(str(t).split())) for t in rep["text"]])
+        for (g, _), part in rep.groupby(["group", "key"], sort=False):
+            docs = list(dict.fromkeys(part["doc_id"]))
+            out.append({"group": g, "text": part["text"].iloc[0], "n_docs": len(docs),
+                        "status": "removed: repeated_on_outlet",
+                        "example_doc_ids": ", ".join(map(str, docs[:max_examples]))})
+    table = pd.DataFrame(out, columns=["group", "text", "n_docs", "status", "example_doc_ids"])
+    return table.sort_values(["group", "n_docs", "text"], ascending=[True, False, True]).reset_index(drop=True)

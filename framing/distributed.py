@@ -137,7 +137,7 @@ def _list_files(source: str, skip_bad: bool = False) -> tuple[list[tuple[str, in
     Each input is ``(name, size, unit)``: the unit is the planned input of :mod:`framing.corpus`, or for
     a URL ``(kind, id prefix)`` (the file is copied to the worker first).
     """
-    from framing.corpus import _plan
+    from framing.corpus import plan_inputs as _plan
     from framing.readers import kind_of, strip_suffixes
 
     if _is_url(source):
@@ -178,7 +178,7 @@ def _list_files(source: str, skip_bad: bool = False) -> tuple[list[tuple[str, in
 
 def _unit_for(local: str, spec):
     """The planned input for a task: as planned, or for a URL's local copy, built from (kind, prefix)."""
-    from framing.corpus import _Unit
+    from framing.corpus import InputUnit as _Unit
 
     if isinstance(spec, _Unit):
         return spec
@@ -237,7 +237,7 @@ def _chunks(path: str, local: str, result: _FileResult, chunksize: int, skip_bad
     ``exclude``: doc id -> where its first copy is, for ids first read from an earlier input
     (skip_bad): left out and listed, as the in-memory loader does.
     """
-    from framing.corpus import _read_input
+    from framing.corpus import read_input as _read_input
 
     if spec is None:
         chunks = iter_corpus(local, chunksize=chunksize, skip_bad=skip_bad, **load_kwargs)

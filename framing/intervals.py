@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from framing._checks import check_int, check_number
+from framing._checks import check_int, check_level
 from framing._errors import ArgumentError
 
 __all__ = ["cluster_interval", "methods_text", "resample_articles", "CI_METHOD"]
@@ -78,10 +78,6 @@ CI_METHODS = {
 }
 
 
-def _level(level) -> float:
-    return check_number(level, "level", low=0, high=1, low_open=True, high_open=True, hint=" (e.g. 0.95)")
-
-
 def cluster_interval(x, n, *, level: float = 0.95, cap=None, extra_var=0.0):
     """Share of hits with a cluster-adjusted Jeffreys interval, articles as clusters.
 
@@ -111,7 +107,7 @@ def cluster_interval(x, n, *, level: float = 0.95, cap=None, extra_var=0.0):
     >>> float(share), round(float(low), 3), round(float(high), 3), round(float(n_eff), 2)
     (0.0, 0.0, 0.617, 2.33)
     """
-    level = _level(level)
+    level = check_level(level)
     n = np.asarray(n, dtype=np.float64)
     x = np.asarray(x, dtype=np.float64)
     one = x.ndim == 1
@@ -187,7 +183,7 @@ def mixture_interval(share_draws, n_eff, *, level: float = 0.95):
     >>> bool(np.allclose(lo, low) and np.allclose(hi, high))
     True
     """
-    level = _level(level)
+    level = check_level(level)
     s = np.atleast_2d(np.asarray(share_draws, dtype=np.float64))
     n_eff = np.broadcast_to(np.asarray(n_eff, dtype=np.float64), (s.shape[1],))
     a_, b_ = s * n_eff + 0.5, (1 - s) * n_eff + 0.5

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from framing._checks import check_level
 from framing._errors import ArgumentError, CorpusError
 from framing._groups import group_labels
-from framing.intervals import _level
 
 __all__ = ["model_shares"]
 
@@ -28,9 +28,9 @@ _DERIVED = {"month": "%Y-%m", "year": "%Y"}
 
 
 def _hit_table(hits, corpus, contrast, by, voice, formula):
-    from framing.stats import _check_inputs, _voices
+    from framing._stats import check_inputs, voice_list
 
-    _check_inputs(hits, corpus, by)
+    check_inputs(hits, corpus, by)
     if not isinstance(formula, str) or not formula.strip().startswith("~"):
         raise ArgumentError(f"formula must be the right-hand side of a model formula, e.g. '~ {by} + C(month)', "
                             f"not {formula!r}")
@@ -38,7 +38,7 @@ def _hit_table(hits, corpus, contrast, by, voice, formula):
     if by not in names:
         raise ArgumentError(f"the formula {formula!r} does not use '{by}', whose adjusted shares are wanted; "
                             f"add it, e.g. '~ {by} + ...'")
-    h = hits[(hits["contrast"] == contrast) & hits["voice"].isin(_voices(voice))]
+    h = hits[(hits["contrast"] == contrast) & hits["voice"].isin(voice_list(voice))]
     if h.empty:
         known = sorted(hits["contrast"].unique())
         raise ArgumentError(f"no hits of contrast {contrast!r} in the chosen voices; contrasts with hits: {known}")
@@ -140,7 +140,7 @@ def model_shares(
     import patsy
     import statsmodels.api as sm
 
-    level = _level(level)
+    level = check_level(level)
     data = _hit_table(hits, corpus, contrast, by, voice, formula)
     order = list(dict.fromkeys(hits.loc[hits["contrast"] == contrast, "variant"]))
     present = [v for v in order if v in set(data["variant"])]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Sequence
-from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,6 +27,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentF
 from framing._checks import check_column, check_groups, check_int
 from framing._docstrings import share_docs
 from framing._errors import ArgumentError, FramingError
+from framing._labels import none_if_missing as _none
+from framing._labels import side_name
 from framing.stats import outlet_order, voice_shares
 from framing.voice import VOICES
 
@@ -174,40 +175,12 @@ def _variant_styles(variants: Sequence[str], sides: pd.Series, palette: dict | N
     return styles
 
 
-def _none(x):
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA else x
-
-
 def _lexicon(lexicon):
     if lexicon is None:
         return None
     from framing.lexicon import load_lexicon
 
     return load_lexicon(lexicon)
-
-
-@lru_cache(maxsize=1)
-def _builtin_side_names() -> dict:
-    from framing.lexicon import list_lexicons, load_lexicon
-
-    names = {}
-    try:
-        for name in list_lexicons()["name"]:
-            names.update({k: v for k, v in load_lexicon(name).sides.items() if k not in names})
-    except Exception:  # a broken built-in lexicon must not break a chart
-        pass
-    return names
-
-
-def _side_name(side, lex=None) -> str:
-    """Human-readable name of a side, without its parenthesised examples."""
-    side = _none(side)
-    if side is None:
-        return "no side"
-    desc = (lex.sides.get(side) if lex is not None else None) or _builtin_side_names().get(side)
-    if not desc:
-        return str(side).replace("_", " ")
-    return re.sub(r"\s*\([^)]*\)", "", desc).strip()
 
 
 def _contrast_label(contrast, lex=None) -> str:
@@ -428,7 +401,7 @@ def plot_shares(
         for h, v in zip(handles, variants, strict=True):
             per_side.setdefault(styles[v]["side"], []).append(h)
         width = max(len(r) for r in per_side.values()) + 1
-        grid = [[_blank(f"{_side_name(side, lex)}:")] + hs + [_blank("")] * (width - 1 - len(hs))
+        grid = [[_blank(f"{side_name(side, lex)}:")] + hs + [_blank("")] * (width - 1 - len(hs))
                 for side, hs in per_side.items()]
         _legend_above(ax, [grid[r][c] for c in range(width) for r in range(len(grid))], title, ncol=width)
     return ax
@@ -524,7 +497,7 @@ def plot_shares_grid(
     explain = textwrap.fill(f"Which term each {noun} uses, contrast by contrast (dot: share of the {noun}'s hits in "
                             "the contrast; line: 95% interval; n = articles with a hit). Colour: the side that uses "
                             "the term.", width)
-    fig.legend(handles=[Patch(color=_side_color(x, palette), label=_side_name(x, lex)) for x in sides],
+    fig.legend(handles=[Patch(color=_side_color(x, palette), label=side_name(x, lex)) for x in sides],
                loc="outside upper left", ncol=max(1, min(len(sides), 3)), frameon=False, alignment="left",
                title=(f"{textwrap.fill(title, int(width / 1.25))}\n" if title else "") + explain,
                title_fontproperties={"weight": "bold", "size": "medium"})
@@ -583,8 +556,8 @@ def plot_lean(
     groups = _groups(list(t.index), order) if order is not None else outlet_order(lean_table)
     side_a = t["side_a"].iloc[0] if "side_a" in t.columns and len(t) else None
     side_b = t["side_b"].iloc[0] if "side_b" in t.columns and len(t) else None
-    name_a = _side_name(side_a, lex) if side_a is not None else "side A"
-    name_b = _side_name(side_b, lex) if side_b is not None else "side B"
+    name_a = side_name(side_a, lex) if side_a is not None else "side A"
+    name_b = side_name(side_b, lex) if side_b is not None else "side B"
     has = t["lean"].reindex(groups).notna()
     palette = side_colors(lex, [x for x in (side_a, side_b) if x is not None])
     ys = _rows(ax, [f"{g} (n={_n(t.at[g, 'n_docs'])})" if has[g] else str(g) for g in groups])
@@ -981,7 +954,7 @@ def plot_outlet_map(
             ax.scatter(v["dim1"].to_numpy()[m], v["dim2"].to_numpy()[m], s=22, color=_side_color(side, palette), alpha=0.85,
                        linewidths=0, zorder=2)
             handles.append(Line2D([], [], marker="o", linestyle="", color=_side_color(side, palette), markersize=5,
-                                  label=f"term: {_side_name(side, lex)}"))
+                                  label=f"term: {side_name(side, lex)}"))
         vv = v.assign(_name=[_variant_label(c, lab, lex) for c, lab in
                              zip(v["contrast"] if "contrast" in v.columns else [None] * len(v), v["label"],
                                  strict=True)],
@@ -1114,7 +1087,7 @@ def _trend_axis(ax: Axes, measure: str, lex, label: str | None) -> str:
         names = lex.sides if lex is not None else {}
         if len(names) >= 2:
             a, b = list(names)[:2]
-            ax.set_ylabel(f"Lean score\n↓ {_side_name(b, lex)}  |  {_side_name(a, lex)} ↑")
+            ax.set_ylabel(f"Lean score\n↓ {side_name(b, lex)}  |  {side_name(a, lex)} ↑")
         else:
             ax.set_ylabel("Lean score (+1: side A's terms only, −1: side B's)")
         return "Lean score"
@@ -1415,7 +1388,7 @@ def _trend_ylabel(measure: str, lex, label) -> str:
         names = lex.sides if lex is not None else {}
         if len(names) >= 2:
             a, b = list(names)[:2]
-            return f"Lean score (↓ {_side_name(b, lex)} | {_side_name(a, lex)} ↑)"
+            return f"Lean score (↓ {side_name(b, lex)} | {side_name(a, lex)} ↑)"
         return "Lean score (+1: side A's terms only, −1: side B's)"
     return f"Share of “{label}” in its contrast" if label else "Share of the variant in its contrast"
 
@@ -1561,7 +1534,7 @@ def plot_heatmap(
     cbar = ax.figure.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02, shrink=min(1.0, 12 / max(len(rows), 1)) ** 0.5,
                               aspect=25, anchor=(0.0, 1.0))
     cbar.set_label(_VALUE_LABELS.get(value, value.replace("_", " ")))
-    handles = [Patch(color=_side_color(x, palette), label=_side_name(x, lex))
+    handles = [Patch(color=_side_color(x, palette), label=side_name(x, lex))
                for x in dict.fromkeys(_none(x) for x in sides.reindex([cv for cv in rows if cv[1] is not None]))]
     # one side per row: a legend wider than the grid would make constrained layout squeeze the grid
     ax.legend(handles=handles, title="Term colour = the side that uses it", loc="upper left",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from framing._atomic import PROVENANCE, atomic_folder, check_report_target
-from framing._checks import check_corpus_columns, check_int, check_voices
+from framing._checks import check_int, check_voices
 from framing._docstrings import share_docs
 from framing._errors import CorpusError, FramingError
 
@@ -88,7 +88,7 @@ def _git_revision() -> str | None:
 
 def provenance(parameters: dict, inputs: list[dict], lexicon, started: datetime) -> dict:
     """The provenance record of a report: versions, git revision, input and lexicon hashes, parameters."""
-    from framing import __version__
+    from framing._version import __version__
 
     versions = {}
     for lib in _LIBRARIES:
@@ -120,10 +120,10 @@ def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
 
     if not corpus.exists():
         raise CorpusError(f"{corpus}: no such file or folder; check the path (relative paths start at {Path.cwd()})")
-    from framing.corpus import _check_readable
+    from framing.corpus import check_corpus_columns, check_readable
 
     lex = load_lexicon(lexicon)
-    _check_readable(corpus, skip_bad=bool(load_kwargs.get("skip_bad")))
+    check_readable(corpus, skip_bad=bool(load_kwargs.get("skip_bad")))
     if check_corpus_columns(corpus, by, groups=groups, load_kwargs=load_kwargs) is None:
         raise CorpusError(f"{corpus}: no articles to report on; see `framing corpus {corpus} --skip-bad --drop-empty`")
     return lex
@@ -142,12 +142,12 @@ def _resolved_paths(load_kwargs: dict) -> dict:
 
 def _lexicon_parameter(lex) -> str:
     """A built-in lexicon by its name (no install path in the report), a file by its absolute path."""
-    from framing.lexicon import _builtin_dir
+    from framing.lexicon import builtin_dir
 
     if lex.path is None:
         return lex.name
     path = Path(lex.path).resolve()
-    builtin = Path(str(_builtin_dir())).resolve() / f"{lex.name}.yaml"
+    builtin = Path(str(builtin_dir())).resolve() / f"{lex.name}.yaml"
     return lex.name if path == builtin else str(path)
 
 

@@ -667,7 +667,7 @@ def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int 
 # ----------------------------------------------------------------------------- words for captions
 def side_name(lex, side) -> str:
     """A side's label without its parenthesised examples ("Russian state usage")."""
-    from framing.plot import _side_name
+    from framing._labels import side_name as _side_name
 
     return _side_name(side, lex)
 

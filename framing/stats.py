@@ -16,10 +16,18 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from framing._checks import check_choice, check_column, check_int, check_voices
+from framing._checks import check_choice, check_column, check_int, check_level
 from framing._errors import ArgumentError, CorpusError
-from framing._groups import group_labels
-from framing.intervals import CI_METHOD, _level, cluster_interval, resample_articles, rng_for
+from framing._stats import (  # noqa: F401
+    WEIGHTS,
+    check_inputs,
+    cluster_units,
+    groups_of,
+    lean_rows,
+    sorted_groups,
+    voice_list,
+)
+from framing.intervals import CI_METHOD, cluster_interval, resample_articles, rng_for
 from framing.similarity import outlet_map, outlet_similarity  # noqa: F401  (their former home)
 from framing.voice import VOICES
 
@@ -30,40 +38,14 @@ SHARE_COLUMNS = ["group", "contrast", "variant", "side", "n_hits", "n_docs", "n_
                  "n_words", "per_1k_words"]
 LEAN_COLUMNS = ["group", "n_docs", "n_a", "n_b", "lean", "ci_low", "ci_high", "ci_method", "n_eff",
                 "n_contrasts", "weight", "side_a", "side_b"]
-WEIGHTS = ("contrast", "hits")
 CIS = (CI_METHOD, "bootstrap")
 
 
 # ------------------------------------------------------------------------------------- helpers
-def _voices(voice) -> list[str]:
-    return check_voices(voice, all_word=True) or list(VOICES)
-
-
-def _check_inputs(hits: pd.DataFrame, corpus: pd.DataFrame, by: str) -> None:
-    if not isinstance(hits, pd.DataFrame) or not {"doc_id", "contrast", "variant", "voice"} <= set(hits.columns):
-        raise ArgumentError("hits must be the table returned by framing.find_hits")
-    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
-        raise ArgumentError("corpus must be the table returned by framing.load_corpus")
-    check_column(corpus.columns, by, option="by=")
-    unknown = pd.Index(hits["doc_id"].unique()).difference(corpus.index)
-    if len(unknown):
-        raise ArgumentError(f"{len(unknown)} hits come from documents that are not in the corpus "
-                            f"(e.g. {list(unknown[:3])}); pass the corpus the hits were found in")
-
-
 def _check_ci(ci: str, n_boot, seed) -> None:
     check_choice(ci, "ci", CIS)
     check_int(n_boot, "n_boot", low=100, hint=" (bootstrap resamples; fewer cannot place the interval's ends)")
     check_int(seed, "seed", low=0)
-
-
-def _groups_of(corpus: pd.DataFrame, by: str) -> pd.Series:
-    """Each article's group, "(missing)" for empty values (the one rule, framing._groups)."""
-    return group_labels(corpus[by])
-
-
-def _sorted_groups(labels: pd.Series) -> list:
-    return sorted(labels.unique(), key=str)
 
 
 def _interval(x, n, *, level, ci, n_boot, rng, cap=None):
@@ -160,19 +142,19 @@ def variant_shares(
     ...   RT    kiev       9    1.0  0.14...
     ...
     """
-    _check_inputs(hits, corpus, by)
-    level = _level(level)
+    check_inputs(hits, corpus, by)
+    level = check_level(level)
     _check_ci(ci, n_boot, seed)
     if exclude_shared is not False:
         from framing.match.find import drop_shared
 
         hits = drop_shared(hits, corpus, exclude_shared)
-    voices = _voices(voice)
+    voices = voice_list(voice)
     h = hits[hits["voice"].isin(voices)]
-    group_of = _groups_of(corpus, by)
+    group_of = groups_of(corpus, by)
     h = h.assign(group=group_of.reindex(h["doc_id"]).to_numpy())
     variants = _variant_table(hits, lexicon)
-    groups = _sorted_groups(group_of)
+    groups = sorted_groups(group_of)
     docs_per_group = group_of.value_counts()
     words_per_group = (corpus["n_words"].groupby(group_of.to_numpy()).sum()
                        if "n_words" in corpus.columns else None)
@@ -208,113 +190,11 @@ def variant_shares(
 
 
 # ----------------------------------------------------------------------------------- lean score
-def _lean_sides(hits: pd.DataFrame, lex, sides) -> list:
-    if sides is not None:
-        sides = list(sides)
-        if len(sides) != 2 or sides[0] == sides[1]:
-            raise ArgumentError(f"lean needs two different sides, got {sides}; pass sides=('side_a', 'side_b')")
-        return sides
-    if lex is not None:
-        if len(lex.sides) < 2:
-            raise ArgumentError(f"lexicon {lex.name!r} has {len(lex.sides)} side(s); a lean needs two")
-        return list(lex.sides)[:2]
-    found = sorted(s for s in hits["side"].dropna().unique()) if "side" in hits.columns else []
-    return (found + [None, None])[:2]  # one side only: it is side A, side B has no hits
-
-
-def _lean_selection(hits: pd.DataFrame, lex, contrasts, exclude) -> tuple[list, pd.DataFrame, set]:
-    """The contrasts that enter the lean, the ones left out (with why) and the variants left out."""
-    known = list(lex.contrasts) if lex is not None else list(dict.fromkeys(hits["contrast"]))
-    left = []
-    for name, given in (("contrasts", contrasts), ("exclude", exclude)):
-        if given is not None:
-            given = [given] if isinstance(given, str) else list(given)
-            bad = [c for c in given if c not in known] if lex is not None else []
-            if bad:
-                raise ArgumentError(f"{name}=: no contrast {bad[0]!r} in lexicon {lex.name!r}; its contrasts are "
-                                    f"{known}")
-        if name == "contrasts":
-            contrasts = given
-        else:
-            exclude = given or []
-    if contrasts is not None:
-        used = list(contrasts)
-        left += [(c, None, "not in contrasts=") for c in known if c not in used]
-    else:
-        used = []
-        for c in known:
-            con = lex.contrasts[c] if lex is not None else None
-            if con is not None and con.exploratory:
-                left.append((c, None, "exploratory"))
-            elif con is not None and not con.lean:
-                left.append((c, None, "lean: false"))
-            else:
-                used.append(c)
-    left += [(c, None, "exclude=") for c in exclude if c in used]
-    used = [c for c in used if c not in set(exclude)]
-    off_variants = set()
-    if lex is not None:
-        for c in used:
-            for v in lex.contrasts[c].variants.values():
-                if not v.lean:
-                    off_variants.add((c, v.id))
-                    left.append((c, v.id, "variant lean: false"))
-                elif v.side is None:
-                    left.append((c, v.id, "variant without a side"))
-    return used, pd.DataFrame(left, columns=["contrast", "variant", "reason"]), off_variants
-
-
-def _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight, hit_weight=None):
-    """Per article x contrast side counts a, b of the contrasts in the lean, with the lean weight w.
-
-    ``hit_weight`` (a Series on the hits' index) counts each hit by that weight instead of 1 (the
-    precision-corrected lean of :func:`framing.corrected_lean`)."""
-    _check_inputs(hits, corpus, by)
-    check_choice(weight, "weight", WEIGHTS)
-    from framing.lexicon import load_lexicon
-
-    lex = load_lexicon(lexicon) if lexicon is not None else None
-    sides = _lean_sides(hits, lex, sides)
-    used, left_out, off = _lean_selection(hits, lex, contrasts, exclude)
-    voices = _voices(voice)
-    a, b = sides
-    keep = hits["voice"].isin(voices) & hits["side"].isin([s for s in sides if s is not None])
-    keep &= hits["contrast"].isin(used)
-    if off:
-        keep &= ~pd.Series(list(zip(hits["contrast"], hits["variant"], strict=True)), index=hits.index).isin(off)
-    h = hits[keep]
-    if hit_weight is None:
-        h = h.assign(a=(h["side"] == a).astype(int), b=(h["side"] == b).astype(int))
-    else:
-        one = hit_weight.reindex(h.index).to_numpy(dtype=float)
-        h = h.assign(a=(h["side"] == a) * one, b=(h["side"] == b) * one)
-    rows = (h
-            .groupby(["doc_id", "contrast"], sort=False)[["a", "b"]].sum().reset_index())
-    rows["n"] = rows["a"] + rows["b"]
-    rows = rows[rows["n"] > 0].reset_index(drop=True)  # only precision weights of 0 make an empty unit
-    if weight == "hits":
-        rows["w"] = 1.0
-    else:  # every contrast of an article weighs 1 / (its contrasts), whatever its number of hits
-        k = rows.groupby("doc_id")["contrast"].transform("size")
-        rows["w"] = 1.0 / (k * rows["n"])
-    rows["group"] = _groups_of(corpus, by).reindex(rows["doc_id"]).to_numpy()
-    meta = {"sides": sides, "contrasts": used, "left_out": left_out, "weight": weight, "hits": h, "by": by}
-    return rows, meta
-
-
-def _units(rows: pd.DataFrame, key) -> tuple[np.ndarray, np.ndarray, float]:
-    """Cluster units (x, n) and the effective number of hits (cap) of weighted side counts."""
-    wa, wn = rows["w"] * rows["a"], rows["w"] * rows["n"]
-    grouped = pd.DataFrame({"k": key, "x": wa, "n": wn}).groupby("k", sort=False)[["x", "n"]].sum()
-    cap = float(wn.sum() ** 2 / (rows["w"] ** 2 * rows["n"]).sum())
-    return grouped["x"].to_numpy(), grouped["n"].to_numpy(), cap
-
-
 def _lean_of(rows, key, *, level, ci, n_boot, rng) -> tuple[float, float, float, float]:
     """Lean, its interval and n_eff from side counts clustered by ``key``: lean = 2 share(A) - 1."""
     if rows.empty or rows["n"].sum() == 0:
         return np.nan, np.nan, np.nan, np.nan
-    x, n, cap = _units(rows, key)
+    x, n, cap = cluster_units(rows, key)
     share, low, high, n_eff = _interval(x[:, None], n, level=level, ci=ci, n_boot=n_boot, rng=rng, cap=cap)
     return 2 * share[0] - 1, 2 * low[0] - 1, 2 * high[0] - 1, n_eff[0]
 
@@ -402,9 +282,9 @@ def lean(
     1    RT       1   1.0  -0.70...
     """
     check_choice(unit, "unit", ("group", "article"))
-    level = _level(level)
+    level = check_level(level)
     _check_ci(ci, n_boot, seed)
-    rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
+    rows, meta = lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
     opts = {"level": level, "ci": ci, "n_boot": n_boot}
     if unit == "article":
         out_rows = []
@@ -417,7 +297,7 @@ def lean(
         out = out.iloc[np.argsort([order[d] for d in out["doc_id"]], kind="stable")].reset_index(drop=True)
     else:
         out_rows = []
-        for g in _sorted_groups(_groups_of(corpus, by)):
+        for g in sorted_groups(groups_of(corpus, by)):
             r = rows[rows["group"] == g]
             value, lo, hi, n_eff = _lean_of(r, r["doc_id"].to_numpy(), rng=rng_for(seed, g, "lean"), **opts)
             out_rows.append((g, r["doc_id"].nunique(), int(r["a"].sum()), int(r["b"].sum()), value, lo, hi,
@@ -465,8 +345,8 @@ def lean_by_contrast(
     >>> round(float(parts.query("group == 'Reuters'")["contribution"].sum()), 6)  # the group's lean
     -1.0
     """
-    level = _level(level)
-    rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
+    level = check_level(level)
+    rows, meta = lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight)
     kinds = {}
     if lexicon is not None:
         from framing.lexicon import load_lexicon
@@ -485,7 +365,7 @@ def lean_by_contrast(
     out["weight_share"] = out["weight_share"] / out.groupby("group")["weight_share"].transform("sum")
     out["contribution"] = out["weight_share"] * out["lean"]
     out["weight"] = weight
-    order = {g: i for i, g in enumerate(_sorted_groups(_groups_of(corpus, by)))}
+    order = {g: i for i, g in enumerate(sorted_groups(groups_of(corpus, by)))}
     c_order = {c: i for i, c in enumerate(meta["contrasts"])}
     out = out.sort_values(["group", "contrast"], key=lambda s: s.map(order if s.name == "group" else c_order),
                           kind="stable").reset_index(drop=True)
@@ -547,7 +427,7 @@ def trend(
     3   The National 2022-01-01   -0.5
     4  TheJournal.ie 2022-01-01   -1.0
     """
-    _check_inputs(hits, corpus, by)
+    check_inputs(hits, corpus, by)
     if "published" not in corpus.columns:
         raise CorpusError("the corpus has no `published` column; trends need publication dates")
     dated = corpus["published"].notna()

@@ -369,13 +369,14 @@ def corrected_shares(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.Dat
     ...   kiev    1.0              1.0       True
     """
     from framing._groups import group_labels
+    from framing._stats import voice_list
     from framing.intervals import cluster_interval, mixture_interval, rng_for
-    from framing.stats import _voices, variant_shares
+    from framing.stats import variant_shares
 
     _check_draws(n_boot)
     base = variant_shares(hits, corpus, by, voice, lexicon=lexicon, level=level, seed=seed)
     prec = _precision_table(precision)
-    h = hits[hits["voice"].isin(_voices(voice))]
+    h = hits[hits["voice"].isin(voice_list(voice))]
     h = h.assign(group=group_labels(corpus[by]).reindex(h["doc_id"]).to_numpy())
     extra = {}
     for contrast, rows in base.groupby("contrast", sort=False):
@@ -436,8 +437,8 @@ def corrected_lean(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.DataF
     >>> bool((out["corrected_lean"] <= out["lean"] + 1e-12).all())
     True
     """
+    from framing._stats import cluster_units, lean_rows
     from framing.intervals import cluster_interval, mixture_interval, rng_for
-    from framing.stats import _lean_rows, _units
     from framing.stats import lean as _lean
 
     _check_draws(n_boot)
@@ -450,7 +451,7 @@ def corrected_lean(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.DataF
     j_of = pd.Series(col.reindex(list(zip(hits["contrast"], hits["variant"], strict=True))).to_numpy(),
                      index=hits.index)
     weights = pd.Series(point[j_of.to_numpy()] if len(keys) else [], index=hits.index, dtype=float)
-    rows, meta = _lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight,
+    rows, meta = lean_rows(hits, corpus, by, voice, sides, lexicon, contrasts, exclude, weight,
                             hit_weight=weights)
     used, side_a = meta["hits"], meta["sides"][0]
     out_rows = []
@@ -459,7 +460,7 @@ def corrected_lean(hits: pd.DataFrame, corpus: pd.DataFrame, precision: pd.DataF
         if r.empty or r["n"].sum() <= 0:
             out_rows.append((0.0, 0.0, np.nan, np.nan, np.nan, False))
             continue
-        x, n, cap = _units(r, r["doc_id"].to_numpy())
+        x, n, cap = cluster_units(r, r["doc_id"].to_numpy())
         share, _, _, n_eff = cluster_interval(x[:, None], n, level=level, cap=cap)
         # per (article, contrast) unit and variant: side-A hits and all side-tagged hits, to redo the
         # lean under each precision draw (a unit weighs 1 / its article's contrasts, or by its hits)

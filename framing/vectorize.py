@@ -213,10 +213,10 @@ class FramingVectorizer(TransformerMixin, BaseEstimator):
         matrix = sp.csr_matrix((np.ones(int(ok.sum()), dtype=np.float64), (docs[ok], cols[ok])), shape=(n, m))
         matrix.sum_duplicates()
         if self.norm == "per_1k":
-            from framing.corpus import _n_words
+            from framing._words import n_words
 
             words = corpus["n_words"].to_numpy(dtype=float) if "n_words" in corpus.columns else \
-                _n_words(corpus["text"].astype(str).tolist()).astype(float)
+                n_words(corpus["text"].astype(str).tolist()).astype(float)
             scale = np.divide(1000.0, words, out=np.zeros_like(words), where=words > 0)
             matrix = sp.csr_matrix(sp.diags(scale) @ matrix)
         elif self.norm == "share":  # each entry over its row's total in its column group, kept sparse

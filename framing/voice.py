@@ -22,12 +22,10 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from framing._voices import VOICES
 from framing.text import clause_bounds_at, quote_spans
 
 __all__ = ["VOICES", "voice_spans", "voice_of", "assign_voices"]
-
-VOICES = ("authorial", "quoted", "distanced", "attributed")
-"""Every voice a hit can have; the "own voice" of an outlet is ``authorial`` alone."""
 
 _BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
 CUE_WINDOW = 100  # characters before a hit searched for a distancing cue

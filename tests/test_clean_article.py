@@ -169,9 +169,9 @@ def test_menu_only_page_is_flagged_and_drop_empty_drops_it(tmp_path):
 def test_cleaning_that_would_leave_too_little_keeps_the_raw_text_and_flags_it():
     long_caption = ("FILE PHOTO: " + " ".join(STORY)).replace("\n", " ")  # a whole story behind a caption marker
     assert len(long_caption.split()) < 80
-    from framing.clean import _clean_article
+    from framing.clean import clean_article
 
-    out = _clean_article(long_caption, None)
+    out = clean_article(long_caption, None)
     assert out.flag == "kept_raw" and out.cleaned == long_caption and out.removed == []
     assert "raw text kept" in out.note
 

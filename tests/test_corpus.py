@@ -299,6 +299,6 @@ def test_error_unreadable_parquet(tmp_path):
        st.integers(min_value=1, max_value=50))
 def test_word_counts_equal_the_word_regex(texts, batch_chars):
     """n_words is counted with numpy; it must equal the number of matches of the word pattern."""
-    from framing.corpus import _WORD, _n_words
+    from framing._words import WORD, n_words
 
-    assert _n_words(texts, batch_chars=batch_chars).tolist() == [len(_WORD.findall(t)) for t in texts]
+    assert n_words(texts, batch_chars=batch_chars).tolist() == [len(WORD.findall(t)) for t in texts]

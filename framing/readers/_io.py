@@ -109,7 +109,7 @@ def read_error(exc: BaseException, where: str) -> CorpusError:
     return CorpusError(f"{where}: {why}")
 
 
-_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 
 @dataclass
@@ -175,7 +175,7 @@ def probe(path: Path, where: str, encoding: str | None = None) -> Probe:
             sha = raw.digest.hexdigest()
     except CorpusError:
         raise
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     return Probe(sha, chosen if valid else None, size)
 
@@ -308,7 +308,7 @@ def read_all(path: Path, where: str) -> bytes:
     try:
         with open_binary(path) as fh:
             return fh.read()
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
 
 
@@ -319,6 +319,6 @@ def sha256_of(path: Path, where: str) -> str:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(BLOCK), b""):
                 digest.update(block)
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     return digest.hexdigest()

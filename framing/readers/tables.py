@@ -24,7 +24,7 @@ from framing._errors import CorpusError
 from framing.readers import suffix_of
 from framing.readers._base import Raw
 from framing.readers._io import (
-    _READ_ERRORS,
+    READ_ERRORS,
     Probe,
     decode_lines,
     open_binary,
@@ -54,7 +54,7 @@ def _head_text(path: Path, encoding: str, where: str, size: int = 1 << 16) -> st
     try:
         with open_binary(path) as fh:
             data = fh.read(size)
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     return data.decode(encoding, errors="ignore")
 
@@ -115,7 +115,7 @@ class _Lines:
                             break
                         if row:
                             self.starts.append(start)
-            except (*_READ_ERRORS, UnicodeDecodeError):
+            except (*READ_ERRORS, UnicodeDecodeError):
                 pass
         return self.starts[record - 1] if 0 < record <= len(self.starts) else None
 
@@ -248,12 +248,12 @@ def _read_csv(path: Path, where: str, info: Probe, *, sep: str | None, chunksize
             raise CorpusError(f"{where}: not valid {encoding} ({exc}); pass the right encoding= "
                               f"(--encoding)") from None
         error = exc
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     try:
         with io.TextIOWrapper(open_binary(path), encoding=encoding, newline="") as fh:
             parts = list(_slow_csv(fh, where, sep, kind, skip_bad, dropped, chunksize, offset, None, encoding))
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     if not dropped and not any(len(p.frame) for p in parts) and offset == 0:
         raise CorpusError(f"{where}: cannot be parsed as {kind} ({error})") from None
@@ -372,7 +372,7 @@ def _read_jsonl(path: Path, where: str, info: Probe, *, chunksize: int | None, s
                     yield flush()
                     offset += len(records)
                     records, lines, encs = [], [], []
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{where}: not valid {single} ({exc.reason}); pass the right encoding= "

@@ -18,7 +18,7 @@ import pandas as pd
 
 from framing._errors import CorpusError
 from framing.readers._base import Raw
-from framing.readers._io import _READ_ERRORS, decode_bytes, read_error, sha256_of
+from framing.readers._io import READ_ERRORS, decode_bytes, read_error, sha256_of
 
 __all__ = ["read_warc"]
 
@@ -105,7 +105,7 @@ def read_warc(path: Path, where: str, *, chunksize: int | None, sources: list, d
     except ArchiveLoadFailed as exc:
         raise CorpusError(f"{where}, record {number + 1}: not a readable WARC record ({exc}); the archive is "
                           f"corrupt or not a WARC file (pass skip_bad=True / --skip-bad to skip and list it)") from None
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise read_error(exc, where) from None
     if pending or not flushed:
         yield flush()

@@ -641,11 +641,17 @@ def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int 
     True
     >>> '<td class="num">25,170</td>' in html  # numbers right-aligned, with thousands separators
     True
+    >>> show_table(pd.DataFrame({"doc_id": [], "reason": []})).data  # no rows: a sentence, not a bare header
+    "<p class='framing-empty'><i>No rows</i> (columns: Article, Reason).</p>"
     """
     import html as _html
 
     from IPython.display import HTML
 
+    extra = f"<p class='framing-note'>{_html.escape(note)}</p>" if note else ""
+    if not len(table):  # a header over no rows reads as a table that failed to fill
+        cols = ", ".join(_html.escape(str(c)) for c in human_columns(table, names).columns)
+        return HTML(f"<p class='framing-empty'><i>No rows</i> (columns: {cols}).</p>{extra}")
     shown = table if max_rows is None else table.head(max_rows)
     shown = human_columns(shown, names)
     floats = shown.select_dtypes("float").columns
@@ -660,7 +666,6 @@ def show_table(table: pd.DataFrame, *, names: dict | None = None, max_rows: int 
     body = _numbers_right(shown.to_html(index=index, escape=True, na_rep="", border=0, classes="framing-table"),
                           numeric, header=not index)
     more = (f"<p><i>{len(table) - len(shown):,} more rows in the CSV.</i></p>" if len(shown) < len(table) else "")
-    extra = f"<p class='framing-note'>{_html.escape(note)}</p>" if note else ""
     return HTML(f"<div class='framing-scroll'>{body}</div>{more}{extra}")
 
 

@@ -27,7 +27,7 @@ from framing.text import clause_bounds_at, quote_spans
 
 __all__ = ["VOICES", "voice_spans", "voice_of", "assign_voices"]
 
-_BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
+BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
 CUE_WINDOW = 100  # characters before a hit searched for a distancing cue
 
 
@@ -337,7 +337,7 @@ def voice_spans(text: str) -> pd.DataFrame:
     """
     quotes = quote_spans(text)
     rows = [(s, e, "quotation") for s, e in quotes]
-    for m in _BRACKETS.finditer(text):
+    for m in BRACKETS.finditer(text):
         if any(s < m.start() and m.end() <= e for s, e in quotes):
             rows.append((m.start(), m.end(), "insertion"))
     rows.sort()
@@ -353,7 +353,7 @@ class Analyzer:
         self.attribution = attribution_rules(language)
         self.quotes = quote_spans(text) if quotes is None else quotes
         self.starts = [s for s, _ in self.quotes]
-        self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(text)] if "[" in text else []
+        self.brackets = [(m.start(), m.end()) for m in BRACKETS.finditer(text)] if "[" in text else []
 
     def _containing(self, start: int, end: int) -> list[tuple[int, int]]:
         k = bisect_right(self.starts, start)

@@ -229,8 +229,9 @@ def _leading_lists(template: str) -> set[str] | None:
     return out
 
 
-def _closing_paren(text: str) -> int | None:
-    """Index of the parenthesis closing the group that opens ``text`` (None if unbalanced)."""
+def _regex_chars(text: str):
+    """(index, character, parenthesis depth after it) of each character of a regex that is neither
+    escaped nor inside a ``[...]`` class."""
     depth, k, in_class = 0, 0, False
     while k < len(text):
         ch = text[k]
@@ -241,38 +242,29 @@ def _closing_paren(text: str) -> int | None:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return k
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield k, ch, depth
         k += 1
+
+
+def _closing_paren(text: str) -> int | None:
+    """Index of the parenthesis closing the group that opens ``text`` (None if unbalanced)."""
+    for k, ch, depth in _regex_chars(text):
+        if ch == ")" and depth == 0:
+            return k
     return None
 
 
 def _split_alternatives(text: str) -> list[str] | None:
     """``text`` split at its top-level ``|`` (None if its parentheses do not balance)."""
-    parts, depth, k, start, in_class = [], 0, 0, 0, False
-    while k < len(text):
-        ch = text[k]
-        if ch == "\\":
-            k += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif ch == "|" and depth == 0:
+    parts, start, depth = [], 0, 0
+    for k, ch, depth in _regex_chars(text):  # depth: after the last character, read below
+        if depth < 0:
+            return None
+        if ch == "|" and depth == 0:
             parts.append(text[start:k])
             start = k + 1
-        k += 1
     return None if depth else parts + [text[start:]]
 
 

@@ -175,7 +175,7 @@ class Chunk:
 
     @cached_property
     def brackets(self) -> tuple[np.ndarray, np.ndarray]:
-        """Square-bracket pairs (``framing.voice._BRACKETS``: no bracket or line break inside) as
+        """Square-bracket pairs (``framing.voice.BRACKETS``: no bracket or line break inside) as
         (starts, ends) in character offsets, sorted."""
         pos, kind = self.landmarks
         marks = np.flatnonzero((kind == LANDMARK["["]) | (kind == LANDMARK["]"]) | (kind == LANDMARK["\n"]))

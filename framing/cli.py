@@ -166,7 +166,7 @@ def _pct(x) -> str:
     return f"{100 * x:.1f}%" if x < 0.1 else f"{100 * x:.0f}%"
 
 
-def _wrapped(label: str, text: str | None, indent: int) -> list[str]:
+def wrapped_lines(label: str, text: str | None, indent: int) -> list[str]:
     import textwrap
 
     if not text:
@@ -183,7 +183,7 @@ def _show_lexicon(lex) -> None:
         print(lex.description)
     if lex.changelog:
         version, change = lex.changelog[0]
-        print("\n".join(_wrapped(f"changes in {version}", change, 0)))
+        print("\n".join(wrapped_lines(f"changes in {version}", change, 0)))
     table = lex.evidence_table()
     groups = list(dict.fromkeys((lex.usage_spec or {}).get("groups", {}).values()))
     has_usage = bool(groups) and f"own_voice_{groups[0]}" in table.columns
@@ -192,7 +192,7 @@ def _show_lexicon(lex) -> None:
         stale = int((~usage["current"]).sum())
         sizes = usage.drop_duplicates("group").set_index("group")["n_group_docs"]
         counted = ", ".join(f"{g} {int(sizes[g]):,} articles" for g in groups if g in sizes.index)
-        print("\n".join(_wrapped("usage", lex.usage_spec.get("description") or lex.usage_spec["file"], 0)))
+        print("\n".join(wrapped_lines("usage", lex.usage_spec.get("description") or lex.usage_spec["file"], 0)))
         print(f"  counted: {counted}")
         print(f"  own voice = share of the group's articles with the variant in the outlet's own (authorial) "
               f"voice; others' = share of its hits quoted or distanced; check = the side's group against the "
@@ -204,7 +204,7 @@ def _show_lexicon(lex) -> None:
         print(f"\n== {c.id}: {c.label}  [{head}]")
         print(f"   sources: {', '.join(c.sources) or '-'}")
         for label, text in (("notes", c.notes), ("evidence", c.evidence), ("contested", c.contested)):
-            for line in _wrapped(label, text, 3):
+            for line in wrapped_lines(label, text, 3):
                 print(line)
         rows = by_contrast[c.id]
         for r in rows.itertuples():
@@ -218,14 +218,14 @@ def _show_lexicon(lex) -> None:
                 line += f"  own voice: {shares}; others': {_pct(r.share_non_authorial)}{check}"
             print(line)
             exc = f" (not: {', '.join(v.exceptions)})" if v.exceptions else ""
-            for text_line in _wrapped("patterns", ", ".join(v.patterns) + exc, 7):
+            for text_line in wrapped_lines("patterns", ", ".join(v.patterns) + exc, 7):
                 print(text_line)
             for label, text in (("evidence", v.evidence), ("notes", v.notes)):
-                for text_line in _wrapped(label, text, 7):
+                for text_line in wrapped_lines(label, text, 7):
                     print(text_line)
     print("\nSources:")
     for src in lex.sources.values():
-        for line in _wrapped(src.id, src.citation, 2):
+        for line in wrapped_lines(src.id, src.citation, 2):
             print(line)
 
 

@@ -26,7 +26,7 @@ KEYNESS_STAT = {"chi2": "chi2", "lr": "G2", "pmi": "pmi", "exact": "or"}  # meas
 DEFAULT_CORRECTION = {"chi2": "yates", "lr": "yates", "pmi": "none", "exact": "none"}
 _EPSILON = 1e-9  # quanteda adds this inside log() for G2 and pmi (compat="quanteda" keeps it)
 _TOKEN = re.compile(r"\w+")
-_CHUNK_TOKENS = 2_000_000  # tokens held in memory at once while counting
+CHUNK_TOKENS = 2_000_000  # tokens held in memory at once while counting
 _SPACE = pa.scalar(" ", type=pa.large_string())
 
 
@@ -210,10 +210,10 @@ def _count(chunks, by, text_col, tokenize, merge_each, lo, hi, stop):
         doc_group = np.fromiter((groups[g] for g in labels), dtype=np.int64, count=len(labels))
         texts = chunk[text_col].tolist()
         done = 0
-        while done < len(texts):  # about _CHUNK_TOKENS tokens in memory at once
+        while done < len(texts):  # about CHUNK_TOKENS tokens in memory at once
             batch: list[list[str]] = []
             n_tokens = 0
-            while done + len(batch) < len(texts) and n_tokens < _CHUNK_TOKENS:
+            while done + len(batch) < len(texts) and n_tokens < CHUNK_TOKENS:
                 tokens = tokenize(texts[done + len(batch)])
                 batch.append(tokens if isinstance(tokens, list) else list(tokens))
                 n_tokens += len(batch[-1])

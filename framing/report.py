@@ -112,7 +112,7 @@ def provenance(parameters: dict, inputs: list[dict], lexicon, started: datetime)
 
 
 # -------------------------------------------------------------------------------- checks first
-def _preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
+def preflight(corpus: Path, lexicon, by: str, groups, load_kwargs: dict):
     """Fail on the usual mistakes before any kernel starts: the corpus is read through framing.corpus
     (the loader the notebook uses, so every input kind and every corpus column counts), without
     cleaning; only as far as the first articles unless ``groups`` must be checked."""
@@ -218,7 +218,7 @@ _SHOW_CODE_BUTTON = (
 )
 
 
-def _to_html(executed_nb, title: str) -> str:
+def notebook_html(executed_nb, title: str) -> str:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -368,7 +368,7 @@ def render_report(
     check_int(seed, "seed (--seed)", low=0)
     check_int(timeout, "timeout", low=1, hint=" (seconds per cell)")
     check_report_target(out, inputs=[corpus_path, load_kwargs.get("metadata")])
-    lex = _preflight(corpus_path, lexicon, by, groups, load_kwargs)
+    lex = preflight(corpus_path, lexicon, by, groups, load_kwargs)
     nb_path = Path(notebook) if notebook is not None else REPORT_NOTEBOOK
     if not nb_path.exists():
         raise FramingError(f"{nb_path}: the report notebook is missing; reinstall framing from its repository")
@@ -415,7 +415,7 @@ def render_report(
                                f"(executed notebook kept at {failed})") from None
         executed = reproducible_notebook(nbformat.read(executed_path, as_version=4))
         nbformat.write(executed, executed_path)
-        (tmp / "report.html").write_text(_to_html(executed, title), encoding="utf-8")
+        (tmp / "report.html").write_text(notebook_html(executed, title), encoding="utf-8")
         inputs_csv = tmp / "tables" / "input_files.csv"
         inputs = pd.read_csv(inputs_csv).to_dict(orient="records") if inputs_csv.exists() else []
         public = {k: v for k, v in params.items() if k not in ("tables_dir", "figures_dir")}

@@ -160,7 +160,7 @@ def _words(text: str, start: int, end: int, quoted: tuple[np.ndarray, np.ndarray
 _SHINGLE_SIZE = 2
 
 
-def _shingles(words: tuple[str, ...]) -> list[str]:
+def word_shingles(words: tuple[str, ...]) -> list[str]:
     """Word bigrams of the content words (function words dropped first), or of all words when
     fewer than two are content words: stock phrases ("did not respond to a request for comment")
     then weigh little, and unrelated sentences seldom share a shingle."""
@@ -180,16 +180,16 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-def _minhash_values(keys: list[tuple[str, ...]], num_perm: int, seed: int) -> tuple[np.ndarray, MinHash]:
+def minhash_values(keys: list[tuple[str, ...]], num_perm: int, seed: int) -> tuple[np.ndarray, MinHash]:
     """The hash values of the datasketch MinHash (scheme ``affine32``) of each key's shingles.
 
     Row ``k`` equals ``MinHash(num_perm, seed)`` updated with the 32-bit hashes of
-    ``_shingles(keys[k])`` (``pandas.util.hash_array``, stable across runs and machines); all
+    ``word_shingles(keys[k])`` (``pandas.util.hash_array``, stable across runs and machines); all
     rows are computed at once with numpy. Also returns that empty MinHash.
     """
     proto = MinHash(num_perm=num_perm, seed=seed)
     a, b = proto.permutations
-    shingles = [_shingles(k) for k in keys]
+    shingles = [word_shingles(k) for k in keys]
     lengths = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
     flat = np.fromiter((x for s in shingles for x in s), dtype=object, count=int(lengths.sum()))
     hashes = _fmix32((pd.util.hash_array(flat) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
@@ -214,7 +214,7 @@ def _candidates(keys, key_groups, eligible, num_perm, seed, lsh_threshold):
     Keys of the largest single group are queried but not inserted: every pair of different
     groups has a key outside that group, so nothing is lost and a third of the work is saved.
     """
-    values, carrier = _minhash_values(keys, num_perm, seed)
+    values, carrier = minhash_values(keys, num_perm, seed)
     single = [next(iter(g)) if len(g) == 1 else None for g in key_groups]
     counts = pd.Series([g for g, ok in zip(single, eligible, strict=True) if ok and g is not None],
                        dtype=object).value_counts(sort=False)

@@ -27,7 +27,7 @@ from framing.text import clause_bounds_at, quote_spans
 
 __all__ = ["VOICES", "voice_spans", "voice_of", "assign_voices"]
 
-_BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
+BRACKETS = re.compile(r"\[[^\[\]\n]*\]")
 CUE_WINDOW = 100  # characters before a hit searched for a distancing cue
 
 
@@ -229,8 +229,9 @@ def _leading_lists(template: str) -> set[str] | None:
     return out
 
 
-def _closing_paren(text: str) -> int | None:
-    """Index of the parenthesis closing the group that opens ``text`` (None if unbalanced)."""
+def _regex_chars(text: str):
+    """(index, character, parenthesis depth after it) of each character of a regex that is neither
+    escaped nor inside a ``[...]`` class."""
     depth, k, in_class = 0, 0, False
     while k < len(text):
         ch = text[k]
@@ -241,38 +242,29 @@ def _closing_paren(text: str) -> int | None:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return k
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield k, ch, depth
         k += 1
+
+
+def _closing_paren(text: str) -> int | None:
+    """Index of the parenthesis closing the group that opens ``text`` (None if unbalanced)."""
+    for k, ch, depth in _regex_chars(text):
+        if ch == ")" and depth == 0:
+            return k
     return None
 
 
 def _split_alternatives(text: str) -> list[str] | None:
     """``text`` split at its top-level ``|`` (None if its parentheses do not balance)."""
-    parts, depth, k, start, in_class = [], 0, 0, 0, False
-    while k < len(text):
-        ch = text[k]
-        if ch == "\\":
-            k += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif ch == "|" and depth == 0:
+    parts, start, depth = [], 0, 0
+    for k, ch, depth in _regex_chars(text):  # depth: after the last character, read below
+        if depth < 0:
+            return None
+        if ch == "|" and depth == 0:
             parts.append(text[start:k])
             start = k + 1
-        k += 1
     return None if depth else parts + [text[start:]]
 
 
@@ -337,7 +329,7 @@ def voice_spans(text: str) -> pd.DataFrame:
     """
     quotes = quote_spans(text)
     rows = [(s, e, "quotation") for s, e in quotes]
-    for m in _BRACKETS.finditer(text):
+    for m in BRACKETS.finditer(text):
         if any(s < m.start() and m.end() <= e for s, e in quotes):
             rows.append((m.start(), m.end(), "insertion"))
     rows.sort()
@@ -353,7 +345,7 @@ class Analyzer:
         self.attribution = attribution_rules(language)
         self.quotes = quote_spans(text) if quotes is None else quotes
         self.starts = [s for s, _ in self.quotes]
-        self.brackets = [(m.start(), m.end()) for m in _BRACKETS.finditer(text)] if "[" in text else []
+        self.brackets = [(m.start(), m.end()) for m in BRACKETS.finditer(text)] if "[" in text else []
 
     def _containing(self, start: int, end: int) -> list[tuple[int, int]]:
         k = bisect_right(self.starts, start)

@@ -43,13 +43,6 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
 #: (importer, module, name) of private names still imported across modules, each with its reason.
 ALLOWED_PRIVATE: dict[tuple[str, str, str], str] = {}
 
-#: Subpackages whose modules may share private names among themselves (never outside: the subpackage
-#: rule below holds for them too), with the reason.
-PRIVATE_WITHIN: dict[str, str] = {
-    "framing.match": "being split per engine (patterns, hyperscan, portable) by the matcher's owner (issue 14 "
-                     "step 2); its internal names get their home when the split settles",
-}
-
 
 def _module_names(root: Path) -> dict[str, Path]:
     mods = {}
@@ -237,7 +230,6 @@ def test_no_private_name_crosses_a_subpackage(graph):
 
 def test_no_private_name_crosses_a_module_but_the_listed_ones(graph):
     _, names = graph
-    crossing = {(a, m, n) for a, m, n in names
-                if _private(n) and a != m and not (_unit(a) == _unit(m) and _unit(a) in PRIVATE_WITHIN)}
+    crossing = {(a, m, n) for a, m, n in names if _private(n) and a != m}
     assert crossing - set(ALLOWED_PRIVATE) == set()
     assert set(ALLOWED_PRIVATE) - crossing == set(), "remove the entries that no longer occur from ALLOWED_PRIVATE"

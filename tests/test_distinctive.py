@@ -384,7 +384,7 @@ def test_chunks_and_batches_count_like_the_whole(docs, monkeypatch):
     whole = term_counts(docs, ngram_range=(1, 3))
     chunked = term_counts([docs.iloc[:2], docs.iloc[2:4], docs.iloc[4:]], ngram_range=(1, 3))
     pd.testing.assert_frame_equal(whole, chunked)
-    monkeypatch.setattr(distinctive, "_CHUNK_TOKENS", 3)  # many small batches per chunk
+    monkeypatch.setattr(distinctive, "CHUNK_TOKENS", 3)  # many small batches per chunk
     pd.testing.assert_frame_equal(whole, term_counts(docs, ngram_range=(1, 3)))
     pd.testing.assert_frame_equal(whole, term_counts(iter([docs]), ngram_range=(1, 3)))
 

@@ -318,8 +318,8 @@ def test_committed_usage_matches_the_research_corpus(ukraine_path):
 
 def test_textwrap_is_used_only_for_display():
     # the CLI wraps long texts; URLs must never be broken across lines (they would not be clickable)
-    from framing.cli import _wrapped
+    from framing.cli import wrapped_lines
 
-    lines = _wrapped("S1", "A " + "https://example.org/a-very-long-path-with-many-hyphens-" * 3, 2)
+    lines = wrapped_lines("S1", "A " + "https://example.org/a-very-long-path-with-many-hyphens-" * 3, 2)
     assert any("https://example.org/a-very-long-path-with-many-hyphens-https" in ln for ln in lines)
     assert textwrap.dedent(lines[0]).startswith("S1: ")

@@ -330,12 +330,12 @@ def test_in_spans_merges_and_handles_edges():
 def test_minhash_values_equal_datasketch():
     from datasketch import MinHash
 
-    from framing.syndication import _minhash_values, _shingles
+    from framing.syndication import minhash_values, word_shingles
 
     keys = [("the", "special", "military", "operation", "is", "continuing"), ("a", "b")]
-    values, _ = _minhash_values(keys, 64, 7)
+    values, _ = minhash_values(keys, 64, 7)
     for key, row in zip(keys, values, strict=True):
-        shingles = np.array(_shingles(key), dtype=object)
+        shingles = np.array(word_shingles(key), dtype=object)
         hashes = pd.util.hash_array(shingles) & np.uint64(0xFFFFFFFF)
         reference = MinHash(num_perm=64, seed=7, hashfunc=int)
         reference.update_batch(hashes.tolist())

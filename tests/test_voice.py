@@ -122,13 +122,13 @@ def test_voice_spans_lists_quotations_and_insertions():
 
 def test_brackets_are_the_reference_brackets():
     from framing._chunk import Chunk
-    from framing.voice import _BRACKETS
+    from framing.voice import BRACKETS
 
     texts = ["a [b] c [d\ne] [f [g] h]", "[x", "]y[z]", "[]", "q[r\x00s]t", "“Our goals [in Kiev] are clear”"]
     chunk = Chunk(texts)
     bs, be = chunk.brackets
     expected = [(m.start() + int(chunk.starts[t]), m.end() + int(chunk.starts[t]))
-                for t, text in enumerate(texts) for m in _BRACKETS.finditer(text)]
+                for t, text in enumerate(texts) for m in BRACKETS.finditer(text)]
     assert list(zip(bs.tolist(), be.tolist(), strict=True)) == expected
 
 

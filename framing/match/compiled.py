@@ -36,11 +36,11 @@ from framing.match.patterns import (
     TRIGGER,
     ChunkMatches,
     Entry,
-    _leading_word,
-    _order,
-    _widths,
     available_engines,
+    leading_word,
+    match_order,
     pattern_regex,
+    regex_widths,
 )
 from framing.match.portable import PortableEngine
 
@@ -121,13 +121,13 @@ class CompiledLexicon(HyperscanEngine, PortableEngine):
                        for e in self.entries]
         self._regexes = [re.compile(x, 0 if e.case_sensitive else re.IGNORECASE)
                          for x, e in zip(self._exprs, self.entries, strict=True)]
-        widths = [_widths(x) for x in self._hs_exprs]
+        widths = [regex_widths(x) for x in self._hs_exprs]
         self._min_width = np.array([lo for lo, _ in widths], dtype=np.int64)
         # fixed width in bytes (start = end - width), or -1 when the start must be recovered
         self._width = np.array([lo if hi == lo else -1 for lo, hi in widths], dtype=np.int64)
         self._spellings_cache = self._spellings()
         self._anchored: dict[int, re.Pattern] = {}
-        self._heads = [_leading_word(e.pattern).encode("ascii") for e in self.entries]
+        self._heads = [leading_word(e.pattern).encode("ascii") for e in self.entries]
         self._databases: dict[str, tuple] = {}
         self._rule_databases: dict[tuple[int, ...], tuple | None] = {}  # context rules' words (rule_word_ends)
         if self.engine == "python":
@@ -179,7 +179,7 @@ class CompiledLexicon(HyperscanEngine, PortableEngine):
             ent, st, en = ent[keep], st[keep], en[keep]
         st, en = chunk.to_chars(st), chunk.to_chars(en)
         idx = chunk.segment_of(st)
-        order = _order(st, en, ent)
+        order = match_order(st, en, ent)
         return idx[order], ent[order], st[order], en[order]
 
     def _unicode_boundaries(self, chunk: Chunk, ent, st, en) -> np.ndarray:

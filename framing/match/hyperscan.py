@@ -17,10 +17,10 @@ import numpy as np
 
 from framing._chunk import Chunk
 from framing.match.patterns import (
-    _APOS,
-    _RAW_WORD_BYTES,
+    APOSTROPHES,
+    RAW_WORD_BYTES,
     ChunkMatches,
-    _hs,
+    hs,
     pattern_regex,
 )
 
@@ -62,7 +62,7 @@ def _word_start(chunk: Chunk, end: np.ndarray) -> np.ndarray:
     a = chunk.padded
     active = np.arange(len(q))
     while len(active):
-        inside = _RAW_WORD_BYTES[a[q[active] - 1 + PAD]] & (q[active] > 0)
+        inside = RAW_WORD_BYTES[a[q[active] - 1 + PAD]] & (q[active] > 0)
         active = active[inside]
         q[active] -= 1
     return q
@@ -92,20 +92,20 @@ class HyperscanEngine:
             from framing.match.prefilter import cue_prefilter
 
             exprs = list(self._hs_exprs)
-            flags = [0 if e.case_sensitive else _hs.HS_FLAG_CASELESS for e in self.entries]
+            flags = [0 if e.case_sensitive else hs.HS_FLAG_CASELESS for e in self.entries]
             cues = cue_prefilter(language) if language else None
             n_cues = 0
             if cues:
                 exprs += [c.encode("ascii") for c in cues]
-                flags += [_hs.HS_FLAG_CASELESS | _hs.HS_FLAG_PREFILTER] * len(cues)
+                flags += [hs.HS_FLAG_CASELESS | hs.HS_FLAG_PREFILTER] * len(cues)
                 n_cues = len(cues)
-            db = _hs.Database()
+            db = hs.Database()
             try:
                 db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
             except Exception:
                 # a cue Hyperscan cannot compile: no prefilter, every hit's cues are checked
                 exprs, flags, n_cues = exprs[:len(self.entries)], flags[:len(self.entries)], 0
-                db = _hs.Database()
+                db = hs.Database()
                 try:
                     db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
                 except Exception as exc:
@@ -133,11 +133,11 @@ class HyperscanEngine:
                 rule = self.rules[r]
                 for w, word in enumerate(rule.words):
                     exprs.append(pattern_regex(word, rule.case_sensitive, for_bytes=True).encode("ascii"))
-                    flags.append((0 if rule.case_sensitive else _hs.HS_FLAG_CASELESS)
-                                 | (_hs.HS_FLAG_SOM_LEFTMOST if starts else 0))
+                    flags.append((0 if rule.case_sensitive else hs.HS_FLAG_CASELESS)
+                                 | (hs.HS_FLAG_SOM_LEFTMOST if starts else 0))
                     owner.append(r)
                     index.append(w)
-            db = _hs.Database()
+            db = hs.Database()
             try:
                 db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
                 self._rule_databases[key] = (db, np.array(owner, dtype=np.int64), np.array(index, dtype=np.int64))
@@ -171,8 +171,8 @@ class HyperscanEngine:
 
         for e, x in zip(self.entries, self._hs_exprs, strict=True):
             try:
-                _hs.Database().compile(expressions=[x], ids=[0], elements=1,
-                                       flags=[0 if e.case_sensitive else _hs.HS_FLAG_CASELESS])
+                hs.Database().compile(expressions=[x], ids=[0], elements=1,
+                                       flags=[0 if e.case_sensitive else hs.HS_FLAG_CASELESS])
             except Exception:
                 where = f"{self.contrasts[e.contrast]}/{self.variants[e.variant][1].id}" if e.contrast >= 0 else "voice"
                 shown = repr(e.pattern) if len(e.pattern) <= 60 else repr(e.pattern[:40]) + f"... ({len(e.pattern):,} characters)"
@@ -204,7 +204,7 @@ class HyperscanEngine:
             forms, tails = [], []
             for e, regex in zip(self.entries, self._regexes, strict=True):
                 plain = " ".join("-".join(part.rstrip("*") for part in word.split("-")) for word in e.pattern.split())
-                plain = "".join(apostrophe if c in _APOS else c for c in plain)
+                plain = "".join(apostrophe if c in APOSTROPHES else c for c in plain)
                 form = plain.encode("utf-8") if plain.replace("’", "").isascii() else b""
                 if not e.case_sensitive:
                     form = form.lower()
@@ -224,7 +224,7 @@ class HyperscanEngine:
         for k in range(spelling.form.shape[1]):  # eight bytes at a time
             at = np.minimum(np.maximum(start + PAD + 8 * k, 0), len(words) - 1)
             same &= ((words[at] | spelling.fold[ent, k]) & spelling.used[ent, k]) == spelling.form[ent, k]
-        return same & ~_RAW_WORD_BYTES[chunk.padded[np.maximum(start + PAD - 1, 0)]]
+        return same & ~RAW_WORD_BYTES[chunk.padded[np.maximum(start + PAD - 1, 0)]]
 
     def _starts_of(self, chunk: Chunk, ent: np.ndarray, en: np.ndarray) -> np.ndarray:
         """The start of a match of each (variable-width) entry ending at each byte offset.

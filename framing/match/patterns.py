@@ -16,19 +16,19 @@ import numpy as np
 from framing._chunk import SEPARATOR
 
 try:  # pragma: no cover - depends on the platform
-    import hyperscan as _hs
+    import hyperscan as hs
 except ImportError:  # pragma: no cover
-    _hs = None
+    hs = None
 
 __all__ = ["available_engines", "pattern_regex", "Entry", "ChunkMatches", "TRIGGER", "SEPARATOR"]
 
-_APOS = "'’‘ʼ"
+APOSTROPHES = "'’‘ʼ"
 _HYPHENS = "-‐‑"
 _SPACES = "\xa0\u2007\u2009\u202f"
-_WORD_BYTES = np.zeros(256, dtype=bool)  # ASCII word characters after lowercasing (\b, \w)
-_WORD_BYTES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789_"]] = True
-_RAW_WORD_BYTES = _WORD_BYTES.copy()  # ... before lowercasing
-_RAW_WORD_BYTES[[ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
+WORD_BYTES = np.zeros(256, dtype=bool)  # ASCII word characters after lowercasing (\b, \w)
+WORD_BYTES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyz0123456789_"]] = True
+RAW_WORD_BYTES = WORD_BYTES.copy()  # ... before lowercasing
+RAW_WORD_BYTES[[ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
 
 
 def available_engines() -> list[str]:
@@ -40,7 +40,7 @@ def available_engines() -> list[str]:
     >>> "python" in available_engines()
     True
     """
-    return (["hyperscan"] if _hs is not None else []) + ["python"]
+    return (["hyperscan"] if hs is not None else []) + ["python"]
 
 
 def _alt(chars: str, for_bytes: bool) -> str:
@@ -87,7 +87,7 @@ def pattern_regex(pattern: str, case_sensitive: bool = False, *, for_bytes: bool
         after_ws = f"(?<={ws1})"
     hyph = _alt(_HYPHENS, for_bytes)
     hyphen = "(?:" + hyph + "|" + ws + ")"
-    apos = _alt(_APOS, for_bytes)
+    apos = _alt(APOSTROPHES, for_bytes)
     items: list = []  # rendered literal parts (str) and gap tokens: "S" (a space), "Y" (a hyphen)
     firsts: list = []  # the first pattern character of each literal
     for w, word in enumerate(pattern.split()):
@@ -100,7 +100,7 @@ def pattern_regex(pattern: str, case_sensitive: bool = False, *, for_bytes: bool
             core = part[:-1] if part.endswith("*") else part
             chars = []
             for c in core:
-                if c in _APOS:
+                if c in APOSTROPHES:
                     chars.append(apos)
                 elif not c.isascii():
                     variants = c if case_sensitive else "".join(dict.fromkeys(c + c.lower() + c.upper()))
@@ -160,7 +160,7 @@ def _linear_gap(tokens: list[str], ws1: str, hyph: str, after_ws: str) -> str:
                    for k, t in enumerate(tokens)) + rest
 
 
-def _widths(regex: bytes) -> tuple[int, int | None]:
+def regex_widths(regex: bytes) -> tuple[int, int | None]:
     """(minimum, maximum or None when unbounded) width in bytes of a byte regex."""
     try:
         from re import _parser  # the parser of the re module (Python >= 3.11)
@@ -173,7 +173,7 @@ def _widths(regex: bytes) -> tuple[int, int | None]:
     return int(lo), (int(hi) if hi < 1 << 30 else None)
 
 
-def _order(st: np.ndarray, en: np.ndarray, ent: np.ndarray) -> np.ndarray:
+def match_order(st: np.ndarray, en: np.ndarray, ent: np.ndarray) -> np.ndarray:
     """The order by start, then longest first, then entry (one packed key when it fits in 63 bits)."""
     if not len(st):
         return np.zeros(0, dtype=np.int64)
@@ -184,7 +184,7 @@ def _order(st: np.ndarray, en: np.ndarray, ent: np.ndarray) -> np.ndarray:
     return np.argsort((st << (bits[1] + bits[2])) | ((shorter - st) << bits[2]) | ent)
 
 
-def _leading_word(pattern: str, start: int = 0) -> str:
+def leading_word(pattern: str, start: int = 0) -> str:
     """The run of ASCII letters and digits at ``pattern[start:]``, lowercased ("" if none)."""
     end = start
     while end < len(pattern) and pattern[end].isascii() and pattern[end].isalnum():
@@ -192,7 +192,7 @@ def _leading_word(pattern: str, start: int = 0) -> str:
     return pattern[start:end].lower()
 
 
-def _is_gap(ch: str) -> bool:
+def is_gap(ch: str) -> bool:
     """True for a pattern character whose every rendering is made of non-word bytes."""
     if ch in "_*":
         return False

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from framing._chunk import Chunk
-from framing.match.patterns import _APOS, _WORD_BYTES, ChunkMatches, _is_gap, _leading_word
+from framing.match.patterns import APOSTROPHES, WORD_BYTES, ChunkMatches, is_gap, leading_word
 
 __all__ = ["PortableEngine"]
 
@@ -37,26 +37,26 @@ class _Key:
 
     @classmethod
     def of(cls, pattern: str) -> _Key | None:
-        word = _leading_word(pattern)
+        word = leading_word(pattern)
         if not word:
             return None  # starts with punctuation or a non-ASCII letter
-        whole = len(word) == len(pattern) or _is_gap(pattern[len(word)])
+        whole = len(word) == len(pattern) or is_gap(pattern[len(word)])
         key = cls(word[:_HEAD].encode("ascii"), len(word), whole)
         if not whole:
             return key
         words, at = [], len(word)  # up to two following words, with what precedes each
         while len(words) < 2:
             k = at
-            while k < len(pattern) and _is_gap(pattern[k]):
+            while k < len(pattern) and is_gap(pattern[k]):
                 k += 1
-            following = _leading_word(pattern, k)
+            following = leading_word(pattern, k)
             if not following or k == at:
                 break
             words.append((pattern[at:k], following))
             at = k + len(following)
         if not words:
             return key
-        skip = 2 if len(words) == 2 and words[0][1] == "s" and words[0][0] in _APOS else 1  # 's
+        skip = 2 if len(words) == 2 and words[0][1] == "s" and words[0][0] in APOSTROPHES else 1  # 's
         return cls(key.head, key.length, True, words[skip - 1][1][:_HEAD].encode("ascii"), skip)
 
 
@@ -145,7 +145,7 @@ class PortableEngine:
         n = len(lowered)
         padded = np.zeros(n + _HEAD + 2, dtype=np.uint8)
         padded[1:n + 1] = lowered
-        word = _WORD_BYTES[padded]
+        word = WORD_BYTES[padded]
         starts = np.flatnonzero(word[1:n + 1] & ~word[:n])  # ASCII word starts (\b then a word byte)
         ends = np.flatnonzero(word[1:n + 1] & ~word[2:n + 2]) + 1  # ... and word ends
         key4 = _key4(padded, starts)

@@ -268,6 +268,20 @@ def _stack_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
     starts_out: list[int] = []
     ends_out: list[int] = []
     add_s, add_e = starts_out.append, ends_out.append
+
+    def close_last(stack: list[int], double: bool, end: int) -> int:
+        """Close the last open quotation of the kind and every one opened inside it (at ``end``);
+        the number of the other kind closed with it."""
+        k = len(stack) - 1
+        while (stack[k] >= 0) != double:
+            k -= 1
+        for p in stack[k:]:
+            add_s(p if p >= 0 else ~p)
+            add_e(end)
+        inside = len(stack) - 1 - k
+        del stack[k:]
+        return inside
+
     stack: list[int] = []
     n_double = n_single = 0
     current = -1
@@ -287,30 +301,16 @@ def _stack_spans(pos, role, seg, ends) -> tuple[np.ndarray, np.ndarray]:
             n_single += 1
         elif r == CLOSE_S:
             if n_single:  # close the last single quotation and any double one opened inside it
-                k = len(stack) - 1
-                while stack[k] >= 0:
-                    k -= 1
-                for p in stack[k:]:
-                    add_s(p if p >= 0 else ~p)
-                    add_e(i + 1)
-                n_double -= len(stack) - 1 - k
+                n_double -= close_last(stack, False, i + 1)
                 n_single -= 1
-                del stack[k:]
         elif r == OPEN_D:
             if not (stack and stack[-1] >= 0):  # else a new paragraph of the same quotation
                 stack.append(i)
                 n_double += 1
         elif r == CLOSE_D:
             if n_double:  # close the last double quotation and any single one opened inside it
-                k = len(stack) - 1
-                while stack[k] < 0:
-                    k -= 1
-                for p in stack[k:]:
-                    add_s(p if p >= 0 else ~p)
-                    add_e(i + 1)
-                n_single -= len(stack) - 1 - k
+                n_single -= close_last(stack, True, i + 1)
                 n_double -= 1
-                del stack[k:]
         elif stack:  # a line break: single quotations end; double ones end unless continued
             kept = []
             for p in stack:

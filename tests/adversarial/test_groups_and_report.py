@@ -104,8 +104,8 @@ def test_report_title_is_escaped_once():
 
     import nbformat
 
-    from framing.report import _to_html
+    from framing.report import notebook_html
 
-    html = _to_html(nbformat.v4.new_notebook(), 'Kiev & Kyiv <b> "quoted"')
+    html = notebook_html(nbformat.v4.new_notebook(), 'Kiev & Kyiv <b> "quoted"')
     [title] = re.findall(r"<title>(.*?)</title>", html, re.S)
     assert title == 'Kiev &amp; Kyiv &lt;b&gt; "quoted"'

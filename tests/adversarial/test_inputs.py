@@ -289,7 +289,7 @@ def test_long_article_beside_one_bad_row_blames_the_bad_row(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["parquet", "jsonl", "shards"])
 def test_groups_and_by_are_checked_before_the_kernel_for_every_input_kind(tmp_path, fmt):
-    from framing.report import _preflight, render_report
+    from framing.report import preflight, render_report
 
     rows = pd.DataFrame([{"outlet": "BBC", "text": KIEV, "section": "world"}, {"outlet": "RT", "text": KIEV,
                                                                                "section": "news"}])
@@ -307,4 +307,4 @@ def test_groups_and_by_are_checked_before_the_kernel_for_every_input_kind(tmp_pa
         render_report(path, tmp_path / "out", groups=["NoSuch"], progress=False)
     assert not (tmp_path / "out").exists()
     for by in ("section", "source_row", "source_sha256", "source_file"):
-        _preflight(path, "russia-ukraine", by, None, {})
+        preflight(path, "russia-ukraine", by, None, {})

@@ -20,7 +20,7 @@ from framing.match.scan import scan
 from framing.match.table import HIT_COLUMNS
 from framing.voice import VOICES
 
-__all__ = ["count_hits", "write_hits", "count_chunk", "voice_codes", "COUNT_COLUMNS"]
+__all__ = ["count_hits", "write_hits", "count_chunk", "hits_counts", "voice_codes", "COUNT_COLUMNS"]
 
 
 def voice_codes(voice: str | Iterable[str] | None) -> list[int] | None:
@@ -51,7 +51,7 @@ def count_chunk(chunk: pd.DataFrame, matcher: CompiledLexicon, by: str, fields: 
                                     voices=voices)
 
 
-def _hits_counts(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon,
+def hits_counts(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon,
                  voices: list[int] | None) -> PartialCounts:
     """:class:`~framing.match.partial.PartialCounts` of a chunk from its hits table (``find_hits``)."""
     _check_by(chunk, by)
@@ -167,7 +167,7 @@ def count_hits(
             check_corpus(chunk)
             _check_by(chunk, by)
             hits = find_hits(chunk, lex, fields=fields, engine=engine, context=0, exclude_shared=exclude_shared)
-            partials.append(_hits_counts(hits, chunk, by, matcher, wanted))
+            partials.append(hits_counts(hits, chunk, by, matcher, wanted))
         else:
             partials.append(count_chunk(chunk, matcher, by, fields, lex.language, wanted))
     out = PartialCounts.total(partials).finish(matcher.variants)
@@ -249,7 +249,7 @@ def write_hits(
             for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
                 hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
                 if by is not None:
-                    partials.append(_hits_counts(hits, chunk, by, matcher, wanted))
+                    partials.append(hits_counts(hits, chunk, by, matcher, wanted))
                 if not len(hits):
                     empty = hits  # its columns, should no chunk have a hit
                     continue

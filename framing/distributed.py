@@ -39,10 +39,11 @@ from framing.corpus import (
     iter_corpus,
 )
 from framing.lexicon import Lexicon, load_lexicon
-from framing.match import FIELDS, HIT_COLUMNS, compile_lexicon
+from framing.match import FIELDS, compile_lexicon
 from framing.match import find_hits as _find_hits_in_memory
 from framing.match.count import count_chunk, hits_counts, voice_codes
 from framing.match.partial import PartialCounts
+from framing.match.table import hits_arrow
 
 __all__ = ["connect", "count_hits", "find_hits"]
 
@@ -320,13 +321,6 @@ def _count_file(index: int, path: str, lexicon: Lexicon, by: str, voice, fields:
     return result
 
 
-def _hits_schema():
-    import pyarrow as pa
-
-    types = {"published": pa.timestamp("ns"), "start": pa.int64(), "end": pa.int64()}
-    return pa.schema([(c, types.get(c, pa.large_string())) for c in HIT_COLUMNS])
-
-
 def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: tuple, context: int,
                  engine: str, language: str | None, by: str | None, voice, chunksize: int, skip_bad: bool,
                  load_kwargs: dict, spec=None, exclude=None) -> _FileResult:
@@ -338,12 +332,10 @@ def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: 
     With ``by``, each chunk's hits are also counted (``result.counts``), so the file is read once.
     """
     import fsspec
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     result = _FileResult(index, path)
     fs, root = fsspec.core.url_to_fs(staging)
-    schema = _hits_schema()
     wanted = voice_codes(voice)
     partial: list[PartialCounts] = []
     with _local_copy(path) as local:
@@ -360,9 +352,8 @@ def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: 
                 break
             name = _PART.format(file=index, chunk=k)
             tmp = f"{root}/.{name}.{uuid.uuid4().hex}.tmp"
-            table = pa.Table.from_pandas(hits, schema=schema, preserve_index=False)
             with fs.open(tmp, "wb") as fh:
-                pq.write_table(table, fh)
+                pq.write_table(hits_arrow(hits), fh)  # HITS_SCHEMA, as write_hits in one process
             fs.mv(tmp, f"{root}/{name}")
             result.parts.append((name, k, len(chunk), len(hits)))
     if result.error is not None:

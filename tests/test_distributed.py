@@ -7,7 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from pandas.testing import assert_frame_equal
+from pandas.testing import assert_frame_equal, assert_series_equal
 
 import framing
 from framing import CorpusError, FramingError, load_corpus
@@ -340,6 +340,36 @@ def test_entry_point_with_a_scheduler_needs_a_source(client, in_memory, shards):
         framing.count_hits(in_memory, LEX, scheduler=client)
     with pytest.raises(framing.ArgumentError, match="exclude_shared"):
         framing.count_hits(shards, LEX, scheduler=client, exclude_shared=True)
+
+
+NO_HITS = {"name": "none", "contrasts": {"x": {"label": "x", "variants": {
+    "a": {"patterns": ["zzqqx"]}, "b": {"patterns": ["qqzzy"]}}}}}
+
+
+@pytest.mark.parametrize("lexicon", [LEX, "no hits"])
+def test_hits_parquet_has_one_schema_in_memory_streaming_and_on_dask(client, shards, tmp_path, lexicon):
+    import pyarrow.parquet as pq
+
+    from framing.match.table import HITS_SCHEMA
+
+    lex = framing.Lexicon.from_dict(NO_HITS) if lexicon == "no hits" else lexicon
+    one_chunk = framing.write_hits(shards, lex, tmp_path / "one.parquet")  # each shard one chunk
+    streamed = framing.write_hits(shards, lex, tmp_path / "streamed.parquet", chunksize=CHUNK)
+    on_dask = framing.write_hits(shards, lex, tmp_path / "dask", scheduler=client, chunksize=CHUNK)
+    schemas = [pq.read_schema(one_chunk["path"]), pq.read_schema(streamed["path"]),
+               *(pq.read_schema(p) for p in sorted((tmp_path / "dask").glob("part-*.parquet")))]
+    assert len(schemas) > 5  # every part of the dataset too
+    for schema in schemas:
+        assert schema.equals(HITS_SCHEMA, check_metadata=True)
+    frames = [pd.read_parquet(one_chunk["path"]), pd.read_parquet(streamed["path"]),
+              pd.read_parquet(on_dask["path"])]
+    assert len(frames[0]) == one_chunk["n_hits"] and (len(frames[0]) > 0) == (lexicon == LEX)
+    expected = framing.find_hits(load_corpus(shards), lex)
+    dtypes = framing.find_hits(load_corpus(SEED), LEX).dtypes  # of a table with hits, even with none
+    for frame in frames:
+        assert_frame_equal(frame, frames[0])
+        assert_series_equal(frame.dtypes, dtypes)
+    assert_frame_equal(frames[0], expected, check_dtype=len(expected) > 0)  # pandas infers object when empty
 
 
 def _count_reads(log: str) -> None:

@@ -17,7 +17,7 @@ from framing.match.compiled import CompiledLexicon, compile_lexicon
 from framing.match.find import FIELDS, check_corpus, find_hits
 from framing.match.partial import COUNT_COLUMNS, PartialCounts
 from framing.match.scan import scan
-from framing.match.table import HIT_COLUMNS
+from framing.match.table import HITS_SCHEMA, hits_arrow
 from framing.voice import VOICES
 
 __all__ = ["count_hits", "write_hits", "count_chunk", "hits_counts", "voice_codes", "COUNT_COLUMNS"]
@@ -230,7 +230,6 @@ def write_hits(
     >>> len(pd.read_parquet(out)) == summary["n_hits"]
     True
     """
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     wanted = voice_codes(voice)
@@ -243,27 +242,14 @@ def write_hits(
     partials = []
     n_hits = 0
     with atomic_file(path) as tmp:  # a unique temporary beside `path`, moved onto it at the end
-        writer = None
-        empty = None
-        try:
+        with pq.ParquetWriter(tmp, HITS_SCHEMA) as writer:  # one schema, whatever the chunks hold
             for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
                 hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
                 if by is not None:
                     partials.append(hits_counts(hits, chunk, by, matcher, wanted))
-                if not len(hits):
-                    empty = hits  # its columns, should no chunk have a hit
-                    continue
-                table = pa.Table.from_pandas(hits, preserve_index=False)
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table.cast(writer.schema))
-                n_hits += len(hits)
-            if writer is None:
-                frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
-                frame.to_parquet(tmp, index=False)
-        finally:
-            if writer is not None:
-                writer.close()
+                if len(hits):
+                    writer.write_table(hits_arrow(hits))
+                    n_hits += len(hits)
     counts = None
     if by is not None:
         counts = PartialCounts.total(partials).finish(matcher.variants)

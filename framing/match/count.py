@@ -101,6 +101,9 @@ def count_hits(
 ) -> pd.DataFrame:
     """Tidy counts of hits per group, contrast, variant, side and voice.
 
+    In this process, in memory or streaming; ``framing.count_hits`` (:mod:`framing.scale`) is this
+    function with a ``scheduler`` parameter that runs the same count on a Dask cluster.
+
     Parameters
     ----------
     corpus : DataFrame, or str or Path
@@ -192,7 +195,9 @@ def write_hits(
     """Stream a corpus through :func:`find_hits` and write every hit to one Parquet file.
 
     The corpus is read in chunks (:func:`framing.iter_corpus`) and each chunk's hits are appended
-    to the file as a row group, so memory stays bounded whatever the size of the input.
+    to the file as a row group (:data:`framing.match.table.HITS_SCHEMA`), so memory stays bounded
+    whatever the size of the input. ``framing.write_hits`` (:mod:`framing.scale`) is this function
+    with a ``scheduler`` parameter that writes the same hits as a dataset on a Dask cluster.
 
     Parameters
     ----------

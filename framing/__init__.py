@@ -28,11 +28,12 @@ _EXPORTS = {
     "framing.intervals": ["cluster_interval", "methods_text"],
     "framing.audit": ["lexicon_audit"],
     "framing.lexicon": ["ContextRule", "Contrast", "Lexicon", "Source", "Variant", "list_lexicons", "load_lexicon"],
-    "framing.match": ["count_hits", "find_hits", "kwic", "write_hits"],
+    "framing.match": ["find_hits", "kwic"],
     "framing.models": ["model_shares"],
     "framing.plot": ["plot_distinctive_terms", "plot_heatmap", "plot_lean", "plot_outlet_map",
                      "plot_shares", "plot_shares_grid", "plot_trend", "plot_trend_grid", "plot_voice", "side_colors"],
     "framing.report": ["render_report", "save_table", "show_text_table"],
+    "framing.scale": ["count_hits", "write_hits"],
     "framing.similarity": ["outlet_map", "outlet_similarity"],
     "framing.stats": ["lean", "lean_by_contrast", "outlet_order", "trend", "variant_shares", "voice_shares"],
     "framing.syndication": ["copied_spans", "shared_passages"],
@@ -96,7 +97,7 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         list_lexicons,
         load_lexicon,
     )
-    from framing.match import count_hits, find_hits, kwic, write_hits
+    from framing.match import find_hits, kwic
     from framing.models import model_shares
     from framing.plot import (
         plot_distinctive_terms,
@@ -111,6 +112,7 @@ if TYPE_CHECKING:  # for IDEs and type checkers: the same names, imported eagerl
         side_colors,
     )
     from framing.report import render_report, save_table, show_text_table
+    from framing.scale import count_hits, write_hits
     from framing.similarity import outlet_map, outlet_similarity
     from framing.stats import (
         lean,

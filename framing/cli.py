@@ -343,24 +343,15 @@ def _count(args: argparse.Namespace, lex, kwargs: dict, voice, listing) -> int:
     stages = StageLog("count")  # one line per stage when stderr is not a terminal (there the bar shows)
     stages.stage("loading and matching", f"{args.source}, read and matched chunk by chunk"
                  + (f" on the Dask cluster {args.scheduler}" if args.scheduler else ""))
-    if args.scheduler:
-        from framing import distributed as fdist
+    from framing.scale import count_hits, write_hits
 
-        with fdist.connect(args.scheduler) as client:
-            counts = fdist.count_hits(args.source, lex, by=args.by, voice=voice, scheduler=client,
-                                      chunksize=args.chunksize, progress=None, **kwargs)
-            if args.hits:
-                fdist.find_hits(args.source, lex, args.hits, scheduler=client, chunksize=args.chunksize,
-                                overwrite=True, progress=None, **kwargs)
+    scheduler = args.scheduler or None  # None: this process; "auto" or an address: Dask
+    if args.hits:  # one pass over the corpus: every hit written, and counted
+        counts = write_hits(args.source, lex, args.hits, chunksize=args.chunksize, progress=None, by=args.by,
+                            voice=voice, scheduler=scheduler, **kwargs)["counts"]
     else:
-        from framing.match import count_hits, write_hits
-
-        if args.hits:  # one pass: every hit written, and counted
-            counts = write_hits(args.source, lex, args.hits, chunksize=args.chunksize, progress=None, by=args.by,
-                                voice=voice, **kwargs)["counts"]
-        else:
-            counts = count_hits(args.source, lex, by=args.by, voice=voice, chunksize=args.chunksize,
-                                progress=None, **kwargs)
+        counts = count_hits(args.source, lex, by=args.by, voice=voice, chunksize=args.chunksize, progress=None,
+                            scheduler=scheduler, **kwargs)
     stages.stage("writing", str(args.output))
     write_csv(counts, args.output)
     attrs = counts.attrs

@@ -39,10 +39,11 @@ from framing.corpus import (
     iter_corpus,
 )
 from framing.lexicon import Lexicon, load_lexicon
-from framing.match import FIELDS, HIT_COLUMNS, compile_lexicon
+from framing.match import FIELDS, compile_lexicon
 from framing.match import find_hits as _find_hits_in_memory
-from framing.match.count import count_chunk, voice_codes
+from framing.match.count import count_chunk, hits_counts, voice_codes
 from framing.match.partial import PartialCounts
+from framing.match.table import hits_arrow
 
 __all__ = ["connect", "count_hits", "find_hits"]
 
@@ -320,48 +321,48 @@ def _count_file(index: int, path: str, lexicon: Lexicon, by: str, voice, fields:
     return result
 
 
-def _hits_schema():
-    import pyarrow as pa
-
-    types = {"published": pa.timestamp("ns"), "start": pa.int64(), "end": pa.int64()}
-    return pa.schema([(c, types.get(c, pa.large_string())) for c in HIT_COLUMNS])
-
-
 def _write_parts(index: int, path: str, lexicon: Lexicon, staging: str, fields: tuple, context: int,
-                 engine: str, language: str | None, chunksize: int, skip_bad: bool,
+                 engine: str, language: str | None, by: str | None, voice, chunksize: int, skip_bad: bool,
                  load_kwargs: dict, spec=None, exclude=None) -> _FileResult:
     """Write the hits of each chunk of one file to ``staging/part-<file>-<chunk>.parquet``.
 
     Each part is written under a temporary name and renamed, so a retried task overwrites its own
     parts with the same content and no reader sees a partial file. The parts of a file that fails
     part-way are removed. :func:`_commit` moves the parts into the dataset after the whole run.
+    With ``by``, each chunk's hits are also counted (``result.counts``), so the file is read once.
     """
     import fsspec
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     result = _FileResult(index, path)
     fs, root = fsspec.core.url_to_fs(staging)
-    schema = _hits_schema()
+    wanted = voice_codes(voice)
+    partial: list[PartialCounts] = []
     with _local_copy(path) as local:
         for k, chunk in enumerate(_chunks(path, local, result, chunksize, skip_bad, load_kwargs, spec, exclude)):
             try:
                 hits = _find_hits_in_memory(chunk, lexicon, fields=fields, context=context, engine=engine,
                                             language=language)
+                if by is not None:
+                    partial.append(hits_counts(hits, chunk, by, compile_lexicon(lexicon, engine), wanted))
+                    if len(partial) >= 64:  # keep the task's memory small on huge files
+                        partial = [PartialCounts.total(partial)]
             except FramingError as exc:
                 result.error = exc
                 break
             name = _PART.format(file=index, chunk=k)
             tmp = f"{root}/.{name}.{uuid.uuid4().hex}.tmp"
-            table = pa.Table.from_pandas(hits, schema=schema, preserve_index=False)
             with fs.open(tmp, "wb") as fh:
-                pq.write_table(table, fh)
+                pq.write_table(hits_arrow(hits), fh)  # HITS_SCHEMA, as write_hits in one process
             fs.mv(tmp, f"{root}/{name}")
             result.parts.append((name, k, len(chunk), len(hits)))
     if result.error is not None:
         for name, *_ in result.parts:
             fs.rm(f"{root}/{name}")
         result.parts = []
+    elif by is not None:
+        result.counts = PartialCounts.total(partial)
+        result.n_docs = dict(result.counts.docs)
     return result
 
 
@@ -735,8 +736,7 @@ def count_hits(
                               retries=retries, skip_bad=skip_bad, progress=progress, label="count")
         finally:
             del lex_future
-    variants = [(c, v) for c in lex.contrasts.values() for v in c.variants.values()]  # in lexicon order
-    out = PartialCounts.total([r.counts for r in results if r.error is None]).finish(variants)
+    out = PartialCounts.total([r.counts for r in results if r.error is None]).finish(_variants(lex))
     out.attrs.update(_summary(results))
     return out
 
@@ -757,6 +757,8 @@ def find_hits(
     overwrite: bool = False,
     retries: int = 3,
     progress: bool | None = False,
+    by: str | None = None,
+    voice: str | Iterable[str] | None = None,
     **load_kwargs,
 ) -> pd.DataFrame:
     """Write every hit to a Parquet dataset, computed on a Dask cluster.
@@ -780,13 +782,20 @@ def find_hits(
         As for :func:`framing.find_hits`.
     overwrite : bool, default=False
         Replace the ``part-*.parquet`` files of a folder that is not empty (otherwise an error).
+    by : str, optional
+        Also count the hits per group of this column in the same pass (each file is read once):
+        ``attrs["counts"]`` is then the table :func:`count_hits` returns, its run summary in its
+        ``attrs``.
+    voice : str or list of str, optional
+        With ``by``: count only these voices (every hit is written whatever its voice).
 
     Returns
     -------
     DataFrame
         One row per part file written: ``part, source_file, chunk, n_articles, n_hits``.
         ``attrs["path"]`` is ``out_dir``; ``attrs`` also holds the run summary of
-        :func:`count_hits` (``n_files``, ``n_articles``, ``skipped``...) and ``n_hits``.
+        :func:`count_hits` (``n_files``, ``n_articles``, ``skipped``...), ``n_hits`` and
+        ``counts`` (None without ``by``).
 
     Raises
     ------
@@ -803,6 +812,7 @@ def find_hits(
     True
     """
     lex = load_lexicon(lexicon)
+    check_voices(voice)
     _check_arguments(chunksize, retries, n_workers, context)
     fields = tuple(fields)
     source = _resolve_source(source)
@@ -813,8 +823,8 @@ def find_hits(
         lex_future = _send_lexicon(client, lex, uuid.uuid4().hex[:8])
         try:
             results, _ = _run(client, source, _write_parts,
-                              (lex_future, staging, fields, context, engine, language, chunksize, skip_bad,
-                               load_kwargs),
+                              (lex_future, staging, fields, context, engine, language, by, voice, chunksize,
+                               skip_bad, load_kwargs),
                               retries=retries, skip_bad=skip_bad, progress=progress, label="hits")
         except BaseException:  # a failed run leaves the folder as it was
             _on_worker(client, _commit, out, staging, None)
@@ -829,4 +839,14 @@ def find_hits(
     parts.attrs.update(_summary(results))
     parts.attrs["n_hits"] = int(parts["n_hits"].sum())
     parts.attrs["path"] = out
+    parts.attrs["counts"] = None
+    if by is not None:
+        counts = PartialCounts.total([r.counts for r in results if r.error is None]).finish(_variants(lex))
+        counts.attrs.update(_summary(results))
+        parts.attrs["counts"] = counts
     return parts
+
+
+def _variants(lex: Lexicon) -> list:
+    """(contrast, variant) pairs in lexicon order, as the counts table orders them."""
+    return [(c, v) for c in lex.contrasts.values() for v in c.variants.values()]

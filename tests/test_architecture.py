@@ -30,7 +30,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("voice", ("framing.voice",)),
     ("syndication", ("framing.syndication",)),  # below match: find_hits(exclude_shared=) drops shared passages
     ("match", ("framing.match",)),
-    ("scale and matcher users", ("framing.distributed", "framing.vectorize", "framing.audit")),
+    ("scale and matcher users", ("framing.distributed", "framing.scale", "framing.vectorize", "framing.audit")),
     ("stats", ("framing.intervals", "framing.similarity", "framing._stats", "framing.stats", "framing.compare",
                "framing.design", "framing.models", "framing.distinctive", "framing.validation")),
     ("plot", ("framing._labels", "framing.plot")),

@@ -7,7 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from pandas.testing import assert_frame_equal
+from pandas.testing import assert_frame_equal, assert_series_equal
 
 import framing
 from framing import CorpusError, FramingError, load_corpus
@@ -309,6 +309,107 @@ def test_unreachable_scheduler_is_one_clear_error():
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}), \
             pytest.raises(FramingError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         count_hits(SEED, LEX, scheduler="tcp://127.0.0.1:9")
+
+
+# ------------------------------------------------------------------------------ the one entry point
+def test_entry_point_counts_on_dask_with_a_scheduler(client, shards):
+    on_dask = framing.count_hits(shards, LEX, voice="authorial", scheduler=client, chunksize=CHUNK)
+    assert on_dask.attrs["n_files"] == 5  # the Dask run's summary: the in-process count has no n_files
+    assert_frame_equal(on_dask, count_hits(shards, LEX, voice="authorial", scheduler=client, chunksize=CHUNK))
+    assert_frame_equal(on_dask, framing.count_hits(shards, LEX, voice="authorial", chunksize=CHUNK))
+    assert "n_files" not in framing.count_hits(shards, LEX, chunksize=CHUNK).attrs  # no scheduler: in process
+
+
+def test_entry_point_writes_the_hits_and_counts_on_dask(client, shards, tmp_path):
+    on_dask = framing.write_hits(shards, LEX, tmp_path / "hits", by="outlet", voice="authorial", scheduler=client,
+                                 chunksize=CHUNK)
+    local = framing.write_hits(shards, LEX, tmp_path / "hits.parquet", by="outlet", voice="authorial",
+                               chunksize=CHUNK)
+    assert (tmp_path / "hits").is_dir() and on_dask["path"] == str(tmp_path / "hits")
+    assert_frame_equal(pd.read_parquet(on_dask["path"]), pd.read_parquet(local["path"]))
+    assert_frame_equal(on_dask["counts"], local["counts"])
+    assert_frame_equal(on_dask["counts"], framing.count_hits(shards, LEX, voice="authorial", chunksize=CHUNK))
+    for key in ("n_hits", "n_articles", "n_skipped", "skipped", "n_skipped_files", "skipped_files"):
+        assert on_dask[key] == local[key], key
+    assert on_dask["parts"]["n_hits"].sum() == local["n_hits"] > 0
+    assert framing.write_hits(shards, LEX, tmp_path / "hits", scheduler=client)["counts"] is None  # no by
+
+
+def test_entry_point_with_a_scheduler_needs_a_source(client, in_memory, shards):
+    with pytest.raises(framing.ArgumentError, match="not a DataFrame"):
+        framing.count_hits(in_memory, LEX, scheduler=client)
+    with pytest.raises(framing.ArgumentError, match="exclude_shared"):
+        framing.count_hits(shards, LEX, scheduler=client, exclude_shared=True)
+
+
+NO_HITS = {"name": "none", "contrasts": {"x": {"label": "x", "variants": {
+    "a": {"patterns": ["zzqqx"]}, "b": {"patterns": ["qqzzy"]}}}}}
+
+
+@pytest.mark.parametrize("lexicon", [LEX, "no hits"])
+def test_hits_parquet_has_one_schema_in_memory_streaming_and_on_dask(client, shards, tmp_path, lexicon):
+    import pyarrow.parquet as pq
+
+    from framing.match.table import HITS_SCHEMA
+
+    lex = framing.Lexicon.from_dict(NO_HITS) if lexicon == "no hits" else lexicon
+    one_chunk = framing.write_hits(shards, lex, tmp_path / "one.parquet")  # each shard one chunk
+    streamed = framing.write_hits(shards, lex, tmp_path / "streamed.parquet", chunksize=CHUNK)
+    on_dask = framing.write_hits(shards, lex, tmp_path / "dask", scheduler=client, chunksize=CHUNK)
+    schemas = [pq.read_schema(one_chunk["path"]), pq.read_schema(streamed["path"]),
+               *(pq.read_schema(p) for p in sorted((tmp_path / "dask").glob("part-*.parquet")))]
+    assert len(schemas) > 5  # every part of the dataset too
+    for schema in schemas:
+        assert schema.equals(HITS_SCHEMA, check_metadata=True)
+    frames = [pd.read_parquet(one_chunk["path"]), pd.read_parquet(streamed["path"]),
+              pd.read_parquet(on_dask["path"])]
+    assert len(frames[0]) == one_chunk["n_hits"] and (len(frames[0]) > 0) == (lexicon == LEX)
+    expected = framing.find_hits(load_corpus(shards), lex)
+    dtypes = framing.find_hits(load_corpus(SEED), LEX).dtypes  # of a table with hits, even with none
+    for frame in frames:
+        assert_frame_equal(frame, frames[0])
+        assert_series_equal(frame.dtypes, dtypes)
+    assert_frame_equal(frames[0], expected, check_dtype=len(expected) > 0)  # pandas infers object when empty
+
+
+def _count_reads(log: str) -> None:
+    """On a worker: every input a task reads appends a line to ``log``."""
+    import framing.distributed as fd
+
+    original = getattr(fd, "_original_chunks", fd._chunks)
+
+    def counted(path, *args, **kwargs):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{path}\n")
+        return original(path, *args, **kwargs)
+
+    fd._original_chunks = original
+    fd._chunks = counted
+
+
+def _restore_reads() -> None:
+    import framing.distributed as fd
+
+    if hasattr(fd, "_original_chunks"):
+        fd._chunks = fd._original_chunks
+
+
+def test_cli_count_with_hits_on_dask_reads_the_corpus_once(cluster, client, shards, tmp_path):
+    from framing.cli import main
+
+    log = tmp_path / "reads.log"
+    client.run(_count_reads, str(log))
+    try:
+        assert main(["count", str(shards), "-o", str(tmp_path / "counts.csv"), "--hits", str(tmp_path / "hits"),
+                     "--scheduler", cluster.scheduler_address, "--chunksize", str(CHUNK)]) == 0
+    finally:
+        client.run(_restore_reads)
+    reads = log.read_text(encoding="utf-8").splitlines()
+    assert len(reads) == len(set(reads)) == 5  # each of the five shards once: counted while writing the hits
+    assert main(["count", str(shards), "-o", str(tmp_path / "local.csv"), "--hits", str(tmp_path / "local.parquet"),
+                 "--chunksize", str(CHUNK)]) == 0
+    assert (tmp_path / "counts.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+    assert_frame_equal(pd.read_parquet(tmp_path / "hits"), pd.read_parquet(tmp_path / "local.parquet"))
 
 
 # ------------------------------------------------------------------------------ hits

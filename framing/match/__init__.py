@@ -29,7 +29,7 @@ from __future__ import annotations
 from framing.match.compiled import available_engines, compile_lexicon, pattern_regex
 from framing.match.count import COUNT_COLUMNS, count_hits, write_hits
 from framing.match.find import FIELDS, find_hits, kwic  # noqa: F401
-from framing.match.table import EXCLUDED_COLUMNS, EXPLAIN_COLUMNS, HIT_COLUMNS  # noqa: F401
+from framing.match.table import EXCLUDED_COLUMNS, EXPLAIN_COLUMNS, HIT_COLUMNS, HITS_SCHEMA  # noqa: F401
 from framing.text import sentence_at  # noqa: F401
 
 __all__ = ["find_hits", "count_hits", "write_hits", "kwic", "compile_lexicon", "available_engines", "pattern_regex",

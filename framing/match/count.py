@@ -17,10 +17,10 @@ from framing.match.compiled import CompiledLexicon, compile_lexicon
 from framing.match.find import FIELDS, check_corpus, find_hits
 from framing.match.partial import COUNT_COLUMNS, PartialCounts
 from framing.match.scan import scan
-from framing.match.table import HIT_COLUMNS
+from framing.match.table import HITS_SCHEMA, hits_arrow
 from framing.voice import VOICES
 
-__all__ = ["count_hits", "write_hits", "count_chunk", "voice_codes", "COUNT_COLUMNS"]
+__all__ = ["count_hits", "write_hits", "count_chunk", "hits_counts", "voice_codes", "COUNT_COLUMNS"]
 
 
 def voice_codes(voice: str | Iterable[str] | None) -> list[int] | None:
@@ -51,7 +51,7 @@ def count_chunk(chunk: pd.DataFrame, matcher: CompiledLexicon, by: str, fields: 
                                     voices=voices)
 
 
-def _hits_counts(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon,
+def hits_counts(hits: pd.DataFrame, chunk: pd.DataFrame, by: str, matcher: CompiledLexicon,
                  voices: list[int] | None) -> PartialCounts:
     """:class:`~framing.match.partial.PartialCounts` of a chunk from its hits table (``find_hits``)."""
     _check_by(chunk, by)
@@ -100,6 +100,9 @@ def count_hits(
     **load_kwargs,
 ) -> pd.DataFrame:
     """Tidy counts of hits per group, contrast, variant, side and voice.
+
+    In this process, in memory or streaming; ``framing.count_hits`` (:mod:`framing.scale`) is this
+    function with a ``scheduler`` parameter that runs the same count on a Dask cluster.
 
     Parameters
     ----------
@@ -167,7 +170,7 @@ def count_hits(
             check_corpus(chunk)
             _check_by(chunk, by)
             hits = find_hits(chunk, lex, fields=fields, engine=engine, context=0, exclude_shared=exclude_shared)
-            partials.append(_hits_counts(hits, chunk, by, matcher, wanted))
+            partials.append(hits_counts(hits, chunk, by, matcher, wanted))
         else:
             partials.append(count_chunk(chunk, matcher, by, fields, lex.language, wanted))
     out = PartialCounts.total(partials).finish(matcher.variants)
@@ -192,7 +195,9 @@ def write_hits(
     """Stream a corpus through :func:`find_hits` and write every hit to one Parquet file.
 
     The corpus is read in chunks (:func:`framing.iter_corpus`) and each chunk's hits are appended
-    to the file as a row group, so memory stays bounded whatever the size of the input.
+    to the file as a row group (:data:`framing.match.table.HITS_SCHEMA`), so memory stays bounded
+    whatever the size of the input. ``framing.write_hits`` (:mod:`framing.scale`) is this function
+    with a ``scheduler`` parameter that writes the same hits as a dataset on a Dask cluster.
 
     Parameters
     ----------
@@ -230,7 +235,6 @@ def write_hits(
     >>> len(pd.read_parquet(out)) == summary["n_hits"]
     True
     """
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     wanted = voice_codes(voice)
@@ -243,27 +247,14 @@ def write_hits(
     partials = []
     n_hits = 0
     with atomic_file(path) as tmp:  # a unique temporary beside `path`, moved onto it at the end
-        writer = None
-        empty = None
-        try:
+        with pq.ParquetWriter(tmp, HITS_SCHEMA) as writer:  # one schema, whatever the chunks hold
             for chunk in _stream(source, chunksize, progress, summary, load_kwargs):
                 hits = find_hits(chunk, lex, fields=fields, context=context, engine=engine)
                 if by is not None:
-                    partials.append(_hits_counts(hits, chunk, by, matcher, wanted))
-                if not len(hits):
-                    empty = hits  # its columns, should no chunk have a hit
-                    continue
-                table = pa.Table.from_pandas(hits, preserve_index=False)
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table.cast(writer.schema))
-                n_hits += len(hits)
-            if writer is None:
-                frame = empty if empty is not None else pd.DataFrame(columns=HIT_COLUMNS)
-                frame.to_parquet(tmp, index=False)
-        finally:
-            if writer is not None:
-                writer.close()
+                    partials.append(hits_counts(hits, chunk, by, matcher, wanted))
+                if len(hits):
+                    writer.write_table(hits_arrow(hits))
+                    n_hits += len(hits)
     counts = None
     if by is not None:
         counts = PartialCounts.total(partials).finish(matcher.variants)

@@ -1,13 +1,16 @@
 """The hits table: one row per hit, in corpus order, with its columns' dtypes as pandas infers them.
 
 :func:`hits_frame` builds it from the arrays of :func:`framing.match.scan.scan`; :func:`explain_voices`
-adds why each hit has its voice (the reference rules of :mod:`framing.voice`).
+adds why each hit has its voice (the reference rules of :mod:`framing.voice`). :data:`HITS_SCHEMA` is
+its one Parquet schema and :func:`hits_arrow` the table in it, for every writer of hits files
+(``write_hits`` in one process, and the Dask dataset of :mod:`framing.distributed`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from framing._strings import string_column
 from framing.lexicon import Lexicon
@@ -17,12 +20,23 @@ from framing.voice import VOICES
 
 HIT_COLUMNS = ["doc_id", "outlet", "published", "field", "contrast", "variant", "side", "match", "start",
                "end", "voice", "sentence", "left", "right"]
+HITS_SCHEMA = pa.schema([(c, {"published": pa.timestamp("ns"), "start": pa.int64(), "end": pa.int64()}
+                            .get(c, pa.large_string())) for c in HIT_COLUMNS])
+"""The Parquet schema of the hits (``HIT_COLUMNS``): text as ``large_string``, ``published`` as
+``timestamp[ns]``, ``start`` and ``end`` as ``int64``, no pandas metadata; so every hits file reads
+back as the same frame whoever wrote it, whatever a chunk held (no hits, an outlet always missing)."""
 EXPLAIN_COLUMNS = ["voice_rule", "voice_cue", "voice_cue_start", "voice_cue_end", "context_rule", "context_word",
                    "context_word_start", "context_word_end"]
 """Columns ``find_hits(..., explain=True)`` adds: why each hit has its voice, and which context
 rules it passed (with the word that satisfied a ``near`` rule)."""
 EXCLUDED_COLUMNS = ["doc_id", "field", "contrast", "variant", "match", "start", "end", "except_match",
                     "except_start", "except_end", "rule", "rule_detail"]
+
+
+def hits_arrow(hits: pd.DataFrame) -> pa.Table:
+    """The ``HIT_COLUMNS`` of a hits table as an Arrow table in :data:`HITS_SCHEMA`."""
+    return pa.Table.from_pandas(hits[HIT_COLUMNS], schema=HITS_SCHEMA, preserve_index=False
+                                ).replace_schema_metadata(None)
 
 
 def explain_voices(hits: pd.DataFrame, corpus: pd.DataFrame, lex: Lexicon, language: str) -> pd.DataFrame:

@@ -223,3 +223,45 @@ def positive_int(name: str, low: int = 1, high: int | None = None):
 
     parse.__name__ = name
     return parse
+
+
+def check_corpus_table(corpus, *, by=None, text_col="text", text_option: str = "text_col=", need_group: bool = False,
+                       need_text: bool = False, unique_ids: bool = False, why: str = "",
+                       accepted: str = "a corpus table (a DataFrame, e.g. from framing.load_corpus)") -> None:
+    """The one check of a corpus-table argument: a DataFrame with its text column (and ``by``), optionally
+    unique ids, a group value and a text in every row; one message for each mistake.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from framing._checks import check_corpus_table
+    >>> check_corpus_table([1, 2])
+    Traceback (most recent call last):
+    ...
+    framing._errors.ArgumentError: corpus must be a corpus table (a DataFrame, e.g. from framing.load_corpus); got list
+    >>> corpus = pd.DataFrame({"outlet": ["RT", None], "text": ["Kiev", "Kyiv"]}, index=["a", "b"])
+    >>> check_corpus_table(corpus, by="outlet", need_group=True)
+    Traceback (most recent call last):
+    ...
+    framing._errors.CorpusError: 1 articles have no 'outlet' value (first: 'b'); fill them in or drop those rows
+    """
+    import pandas as pd
+
+    if not isinstance(corpus, pd.DataFrame):
+        raise ArgumentError(f"corpus must be {accepted}; got {type(corpus).__name__}")
+    check_column(corpus.columns, text_col, purpose="of texts", option=text_option)
+    if by is not None:
+        check_column(corpus.columns, by, option="by=")
+    if unique_ids and not corpus.index.is_unique:
+        dup = corpus.index[corpus.index.duplicated()][:5].tolist()
+        raise CorpusError(f"the corpus index (doc_id) must be unique; duplicated: {dup}")
+    if need_group and by is not None:
+        missing = corpus[by].isna().to_numpy()
+        if missing.any():
+            raise CorpusError(f"{int(missing.sum())} articles have no {by!r} value (first: "
+                              f"{corpus.index[missing][0]!r}); {why or 'fill them in or drop those rows'}")
+    if need_text:
+        bad = ~corpus[text_col].map(lambda t: isinstance(t, str)).astype(bool).to_numpy()
+        if bad.any():
+            raise CorpusError(f"{int(bad.sum())} articles have no text in {text_col!r} (first: "
+                              f"{corpus.index[bad][0]!r}); fill them in or drop those rows")

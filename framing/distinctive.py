@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 from scipy.stats import chi2 as _chi2_dist
 
-from framing._checks import check_column, check_int
+from framing._checks import check_corpus_table, check_int
 from framing._errors import ArgumentError
 
 __all__ = ["term_counts", "log_odds", "distinctive_terms", "keyness", "flag_terms", "words_and_abbreviations"]
@@ -183,18 +183,8 @@ def _term_order(terms) -> np.ndarray | None:
 
 
 def _check_corpus(corpus, by: Hashable, text_col: Hashable) -> None:
-    if not isinstance(corpus, pd.DataFrame):
-        raise ArgumentError(f"corpus must be a DataFrame (e.g. from framing.load_corpus), or an "
-                             f"iterable of them; got {type(corpus).__name__}")
-    check_column(corpus.columns, by, option="by=")
-    check_column(corpus.columns, text_col, purpose="of texts", option="text_col=")
-    if corpus[by].isna().any():
-        raise ArgumentError(f"{int(corpus[by].isna().sum())} rows have no {by!r} value; fill them "
-                             f"in or drop those rows")
-    bad = ~corpus[text_col].map(lambda t: isinstance(t, str)).astype(bool).to_numpy()
-    if bad.any():
-        raise ArgumentError(f"{int(bad.sum())} rows have no text in {text_col!r} (first: "
-                             f"{corpus.index[bad][0]!r}); fill them in or drop those rows")
+    check_corpus_table(corpus, by=by, text_col=text_col, need_group=True, need_text=True,
+                       accepted="a DataFrame (e.g. from framing.load_corpus), or an iterable of them")
 
 
 def _count(chunks, by, text_col, tokenize, merge_each, lo, hi, stop):

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
 
-from framing._checks import check_column, check_int, check_number
-from framing._errors import ArgumentError, CorpusError
+from framing._checks import check_column, check_corpus_table, check_int, check_number
+from framing._errors import ArgumentError
 from framing.text import quote_spans
 from framing.text import sentence_spans as text_sentence_spans
 from framing.text.quotes import merged
@@ -267,21 +267,6 @@ def _kind(a: _Words, b: _Words, opcodes) -> str:
 
 
 # ------------------------------------------------------------------------------------ validation
-def _check_corpus(corpus: pd.DataFrame, by: str, text_col: str) -> None:
-    if not isinstance(corpus, pd.DataFrame):
-        raise ArgumentError(f"corpus must be a pandas DataFrame (a corpus table), not {type(corpus).__name__}")
-    check_column(corpus.columns, text_col, purpose="", option="text_col")
-    check_column(corpus.columns, by, option="by")
-    if not corpus.index.is_unique:
-        dup = corpus.index[corpus.index.duplicated()][:5].tolist()
-        raise CorpusError(f"the corpus index (doc_id) must be unique; duplicated: {dup}")
-    missing = corpus[by].isna().to_numpy()
-    if missing.any():
-        raise CorpusError(f"{int(missing.sum())} articles have no '{by}' (e.g. "
-                          f"{corpus.index[missing][:5].tolist()}); shared passages pair articles of "
-                          f"different '{by}', so every article needs one")
-
-
 # ---------------------------------------------------------------------------------- public API
 def shared_passages(
     corpus: pd.DataFrame,
@@ -408,7 +393,9 @@ def shared_passages(
     >>> print(wire["edit"])
     Mr → ∅; invasion of → assault on
     """
-    _check_corpus(corpus, by, text_col)
+    check_corpus_table(corpus, by=by, text_col=text_col, text_option="text_col", unique_ids=True,
+                       need_group=True, why=f"shared passages pair articles of different {by!r}, so every "
+                                            f"article needs one", accepted="a pandas DataFrame (a corpus table)")
     check_int(min_words, "min_words", low=1)
     check_int(min_shared, "min_shared", low=0)
     check_number(threshold, "threshold", low=0, high=1, low_open=True)

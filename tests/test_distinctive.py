@@ -490,9 +490,9 @@ def test_bad_counting_arguments_raise_clear_errors(docs, kwargs, match):
 
 
 def test_bad_corpora_raise_clear_errors(docs):
-    with pytest.raises(FramingError, match=r"1 rows have no 'outlet'"):
+    with pytest.raises(FramingError, match=r"1 articles have no 'outlet' value \(first: 'd2'\)"):
         term_counts(docs.assign(outlet=["X", None, "Y", "Y", "Z"]))
-    with pytest.raises(FramingError, match=r"rows have no text in 'text' \(first: 'd2'\)"):
+    with pytest.raises(FramingError, match=r"1 articles have no text in 'text' \(first: 'd2'\)"):
         term_counts(docs.assign(text=["a", None, "b", "c", "d"]))
     with pytest.raises(FramingError, match=r"corpus must be a DataFrame"):
         term_counts("data/seed")

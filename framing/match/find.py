@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing._checks import check_int, check_voices
+from framing._checks import check_corpus_table, check_int, check_voices
 from framing._docstrings import share_docs
 from framing._errors import FramingError, LexiconError
 from framing.lexicon import Contrast, Lexicon, Variant, load_lexicon
@@ -21,9 +21,8 @@ FIELDS = ("title", "text")
 
 
 def check_corpus(corpus) -> None:
-    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
-        raise FramingError("expected a corpus table (a DataFrame with a `text` column, from "
-                           "framing.load_corpus); got " + type(corpus).__name__)
+    """A corpus table: a DataFrame with a ``text`` column (:func:`framing._checks.check_corpus_table`)."""
+    check_corpus_table(corpus, text_option="")
 
 
 @share_docs

@@ -41,6 +41,11 @@ DOCS: dict[str, str] = {
         Axes
             The matplotlib axes containing the plot.
         """,
+    "voice_counts": """
+        voice : str or list of str, optional
+            Keep only these voices (default: every voice of :data:`framing.voice.VOICES`, each counted
+            separately).
+        """,
     "lexicon": """
         lexicon : str, Path or Lexicon, default="russia-ukraine"
             A built-in lexicon name (:func:`framing.list_lexicons`), a YAML path or a Lexicon.

@@ -30,6 +30,7 @@ import pandas as pd
 from distributed import Client, LocalCluster
 
 from framing._checks import check_int, check_voices
+from framing._docstrings import share_docs
 from framing._errors import CorpusError, FramingError
 from framing.corpus import (
     DROPPED_COLUMNS,
@@ -636,6 +637,7 @@ def _summary(results: list[_FileResult]) -> dict:
     }
 
 
+@share_docs
 def count_hits(
     source: str | Path,
     lexicon: str | Path | Lexicon = "russia-ukraine",
@@ -671,8 +673,7 @@ def count_hits(
         A built-in name, a YAML path or a Lexicon (loaded and validated on the client).
     by : str, default="outlet"
         Any corpus column.
-    voice : str or list of str, optional
-        Keep only these voices (default: all three, each counted separately).
+    {voice_counts}
     scheduler : str, Client or None, default=None
         ``None``/``"auto"``: a LocalCluster with one single-threaded worker process per core,
         closed afterwards; ``"tcp://host:8786"``: that cluster; a ``distributed.Client``: used as

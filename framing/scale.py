@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from framing._docstrings import share_docs
 from framing._errors import ArgumentError
 from framing.lexicon import Lexicon
 from framing.match import FIELDS
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["count_hits", "write_hits"]
 
 
+@share_docs
 def count_hits(
     corpus,
     lexicon: str | Path | Lexicon = "russia-ukraine",
@@ -53,8 +55,7 @@ def count_hits(
     lexicon : str, Path or Lexicon, default="russia-ukraine"
     by : str, default="outlet"
         Any corpus column.
-    voice : str or list of str, optional
-        Keep only these voices (default: all three, each counted separately).
+    {voice_counts}
     fields : iterable of str, default=("title", "text")
     engine : {"auto", "hyperscan", "python"}
     chunksize : int, default=10_000

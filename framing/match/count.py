@@ -10,6 +10,7 @@ import pandas as pd
 
 from framing._atomic import atomic_file, check_file_target
 from framing._checks import check_int, check_voices
+from framing._docstrings import share_docs
 from framing._errors import FramingError
 from framing._groups import group_labels
 from framing.lexicon import Lexicon, load_lexicon
@@ -86,6 +87,7 @@ def _stream(source, chunksize: int, progress: bool | None, summary: dict, load_k
         yield chunk
 
 
+@share_docs
 def count_hits(
     corpus,
     lexicon: str | Path | Lexicon = "russia-ukraine",
@@ -112,8 +114,7 @@ def count_hits(
     lexicon : str, Path or Lexicon, default="russia-ukraine"
     by : str, default="outlet"
         Any corpus column.
-    voice : str or list of str, optional
-        Keep only these voices (default: all three, each counted separately).
+    {voice_counts}
     fields : iterable of str, default=("title", "text")
     engine : {"auto", "hyperscan", "python"}
     chunksize : int, default=10_000

@@ -731,15 +731,63 @@ class _TextColumn:
         return arr, n_words, empty
 
 
-def _count_repeats(raws, opts: _Options) -> dict:
-    """First pass over the chunks of one input: the lines each outlet repeats (see framing.clean)."""
+def _count_repeats(raws, opts: _Options, held: list | None = None) -> dict:
+    """First pass over the chunks of one input: the lines each outlet repeats (see framing.clean).
+
+    With ``held``, the chunks read are appended to it while they fit in :data:`HOLD_BYTES`; once they
+    do not, it is emptied and set aside (``held == [None]``)."""
     counter = RepeatCounter()
     state: dict = {}
+    size = 0
     for raw, name in raws:
         _extract_html_col(raw, name, opts, state)
         for o, t in _outlets_and_texts(raw, name, opts, state):
             counter.add(o, t)
+        if held is not None and held != [None]:
+            size += _raw_bytes(raw)
+            if size <= HOLD_BYTES:
+                held.append((raw, name))
+            else:
+                held[:] = [None]
     return counter.repeated()
+
+
+HOLD_BYTES = 96 * 2**20
+"""Streaming: an input file whose raw records take at most this much memory is read once (its chunks
+are held from the first pass, which counts the lines each outlet repeats, to the cleaning pass); a
+larger file is read twice, so memory stays bounded by this and one chunk whatever the file's size."""
+
+
+def _raw_bytes(raw: Raw) -> int:
+    """Memory the values of a raw chunk take (Arrow buffers, or Python objects)."""
+    frame = raw.frame
+    return int(sum(frame[c].memory_usage(index=False, deep=frame[c].dtype == object) for c in frame.columns))
+
+
+def _first_pass(unit: InputUnit, opts: _Options, chunksize: int, sources: list, dropped: list,
+                external: tuple | None) -> tuple[Iterable, dict]:
+    """Streaming: (the chunks to clean, the lines each outlet repeats in the input).
+
+    The first pass reads the input and holds its chunks while they fit in :data:`HOLD_BYTES`: then
+    they are cleaned from memory and the file is read once. A larger input is read again for the
+    cleaning pass (what the first pass read is let go). A reading error ends the first pass with no
+    repeated lines: the cleaning pass meets the error again and reports it (or skips the file).
+    """
+    first_sources: list = []
+    first_dropped: list = []
+    first = None if external is None else (external[0], external[1], external[2], set())
+    held: list = []
+    try:
+        repeats = _count_repeats(_read_unit(unit, opts, chunksize, first_sources, first_dropped, first), opts, held)
+    except (CorpusError, *READ_ERRORS):
+        return _read_unit(unit, opts, chunksize, sources, dropped, external), {}
+    if held == [None]:
+        return _read_unit(unit, opts, chunksize, sources, dropped, external), repeats
+    sources.extend(first_sources)
+    dropped.extend(first_dropped)
+    if external is not None:
+        external[3].update(first[3])
+    return held, repeats
 
 
 def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha, dropped: list,
@@ -1307,11 +1355,7 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
                     chunks = list(chunks)
                     state["repeats"] = _count_repeats(chunks, opts)
                 else:
-                    first = None if external is None else (external[0], external[1], external[2], set())
-                    try:
-                        state["repeats"] = _count_repeats(_read_unit(unit, opts, chunksize, [], [], first), opts)
-                    except (CorpusError, *READ_ERRORS):  # the second pass meets it again and reports it
-                        state["repeats"] = {}
+                    chunks, state["repeats"] = _first_pass(unit, opts, chunksize, sources, dropped, external)
             for raw, name in chunks:
                 if unit.kind == "table" and raw.sha256 is None:
                     raw.sha256 = next((x[1] for x in sources if x[0] == name), None)

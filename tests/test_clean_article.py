@@ -22,6 +22,7 @@ from framing import (
     cleaning_summary,
     dropped_documents,
     extraction_log,
+    input_files,
     iter_corpus,
     load_corpus,
     stock_phrases,
@@ -279,6 +280,30 @@ def test_streaming_and_in_memory_clean_alike(tmp_path):
     rep = cleaning_log(whole)[cleaning_log(whole)["reason"] == "repeated_on_outlet"]
     assert sorted(set(rep["text"])) == ["Follow us at https://daily.example/live", "Home", "World"]
     assert len(rep) == 3 * 7  # in every article of both outlets (4 and 3 articles: both reach 3)
+
+
+@pytest.mark.parametrize("hold", [10**9, 0], ids=["read once", "read twice"])
+def test_streaming_reads_a_small_file_once_and_a_large_one_twice(tmp_path, monkeypatch, hold):
+    import framing.corpus
+    import framing.readers.tables
+
+    rows = [{"doc_id": f"d{i}", "outlet": "Daily", "title": f"Headline {i}",
+             "text": "\n".join(["Home", "World", *STORY[i % 2:], "Most Popular", f"Teaser {i}"])} for i in range(7)]
+    path = tmp_path / "pages.jsonl"
+    pd.DataFrame(rows).to_json(path, orient="records", lines=True)
+    whole = load_corpus(path)
+    reads = []
+    real = framing.readers.tables.read_table
+    monkeypatch.setattr(framing.readers.tables, "read_table", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr(framing.corpus, "HOLD_BYTES", hold)
+    chunks = list(iter_corpus(path, chunksize=2))
+    assert len(reads) == (1 if hold else 2)
+    streamed = pd.concat(chunks)
+    assert streamed["text"].tolist() == whole["text"].tolist()
+    pd.testing.assert_frame_equal(pd.concat([cleaning_log(ch) for ch in chunks], ignore_index=True),
+                                  cleaning_log(whole))
+    assert (cleaning_log(whole)["reason"] == "repeated_on_outlet").sum() == 2 * 7
+    assert sum(len(input_files(ch)) for ch in chunks) == 1  # the file is listed once either way
 
 
 def test_flags_live_in_the_extraction_log_and_survive_parquet(tmp_path):

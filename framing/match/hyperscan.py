@@ -132,7 +132,8 @@ class HyperscanEngine:
             for r in rules:
                 rule = self.rules[r]
                 for w, word in enumerate(rule.words):
-                    exprs.append(pattern_regex(word, rule.case_sensitive, for_bytes=True).encode("ascii"))
+                    # Hyperscan has no possessive quantifiers, and needs none (it matches in linear time)
+                    exprs.append(pattern_regex(word, rule.case_sensitive, for_bytes=True, linear=False).encode("ascii"))
                     flags.append((0 if rule.case_sensitive else hs.HS_FLAG_CASELESS)
                                  | (hs.HS_FLAG_SOM_LEFTMOST if starts else 0))
                     owner.append(r)

@@ -43,13 +43,17 @@ def n_words(texts, batch_chars: int = 1_000_000) -> np.ndarray:
         joined = "\n".join(texts[start:stop]) + "\n"
         cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         w = is_word[cps]
-        prev = np.concatenate(([False], w[:-1]))
-        nxt = np.concatenate((w[1:], [False]))
-        starts = np.flatnonzero(w & ~prev)
-        joiner = (cps == ord("'")) | (cps == ord("’")) | (cps == ord("-"))  # faster than np.isin
-        joins = np.flatnonzero(joiner & prev & nxt)
-        ends = np.cumsum([len(t) + 1 for t in texts[start:stop]])  # one past each text's separator
-        out[start:stop] = (np.bincount(np.searchsorted(ends, starts, side="right"), minlength=stop - start)
-                           - np.bincount(np.searchsorted(ends, joins, side="right"), minlength=stop - start))
+        # +1 where a word run starts (the first character of a text follows the separator "\n")
+        step = np.empty(len(w), dtype=np.int8)
+        step[0] = w[0]
+        np.greater(w[1:], w[:-1], out=step[1:])
+        # -1 after a joiner with a word character on both sides: its two runs are one word
+        glued = (cps[1:-1] == ord("'")) | (cps[1:-1] == ord("’")) | (cps[1:-1] == ord("-"))  # faster than np.isin
+        glued &= w[:-2]
+        glued &= w[2:]
+        step[2:] -= glued
+        firsts = np.zeros(stop - start, dtype=np.int64)  # where each text starts in the batch
+        np.cumsum([len(t) + 1 for t in texts[start:stop - 1]], out=firsts[1:])
+        out[start:stop] = np.add.reduceat(step, firsts, dtype=np.int64)
         start = stop
     return out

@@ -187,6 +187,10 @@ def _repeat_key(s: str) -> int:
 _URL_TOKEN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEP_RUN = re.compile(r"(?<!\S)(?:_{3,}|[-–—=*•·]{3,})(?!\S)")
 _BOUNDARY = re.compile(r"(?:[.!?…。！？؟।][\"'’”»)\]]*|_{3,}|[-–—=*•·]{3,})\s+")
+# the end of the last _BOUNDARY match in line[pos:endpos] (greedy .* backs off from the end: one C loop,
+# no match objects), and the places where a _SEP_RUN match may start (a run of separator characters)
+_LAST_BOUNDARY = re.compile(r"(?s:.*)(?:" + _BOUNDARY.pattern + ")")
+_SEP_CHARS = re.compile(r"[_\-–—=*•·]{3,}")
 
 
 def _has_sep(s: str) -> bool:
@@ -227,13 +231,17 @@ def _link_spans(line: str) -> list[tuple[int, int]]:
     >>> [line[a:b] for a, b in _link_spans(line)]
     ['___', 'Follow our coverage at https://example.org/hub']
     """
-    spans = [(m.start(), m.end()) for m in _SEP_RUN.finditer(line)] if _has_sep(line) else []
+    spans = []
+    if _has_sep(line):  # the _SEP_RUN matches, looked for around runs of separator characters only
+        for run in _SEP_CHARS.finditer(line):
+            a, b = run.span()
+            spans.extend(m.span() for m in _SEP_RUN.finditer(line, max(0, a - 1), min(len(line), b + 1)))
     for start, end in _url_tokens(line):
         lo = max(0, start - 300)
-        starts = [b.end() for b in _BOUNDARY.finditer(line, lo, start)]
-        if not starts and lo > 0:
+        last = _LAST_BOUNDARY.match(line, lo, start)  # the last sentence end (or separator) before the link
+        if last is None and lo > 0:
             continue  # no sentence end within reach: the link is inside running text
-        spans.append((starts[-1] if starts else 0, end))
+        spans.append((last.end() if last else 0, end))
     spans.sort()
     merged: list[list[int]] = []
     for a, b in spans:

@@ -715,7 +715,7 @@ class _TextColumn:
         if not self.pending:
             return
         self.n_words.append(n_words(self.pending))
-        self.empty.append(np.array([not t.strip() for t in self.pending], dtype=bool))
+        self.empty.append(np.array([not t or t.isspace() for t in self.pending], dtype=bool))
         self.parts.append(pa.array(self.pending, type=pa.string(), memory_pool=self.pool))
         self.pending = []
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing import clean_text, cleaning_log, load_corpus
 
@@ -183,3 +185,38 @@ def test_a_whole_article_on_one_line_is_never_removed_by_a_line_rule():
     cleaned, log = clean_text(line + "\nNext Post\nOther story", return_log=True)
     assert cleaned == line
     assert log["reason"].tolist() == ["end_of_article", "end_of_article"]
+
+
+# ------------------------------------------------------------------------------ link segments, fast = plain
+def _link_spans_plain(line):
+    """framing.clean's link segments the plain way (every regex match listed): what the fast code must give."""
+    import framing.clean as c
+
+    spans = [(m.start(), m.end()) for m in c._SEP_RUN.finditer(line)] if c._has_sep(line) else []
+    for start, end in c._url_tokens(line):
+        lo = max(0, start - 300)
+        starts = [b.end() for b in c._BOUNDARY.finditer(line, lo, start)]
+        if not starts and lo > 0:
+            continue
+        spans.append((starts[-1] if starts else 0, end))
+    merged = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+_PIECES = st.sampled_from(["a", "Word", " ", "  ", "\t", ".", "!", "?", "…", "_", "-", "–", "—", "=", "*", "•", "·",
+                           "'", "’", "”", "»", ")", "]", "https://x.org/a", "www.site.com", "http://", "___", "---",
+                           "x" * 120, "He said. ", "Follow us at "])
+
+
+@given(st.lists(_PIECES, max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_link_segments_fast_equal_plain(pieces):
+    import framing.clean as c
+
+    line = "".join(pieces)
+    assert c._link_spans(line) == _link_spans_plain(line)

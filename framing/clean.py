@@ -363,7 +363,7 @@ def _language(token_lists: list[list[str]], rules: _Rules) -> frozenset | None:
         return None
     best, best_n = None, 0
     for _lang, words in rules.function_words:
-        n = sum(1 for t in toks if t in words)
+        n = sum(map(words.__contains__, toks))
         if n > best_n:
             best, best_n = words, n
     return best if best_n >= 0.05 * len(toks) else None

@@ -676,7 +676,7 @@ def _values(values: pd.Series) -> Iterator:
         yield from values.to_numpy(dtype=object)
         return
     for start in range(0, len(pa_arr), _SLICE):
-        yield from pa_arr.slice(start, _SLICE).to_pylist()
+        yield from pa_arr.slice(start, _SLICE).to_numpy(zero_copy_only=False)  # str or None, faster than to_pylist
 
 
 def _drain(chunks: list) -> Iterator:
@@ -686,7 +686,7 @@ def _drain(chunks: list) -> Iterator:
     while chunks:
         chunk = chunks.pop()
         for start in range(0, len(chunk), _SLICE):
-            yield from chunk.slice(start, _SLICE).to_pylist()
+            yield from chunk.slice(start, _SLICE).to_numpy(zero_copy_only=False)
         del chunk
         _release_arrow_memory()
 

@@ -24,6 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _refs import checkout
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpora" / "ukraine-media-2022" / "articles.csv.gz"
 
@@ -54,15 +56,6 @@ print(json.dumps(out))
 """
 
 
-def _checkout(ref: str, into: Path) -> str:
-    commit = subprocess.run(["git", "rev-parse", ref], cwd=ROOT, check=True, capture_output=True,
-                            text=True).stdout.strip()
-    into.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return commit
-
-
 def _time(src: Path | None, repeat: int) -> dict:
     env = dict(os.environ, OMP_NUM_THREADS="1")
     if src is not None:
@@ -86,7 +79,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         sides: dict[str, Path | None] = {}
         for ref in [args.baseline, *args.also]:
-            commit = _checkout(ref, Path(tmp) / f"ref{len(sides)}")
+            commit = checkout(ref, Path(tmp) / f"ref{len(sides)}")
             sides[f"{ref} ({commit[:10]})"] = Path(tmp) / f"ref{len(sides)}"
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                                capture_output=True, text=True).stdout.strip()

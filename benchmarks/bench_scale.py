@@ -19,6 +19,11 @@ each measured run follows a warm-up run on a few small shards. Run from the repo
     .venv/bin/python benchmarks/bench_scale.py /tmp/framing-bench --size-gb 4 --shards 64
     .venv/bin/python benchmarks/bench_scale.py /tmp/framing-bench --skip-stream --rounds 3
 
+``--baseline REF`` also times the streaming run of a git ref (its files from ``git archive``, run by
+its own ``bench_scale.py`` child), in turns with this checkout for ``--rounds`` rounds, and prints the
+ratio of the best times and of the CPU times; the default ``b6ca27a`` is the code issue 10 measured at
+8.6 MB/s (its target: streaming at least 2x faster on the same machine). ``--baseline none`` skips it.
+
 On a shared machine, ``--rounds N`` repeats the Dask runs interleaved (1, 2, 1, 2 workers...) and
 compares the best time of each; each run also prints the CPU time its workers got, so that a low
 ratio caused by other jobs shows as fewer than 2 cores of CPU time.
@@ -118,8 +123,9 @@ def stream_child(data: str, lexicon: str, chunksize: int, warm: str, out: str) -
                       "n_articles": int(sum(counts.attrs["n_docs"].values()))}))
 
 
-def run_stream(data: Path, lexicon: str, chunksize: int, warm: Path, out: Path) -> dict:
-    cmd = [sys.executable, __file__, "--_stream", str(data), "--lexicon", lexicon, "--chunksize",
+def run_stream(data: Path, lexicon: str, chunksize: int, warm: Path, out: Path, script: Path | None = None) -> dict:
+    """One streaming run in a fresh process: this checkout's, or the child of another checkout's ``script``."""
+    cmd = [sys.executable, str(script or __file__), "--_stream", str(data), "--lexicon", lexicon, "--chunksize",
            str(chunksize), "--_warm", str(warm), "--_out", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -184,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="write the shards again")
     parser.add_argument("--rounds", type=int, default=1,
                         help="Dask runs per cluster size, interleaved; the best of each is compared")
+    parser.add_argument("--baseline", default="b6ca27a",
+                        help="git ref whose streaming run is timed in turns with this one ('none': skip)")
     parser.add_argument("--skip-stream", action="store_true",
                         help="only the Dask runs (to measure scaling again when the machine is quieter)")
     parser.add_argument("--_stream", help=argparse.SUPPRESS)
@@ -229,10 +237,32 @@ def main(argv: list[str] | None = None) -> int:
 
     reference = None
     if not args.skip_stream:
-        load = _load()
-        stream = run_stream(data, args.lexicon, args.chunksize, warm, folder / "stream-counts.pkl")
-        line("streaming, 1 process", stream, f"peak RSS {stream['peak_rss_mb']:,.0f} MB", load)
-        reference = pd.read_pickle(folder / "stream-counts.pkl")
+        import tempfile
+
+        from _refs import checkout
+
+        with tempfile.TemporaryDirectory() as tmp:
+            base = None
+            if args.baseline != "none":
+                commit = checkout(args.baseline, Path(tmp) / "baseline")
+                base = (f"streaming, {args.baseline} ({commit[:10]})", Path(tmp) / "baseline" / "benchmarks" / "bench_scale.py")
+            runs: dict[str, list[dict]] = {}
+            for _ in range(args.rounds if base else 1):
+                for name, script in ([base] if base else []) + [("streaming, 1 process", None)]:
+                    load = _load()
+                    res = run_stream(data, args.lexicon, args.chunksize, warm, folder / "stream-counts.pkl", script)
+                    line(name, res, f"peak RSS {res['peak_rss_mb']:,.0f} MB", load)
+                    runs.setdefault(name, []).append(res)
+        stream = min(runs["streaming, 1 process"], key=lambda r: r["seconds"])
+        reference = pd.read_pickle(folder / "stream-counts.pkl")  # this checkout's run was the last
+        if base:
+            old = min(runs[base[0]], key=lambda r: r["seconds"])
+            old_cpu = min(r["cpu_seconds"] for r in runs[base[0]])
+            new_cpu = min(r["cpu_seconds"] for r in runs["streaming, 1 process"])
+            ratio = old["seconds"] / stream["seconds"]
+            print(f"streaming speed-up over {args.baseline}, best of {len(runs[base[0]])} runs each: "
+                  f"{ratio:.2f}x in time ({mb / old['seconds']:.2f} -> {mb / stream['seconds']:.2f} MB/s), "
+                  f"{old_cpu / new_cpu:.2f}x in CPU time (target >= 2: {'met' if ratio >= 2 else 'NOT met'})")
 
     results: dict[int, list[dict]] = {1: [], 2: []}
     for k, counts, res in dask_runs(data, args.lexicon, args.chunksize, warm, args.rounds):

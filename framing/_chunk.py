@@ -330,9 +330,27 @@ class CorpusTexts:
             return data[offsets[r]:offsets[r + 1]]
         return column[1][r]
 
+    def _pieces(self, start: int, stop: int) -> list:
+        """``[self._piece(i) for i in range(start, stop)]``, with the offsets read as Python ints once."""
+        out = []
+        fields, rows = self.fields[start:stop], self.rows[start:stop]
+        cut = np.flatnonzero(fields[1:] != fields[:-1]) + 1  # runs of one field
+        for a, b in zip([0, *cut.tolist()], [*cut.tolist(), len(fields)], strict=True):
+            column = self._columns[int(fields[a])] if b > a else None
+            if column is None:
+                continue
+            r = rows[a:b]
+            if column[0] == "arrow":
+                offsets, data = column[1], column[2]
+                out.extend(data[x:y] for x, y in zip(offsets[r].tolist(), offsets[r + 1].tolist(), strict=True))
+            else:
+                values = column[1]
+                out.extend(values[x] for x in r.tolist())
+        return out
+
     def chunk(self, start: int, stop: int) -> Chunk:
         """The texts start..stop-1 as one Chunk."""
-        pieces = [self._piece(i) for i in range(start, stop)]
+        pieces = self._pieces(start, stop)
         if all(isinstance(p, str) for p in pieces):
             return Chunk(pieces)
         return Chunk.from_utf8([p.encode("utf-8") if isinstance(p, str) else p for p in pieces])

@@ -157,6 +157,7 @@ class _Frames:
         kinds = (self._kind_codes()[where] if self.kinds is not None
                  else np.full(len(where), _kind_code("naming"), dtype=np.int64))
         frames = attribution.frames
+        n_kinds = int(kinds.max(initial=0)) + 1
         todo = np.zeros(len(where), dtype=np.int64)  # bit f: frame f is to be tried
         candidates = []  # per frame with first words: (starts, ends, first, last) of those words
         present: dict[int, np.ndarray] = {}  # frames with the same trigger words share their arrays
@@ -166,7 +167,7 @@ class _Frames:
                 present[id(ends)] = (
                     (np.searchsorted(ends, s, side="right") > np.searchsorted(ends, cut, side="right"))
                     | (np.searchsorted(ends, stop, side="right") > np.searchsorted(ends, e, side="right")))
-            ok = present[id(ends)] & np.isin(kinds, [_kind_code(k) for k in frame.kinds])
+            ok = present[id(ends)] & _kind_table(frame.kinds, n_kinds)[kinds]
             if first_starts is not None:  # a first word starting in the window before the hit
                 if id(first_starts) not in present:
                     a = np.searchsorted(first_starts, cut, side="left")
@@ -250,6 +251,15 @@ _KIND_CODES: dict[str, int] = {}
 def _kind_code(kind: str) -> int:
     """A number per contrast kind (as the frames and the lexicon spell them)."""
     return _KIND_CODES.setdefault(kind, len(_KIND_CODES))
+
+
+def _kind_table(kinds: tuple, size: int) -> np.ndarray:
+    """Per kind code below ``size`` (and any code the frame's kinds have): is it one of ``kinds``?
+    (``np.isin(codes, [_kind_code(k) for k in kinds])`` as ``_kind_table(kinds, n)[codes]``)."""
+    wanted = [_kind_code(k) for k in kinds]
+    table = np.zeros(max([size, *[w + 1 for w in wanted]]), dtype=bool)
+    table[wanted] = True
+    return table
 
 
 def _plain_paths() -> bool:

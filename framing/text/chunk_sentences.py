@@ -157,6 +157,8 @@ class _Breaks:
         k = k[self.end[k] == _UNKNOWN]
         if not len(k):
             return
+        if len(k) >= len(self.at) // 16:  # a large share: all of them in one pass (one call, not one per step)
+            k = np.flatnonzero(self.end == _UNKNOWN)
         self._seen[k] = True  # each candidate once, in order
         k = np.flatnonzero(self._seen)
         self._seen[k] = False

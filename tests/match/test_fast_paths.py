@@ -173,3 +173,14 @@ def test_every_context_rule_word_compiles_for_the_one_scan(lexicon):
     chunk = Chunk.from_utf8([b"Pearl Harbor, the war of 1812 and the Minister."])
     for starts in (False, True):
         assert matcher.rule_word_matches(chunk, rules, starts=starts) is not None
+
+
+def test_kind_table_is_isin_of_the_kind_codes():
+    import numpy as np
+
+    from framing.match.voices import _kind_code, _kind_table
+
+    codes = np.array([_kind_code(k) for k in ("naming", "framing", "naming", "label")], dtype=np.int64)
+    for kinds in ((), ("naming",), ("framing", "label"), ("label", "not-yet-seen")):
+        expected = np.isin(codes, [_kind_code(k) for k in kinds])
+        assert (_kind_table(kinds, int(codes.max()) + 1)[codes] == expected).all()

@@ -640,3 +640,20 @@ def test_article_scope_takes_near_and_not_near_only():
         Lexicon.from_dict({"name": "x", "sides": {"ru": "R", "ua": "W"}, "contrasts": {"c": {"variants": {
             "a": {"side": "ru", "patterns": ["a"], "not_after": {"words": ["b"], "scope": "article"}},
             "b": {"side": "ua", "patterns": ["c"]}}}}})
+
+
+def test_corpus_texts_pieces_are_the_pieces_one_by_one():
+    import pandas as pd
+
+    from framing._chunk import CorpusTexts
+
+    corpus = pd.DataFrame({"headline": pd.array(["Kyiv", None, "", "café Kiev"], dtype="string[pyarrow]"),
+                           "text": ["one", "", None, "four é"]})
+    texts = CorpusTexts(corpus, ("headline", "missing", "text"))
+    one_by_one = [texts._piece(i) for i in range(len(texts))]
+    as_bytes = [bytes(p) if not isinstance(p, str) else p for p in one_by_one]
+    for a in range(len(texts) + 1):
+        for b in range(a, len(texts) + 1):
+            got = [bytes(p) if not isinstance(p, str) else p for p in texts._pieces(a, b)]
+            assert got == as_bytes[a:b]
+    assert texts.chunk(0, len(texts)).texts == ["Kyiv", "café Kiev", "one", "four é"]

@@ -165,3 +165,16 @@ def test_chunk_sentences_on_the_research_corpus(ukraine_path):
 
     texts = [t for t in pd.read_csv(ukraine_path, usecols=["text"])["text"].tolist()[:400] if isinstance(t, str) and t]
     _check(texts, _word_cases(texts))
+
+
+def test_breaks_classified_all_at_once_are_the_breaks_classified_one_by_one(seed_corpus):
+    # a large request classifies every candidate of the chunk in one pass: the same verdicts
+    from framing.text.chunk_sentences import _UNKNOWN, _Breaks
+
+    chunk = Chunk([t for t in seed_corpus["text"].tolist() if isinstance(t, str) and t][:200])
+    whole, single = _Breaks(chunk), _Breaks(chunk)
+    whole.classify(np.arange(len(whole.at)))
+    assert (whole.end != _UNKNOWN).all()
+    for k in range(0, len(single.at), max(len(single.at) // 97, 1)):
+        single.classify(np.array([k]))
+        assert (single.end[k], single.next[k]) == (whole.end[k], whole.next[k])

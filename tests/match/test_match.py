@@ -317,8 +317,11 @@ def reference_hits(texts, lexicon, context=60):
             elif entries[prev[1]].is_except and not e.is_except:
                 excluded.append((t, e.variant, text[a:b], a, b, text[prev[2]:prev[0]], prev[2], prev[0], "except"))
         counted = []
+        terms = []  # the scare-quote rule's lexicon terms: hits no sentence or paragraph rule removed (article
+        # rules are decided after voicing, once every field of the article is scanned: their hits still count)
         for v, a, b, i in kept:
             c, var = variants[v]
+            first_out = None
             for r, rule in enumerate(rules):
                 if rule.contrast != c.id or rule.variant not in (None, var.id):
                     continue
@@ -343,12 +346,18 @@ def reference_hits(texts, lexicon, context=60):
                             found.append((len(gap), ws, we))
                 if bool(found) != (rule.kind == "near"):
                     _, ws, we = min(found) if found else (0, -1, -1)
-                    excluded.append((t, v, text[a:b], a, b, text[ws:we] if ws >= 0 else "", ws, we, rule.kind))
-                    break
-            else:
+                    if first_out is None:
+                        first_out = rule.scope
+                        excluded.append((t, v, text[a:b], a, b, text[ws:we] if ws >= 0 else "", ws, we, rule.kind))
+                    if rule.scope != "article":
+                        first_out = "local"
+                        break
+            if first_out is None:
                 counted.append((v, a, b))
+            if first_out in (None, "article"):
+                terms.append((a, b))
         analyzer = Analyzer(text, lexicon.language)
-        covered = [(a, b) for _, a, b in counted]
+        covered = sorted(terms)
         for v, a, b in counted:
             c, var = variants[v]
             hits.append((t, a, contrast_order.index(c.id), c.id, var.id, text[a:b], b,

@@ -46,6 +46,12 @@ DOCS: dict[str, str] = {
             Keep only these voices (default: every voice of :data:`framing.voice.VOICES`, each counted
             separately).
         """,
+    "counts_table": """
+        Columns ``group, contrast, variant, side, voice, n_hits, n_docs`` (``n_docs``: articles
+        with at least one such hit). Articles with an empty ``by`` value are counted in the group
+        ``"(missing)"``. Only combinations with hits appear; ordered by group, then lexicon order,
+        then voice. ``attrs["n_docs"]`` holds the number of articles per group.
+        """,
     "lexicon": """
         lexicon : str, Path or Lexicon, default="russia-ukraine"
             A built-in lexicon name (:func:`framing.list_lexicons`), a YAML path or a Lexicon.

@@ -52,7 +52,7 @@ def count_hits(
         A corpus table, or a source that :func:`framing.iter_corpus` streams in chunks (the whole
         corpus is then never held in memory: each chunk is reduced to counts before the next is read).
         With ``scheduler``, a source only (a path every worker sees, or an fsspec URL).
-    lexicon : str, Path or Lexicon, default="russia-ukraine"
+    {lexicon}
     by : str, default="outlet"
         Any corpus column.
     {voice_counts}
@@ -78,11 +78,8 @@ def count_hits(
     Returns
     -------
     DataFrame
-        Columns ``group, contrast, variant, side, voice, n_hits, n_docs`` (``n_docs``: articles
-        with at least one such hit). Articles with an empty ``by`` value are counted in the group
-        ``"(missing)"``. Only combinations with hits appear; ordered by group, then
-        lexicon order, then voice. ``attrs["n_docs"]`` holds the number of articles per group;
-        when streaming or on Dask, ``attrs`` also holds ``n_articles``, ``n_skipped`` and ``skipped``
+        {counts_table}
+        When streaming or on Dask, ``attrs`` also holds ``n_articles``, ``n_skipped`` and ``skipped``
         (the records and articles loading dropped: ``doc_id, source_file, line, reason``),
         ``n_skipped_files`` and ``skipped_files``; on Dask also ``n_files`` and ``files``.
 

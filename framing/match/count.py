@@ -111,7 +111,7 @@ def count_hits(
     corpus : DataFrame, or str or Path
         A corpus table, or a source that :func:`framing.iter_corpus` streams in chunks (the whole
         corpus is then never held in memory: each chunk is reduced to counts before the next is read).
-    lexicon : str, Path or Lexicon, default="russia-ukraine"
+    {lexicon}
     by : str, default="outlet"
         Any corpus column.
     {voice_counts}
@@ -131,11 +131,8 @@ def count_hits(
     Returns
     -------
     DataFrame
-        Columns ``group, contrast, variant, side, voice, n_hits, n_docs`` (``n_docs``: articles
-        with at least one such hit). Articles with an empty ``by`` value are counted in the group
-        ``"(missing)"``. Only combinations with hits appear; ordered by group, then
-        lexicon order, then voice. ``attrs["n_docs"]`` holds the number of articles per group;
-        when streaming, ``attrs`` also holds ``n_articles``, ``n_skipped`` and ``skipped`` (the
+        {counts_table}
+        When streaming, ``attrs`` also holds ``n_articles``, ``n_skipped`` and ``skipped`` (the
         records and articles loading dropped: ``doc_id, source_file, line, reason``).
 
     Examples

@@ -731,25 +731,26 @@ class _TextColumn:
         return arr, n_words, empty
 
 
-def _count_repeats(raws, opts: _Options, held: list | None = None) -> dict:
-    """First pass over the chunks of one input: the lines each outlet repeats (see framing.clean).
+def _count_repeats(raws, opts: _Options, hold: int | None = None) -> tuple[dict, list | None]:
+    """First pass over the chunks of one input: (the lines each outlet repeats (see framing.clean), the chunks).
 
-    With ``held``, the chunks read are appended to it while they fit in :data:`HOLD_BYTES`; once they
-    do not, it is emptied and set aside (``held == [None]``)."""
+    With ``hold`` (bytes), the chunks read are returned while together they take at most that much
+    memory (None once they take more, or without ``hold``)."""
     counter = RepeatCounter()
     state: dict = {}
+    held: list | None = [] if hold is not None else None
     size = 0
     for raw, name in raws:
         _extract_html_col(raw, name, opts, state)
         for o, t in _outlets_and_texts(raw, name, opts, state):
             counter.add(o, t)
-        if held is not None and held != [None]:
+        if held is not None:
             size += _raw_bytes(raw)
-            if size <= HOLD_BYTES:
+            if size <= hold:
                 held.append((raw, name))
             else:
-                held[:] = [None]
-    return counter.repeated()
+                held = None  # too large: the cleaning pass reads the input again
+    return counter.repeated(), held
 
 
 HOLD_BYTES = 96 * 2**20
@@ -776,12 +777,12 @@ def _first_pass(unit: InputUnit, opts: _Options, chunksize: int, sources: list, 
     first_sources: list = []
     first_dropped: list = []
     first = None if external is None else (external[0], external[1], external[2], set())
-    held: list = []
     try:
-        repeats = _count_repeats(_read_unit(unit, opts, chunksize, first_sources, first_dropped, first), opts, held)
+        repeats, held = _count_repeats(_read_unit(unit, opts, chunksize, first_sources, first_dropped, first), opts,
+                                       HOLD_BYTES)
     except (CorpusError, *READ_ERRORS):
         return _read_unit(unit, opts, chunksize, sources, dropped, external), {}
-    if held == [None]:
+    if held is None:
         return _read_unit(unit, opts, chunksize, sources, dropped, external), repeats
     sources.extend(first_sources)
     dropped.extend(first_dropped)
@@ -1353,7 +1354,7 @@ def _iter_units(units: list, plan_ignored: list, plan_skipped: list, opts: _Opti
                 # memory from the chunks read, streaming from a first pass, so both clean alike
                 if chunksize is None:
                     chunks = list(chunks)
-                    state["repeats"] = _count_repeats(chunks, opts)
+                    state["repeats"], _ = _count_repeats(chunks, opts)
                 else:
                     chunks, state["repeats"] = _first_pass(unit, opts, chunksize, sources, dropped, external)
             for raw, name in chunks:

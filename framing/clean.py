@@ -56,10 +56,8 @@ _TOKEN = re.compile(r"\w+(?:['’\-]\w+)*")  # the word of n_words (framing._wor
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _URL = re.compile(r"https?://|\bwww\.\w", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
-_SEP = re.compile(r"_{3,}|[-–—=*•·]{3,}")
 _END_CHARS = frozenset(".!?…。！？؟।")
 _CLOSERS = "\"'’”»)]"
-_SEP_CHARS = frozenset("_-–—=*•·")
 
 
 def _ends_sentence(s: str) -> bool:
@@ -83,10 +81,6 @@ def _has_url(s: str) -> bool:
                 return True
             i = s.find(www, i + 4)
     return False
-
-
-def _is_sep(tok: str) -> bool:
-    return len(tok) >= 3 and tok[0] in _SEP_CHARS and _SEP.fullmatch(tok) is not None
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import pandas as pd
 from framing._checks import check_column, check_groups, check_int
 from framing._dates import DateError, DateReading, parse_dates
 from framing._errors import CorpusError
-from framing._words import n_words
+from framing._words import n_words, n_words_arrow
 from framing.clean import (
     CLEANING_LOG_COLUMNS,
     CLEANING_RULES,
@@ -714,9 +714,10 @@ class _TextColumn:
 
         if not self.pending:
             return
-        self.n_words.append(n_words(self.pending))
         self.empty.append(np.array([not t or t.isspace() for t in self.pending], dtype=bool))
-        self.parts.append(pa.array(self.pending, type=pa.string(), memory_pool=self.pool))
+        part = pa.array(self.pending, type=pa.string(), memory_pool=self.pool)
+        self.n_words.append(n_words_arrow(part))  # from the UTF-8 bytes just written: no second encoding
+        self.parts.append(part)
         self.pending = []
 
     def finish(self) -> tuple:

@@ -302,3 +302,27 @@ def test_word_counts_equal_the_word_regex(texts, batch_chars):
     from framing._words import WORD, n_words
 
     assert n_words(texts, batch_chars=batch_chars).tolist() == [len(WORD.findall(t)) for t in texts]
+
+
+_NO_SURROGATE = st.characters(blacklist_categories=("Cs",))  # Arrow holds UTF-8: no lone surrogate
+
+
+@settings(max_examples=300)
+@given(st.lists(st.none() | st.text(alphabet=st.sampled_from(list("ab_1 -'’\n.é\u0301½日ǅ\u00a0𝒜")) | _NO_SURROGATE,
+                                   max_size=40), max_size=12),
+       st.integers(min_value=0, max_value=3), st.booleans())
+def test_word_counts_from_arrow_bytes_equal_the_word_regex(texts, cut, large):
+    """n_words_arrow counts the UTF-8 bytes of an Arrow array (sliced, chunked, with nulls, long or short
+    texts, joiners at the edges of a text): the numbers of the word pattern, as n_words gives them."""
+    import pyarrow as pa
+
+    from framing._words import WORD, n_words_arrow
+
+    arr = pa.array(texts, type=pa.large_string() if large else pa.string())
+    sliced = arr.slice(min(cut, len(texts)))
+    want = [len(WORD.findall(t)) if t is not None else 0 for t in texts[min(cut, len(texts)):]]
+    assert n_words_arrow(sliced).tolist() == want
+    chunked = pa.chunked_array([arr.slice(0, 2), arr.slice(2)], type=arr.type)
+    assert n_words_arrow(chunked).tolist() == [len(WORD.findall(t)) if t is not None else 0 for t in texts]
+    long = pa.array([(t or "") * 80 for t in texts], type=arr.type)  # long texts: the per-text count
+    assert n_words_arrow(long).tolist() == [len(WORD.findall((t or "") * 80)) for t in texts]

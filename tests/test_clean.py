@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -220,3 +222,47 @@ def test_link_segments_fast_equal_plain(pieces):
 
     line = "".join(pieces)
     assert c._link_spans(line) == _link_spans_plain(line)
+
+
+def _line_rule_plain(s, nwords, rules, skip):
+    """Every line-rule regex searched, in order (what _line_rule's needles must not change)."""
+    if nwords > rules.max_line_words:
+        return None
+    for reason, patterns, max_words, _ in rules.line_rules:
+        if nwords <= max_words and reason not in skip and any(p.search(s) for p in patterns):
+            return reason
+    return None
+
+
+def _rule_pieces():
+    import framing.clean as c
+
+    needles = sorted({n for *_, ns in c._rules().line_rules for n in ns if n})
+    return st.sampled_from([*needles, *(n.upper() for n in needles), *(n.title() for n in needles),
+                            "İ", "ı", "ſ", "K", "é", "日本", " ", "©", "2022", "Photo:", "(Reuters)", "."])
+
+
+@given(st.lists(st.one_of(_rule_pieces(), st.text(max_size=6)), max_size=12), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_line_rule_needles_change_no_answer(pieces, skip_promo):
+    """The needles only skip regexes that cannot match: the same reason as searching every regex, on lines
+    of rule words in any case, Unicode case folds (ſ matches s, K matches k) and arbitrary text."""
+    import framing.clean as c
+
+    rules = c._rules()
+    s = "".join(pieces).strip()
+    skip = frozenset({"promo"}) if skip_promo else frozenset()
+    n = len(s.split())
+    assert c._line_rule(s, n, rules, skip) == _line_rule_plain(s, n, rules, skip)
+
+
+def test_line_rule_needle_folds():
+    """Python's case-insensitive regex takes ſ for s: the needle check must not hide that match."""
+    import framing.clean as c
+
+    rules = c._rules()
+    line = "Please ſupport our journalism"
+    assert _line_rule_plain(line, 4, rules, frozenset()) == "donation_appeal"
+    assert c._line_rule(line, 4, rules, frozenset()) == "donation_appeal"
+    assert c._needle(re.compile(r"\bsupport (our|independent) work\b", re.I)) == "support "
+    assert c._needle(re.compile(r"^(a|b)\d+$")) is None

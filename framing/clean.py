@@ -68,11 +68,15 @@ def _ends_sentence(s: str) -> bool:
 def _has_url(s: str) -> bool:
     """Whether ``s`` holds a link: ``http(s)://`` or ``www.`` followed by a word character (what ``_URL``
     matches), found with ``str.find`` (the regex scans a long line slowly)."""
-    i = s.find("://")
+    i, colons = s.find(":"), 0  # a colon is found faster than "://" (a one-character search)
     while i >= 0:
-        if s[max(0, i - 4):i].lower() == "http" or s[max(0, i - 5):i].lower() == "https":
-            return True
-        i = s.find("://", i + 3)
+        if s.startswith("//", i + 1):
+            if s[max(0, i - 4):i].lower() == "http" or s[max(0, i - 5):i].lower() == "https":
+                return True
+            i = s.find(":", i + 3)
+            continue
+        colons += 1
+        i = s.find(":", i + 1) if colons < 16 else s.find("://", i + 1)  # many colons: the three-character search
     for www in ("www.", "WWW."):
         i = s.find(www)
         while i >= 0:
@@ -662,7 +666,7 @@ def _cut_repeated_line(text: str, repeated: frozenset, rules: _Rules) -> _Outcom
     if not cuts:
         return _Outcome(text, [])
     cleaned = _cut_spans(text, cuts)
-    if len(cleaned.split()) < rules.min_words:
+    if len(cleaned.split(None, rules.min_words)) < rules.min_words:  # stops splitting at min_words words
         return _Outcome(text.strip("\n"), [], "kept_raw", f"cleaning would keep {len(cleaned.split())} words: "
                         f"raw text kept")
     return _Outcome(cleaned, [(1, text[a:b], "repeated_on_outlet") for a, b in cuts])

@@ -266,3 +266,18 @@ def test_line_rule_needle_folds():
     assert c._line_rule(line, 4, rules, frozenset()) == "donation_appeal"
     assert c._needle(re.compile(r"\bsupport (our|independent) work\b", re.I)) == "support "
     assert c._needle(re.compile(r"^(a|b)\d+$")) is None
+
+
+_LINK = re.compile(r"(?ai:https?)://|(?<!\w)(?:www|WWW)\.\w")  # what _has_url looks for, as one regex
+
+
+@given(st.lists(st.sampled_from([":", "//", "/", "http", "HTTPS", "https", "ſ", "x", " ", "www.", "WWW.", "Www.",
+                                 "é", "_", "a:b", "10:30"]), max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_has_url_equals_the_link_regex(pieces):
+    """_has_url (colons first, str.find) says what the regex says, also past many colons."""
+    import framing.clean as c
+
+    s = "".join(pieces)
+    assert c._has_url(s) == bool(_LINK.search(s))
+    assert c._has_url(":" * 40 + s) == bool(_LINK.search(":" * 40 + s))

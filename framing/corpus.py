@@ -691,34 +691,71 @@ def _drain(chunks: list) -> Iterator:
         _release_arrow_memory()
 
 
+class _RawSlices:
+    """The raw texts of a chunk as Arrow string arrays, ``take(n)`` the next ``n`` of them, each Arrow chunk
+    let go once handed out (so the raw column is not held whole while the cleaned one is built)."""
+
+    def __init__(self, chunks: list):
+        self.chunks = list(reversed(chunks))
+        self.head, self.pos = None, 0
+
+    def take(self, n: int):
+        import pyarrow as pa
+
+        parts = []
+        while n > 0:
+            if self.head is None or self.pos == len(self.head):
+                self.head, self.pos = self.chunks.pop(), 0
+                continue
+            k = min(n, len(self.head) - self.pos)
+            parts.append(self.head.slice(self.pos, k))
+            self.pos, n = self.pos + k, n - k
+        arr = parts[0] if len(parts) == 1 else pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+        return arr if arr.type == pa.string() else arr.cast(pa.string())
+
+
 class _TextColumn:
     """The cleaned texts, turned into an Arrow string array a slice at a time as they are added, with
-    their word counts and emptiness: the Python strings of only one slice are alive at a time."""
+    their word counts and emptiness: the Python strings of only one slice are alive at a time.
 
-    def __init__(self):
+    With ``raw`` (the raw texts as Arrow, in the same order), a text added as ``same`` (cleaning left it
+    as read) is copied from the raw UTF-8 bytes instead of encoded again from its Python string."""
+
+    def __init__(self, raw: _RawSlices | None = None):
         import pyarrow as pa
 
         self.pool = pa.system_memory_pool()  # malloc: it reuses the memory each freed slice of Python strings leaves
+        self.raw = raw
         self.pending: list[str] = []
+        self.same: list[bool] = []
         self.parts: list = []
         self.n_words: list[np.ndarray] = []
         self.empty: list[np.ndarray] = []
 
-    def add(self, text: str) -> None:
+    def add(self, text: str, same: bool = False) -> None:
         self.pending.append(text)
+        self.same.append(same)
         if len(self.pending) >= _SLICE:
             self._flush()
 
     def _flush(self) -> None:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         if not self.pending:
             return
         self.empty.append(np.array([not t or t.isspace() for t in self.pending], dtype=bool))
-        part = pa.array(self.pending, type=pa.string(), memory_pool=self.pool)
+        if self.raw is None:
+            part = pa.array(self.pending, type=pa.string(), memory_pool=self.pool)
+        else:  # the unchanged texts' bytes from the raw array, the others encoded; always a new buffer
+            changed = ~np.array(self.same, dtype=bool)
+            new = pa.array([t for t, c in zip(self.pending, changed.tolist(), strict=True) if c], type=pa.string(),
+                           memory_pool=self.pool)
+            part = pc.replace_with_mask(self.raw.take(len(self.pending)), pa.array(changed), new,
+                                        memory_pool=self.pool)
         self.n_words.append(n_words_arrow(part))  # from the UTF-8 bytes just written: no second encoding
         self.parts.append(part)
-        self.pending = []
+        self.pending, self.same = [], []
 
     def finish(self) -> tuple:
         """(chunked Arrow array, words per text, empty per text)."""
@@ -828,9 +865,16 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
     urls = (_strings(frame[cols.url], name, cols.url, bad, False) if cols.url in frame.columns
             else np.full(n, None, dtype=object))
     lazy = cols.text in frame.columns and _arrow_backed(frame[cols.text]) is not None
+    raw_slices = None
     if lazy:  # strings only (Arrow): read a slice at a time in the cleaning loop, never all as Python strings;
         # the column leaves the frame, so each Arrow chunk is freed once its texts are read
-        texts_in = _drain(list(_arrow_backed(frame[cols.text]).chunks))
+        chunks = list(_arrow_backed(frame[cols.text]).chunks)
+        import pyarrow as pa
+
+        if all(c.type in (pa.string(), pa.large_string()) for c in chunks):
+            raw_slices = _RawSlices(chunks)
+        texts_in = _drain(chunks)
+        del chunks
         raw.frame = frame = frame.drop(columns=[cols.text])
     else:
         texts_in = iter(_strings(frame[cols.text], name, cols.text, bad, False) if cols.text in frame.columns
@@ -873,7 +917,8 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
             dropped.append((doc_ids[i], src[i], _line_of(raw, i), f"unusable record: {bad.reasons[i]}"))
     keep = np.ones(n, dtype=bool)
     keep[list(bad.reasons)] = False
-    column, logs = _TextColumn(), []
+    column, logs = _TextColumn(raw_slices), []
+    del raw_slices
     had_text = np.zeros(n, dtype=bool)
     repeats = state.get("repeats") or {}
     chrome_only = np.zeros(n, dtype=bool)
@@ -884,12 +929,14 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
             continue
         had_text[i] = bool(raw_text)
         text = _normalise_newlines(raw_text or "")
+        same = raw_text is not None and text is raw_text  # still the text as read (and as the raw array holds it)
         del raw_text  # one copy of each text at a time (memory)
         if opts.clean:
             title = titles[i]
             o = outlet[i]
             res = clean_article(text, title if isinstance(title, str) else None,
                                  repeats.get(o.strip()) if isinstance(o, str) and repeats else None, opts.skip_rules)
+            same = same and (res.cleaned is text or res.cleaned == text)
             text = res.cleaned
             doc_id = doc_ids[i]
             logs.extend((doc_id, ln, t, r) for ln, t, r in res.removed)
@@ -898,7 +945,7 @@ def _build(raw: Raw, *, name: str, prefix: str, opts: _Options, state: dict, sha
                 ext[4] = f"{ext[4]}; {res.note}" if ext[4] else res.note
                 ext.append(res.flag)
                 chrome_only[i] = res.flag == "chrome_only"
-        column.add(text)
+        column.add(text, same)
         del text
     texts_in = None
     texts_arr, n_words_all, empty = column.finish()

@@ -326,3 +326,34 @@ def test_word_counts_from_arrow_bytes_equal_the_word_regex(texts, cut, large):
     assert n_words_arrow(chunked).tolist() == [len(WORD.findall(t)) if t is not None else 0 for t in texts]
     long = pa.array([(t or "") * 80 for t in texts], type=arr.type)  # long texts: the per-text count
     assert n_words_arrow(long).tolist() == [len(WORD.findall((t or "") * 80)) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.none() | st.text(alphabet=_NO_SURROGATE, max_size=12), st.booleans()), max_size=30),
+       st.lists(st.integers(min_value=0, max_value=7), max_size=6), st.integers(min_value=1, max_value=7),
+       st.booleans())
+def test_cleaned_column_takes_unchanged_texts_from_the_raw_bytes(rows, cuts, slice_size, large):
+    """The cleaned column copies the texts cleaning left as read from the raw Arrow chunks (any chunking,
+    nulls, slices that straddle chunks) and encodes the others: the same column as encoding every text."""
+    import pyarrow as pa
+
+    import framing.corpus as corpus
+
+    raws = [t for t, _ in rows]
+    cleaned = [t if (same and t is not None) else f"<{t}>" for t, same in rows]
+    same = [same and t is not None for t, same in rows]
+    arr = pa.array(raws, type=pa.large_string() if large else pa.string())
+    bounds = sorted({min(c, len(raws)) for c in cuts} | {0, len(raws)})
+    chunks = [arr.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:], strict=True)] or [arr]
+    old = corpus._SLICE
+    corpus._SLICE = slice_size
+    try:
+        column = corpus._TextColumn(corpus._RawSlices(chunks))
+        for t, s in zip(cleaned, same, strict=True):
+            column.add(t, s)
+        texts, words, _ = column.finish()
+    finally:
+        corpus._SLICE = old
+    assert texts.to_pylist() == cleaned
+    assert texts.type == pa.string()
+    assert words.tolist() == corpus.n_words(cleaned).tolist()

@@ -705,6 +705,9 @@ class _RawSlices:
         parts = []
         while n > 0:
             if self.head is None or self.pos == len(self.head):
+                if self.head is not None:  # handed out whole: its memory goes back (as _drain does)
+                    self.head = None
+                    _release_arrow_memory()
                 self.head, self.pos = self.chunks.pop(), 0
                 continue
             k = min(n, len(self.head) - self.pos)
@@ -712,6 +715,10 @@ class _RawSlices:
             self.pos, n = self.pos + k, n - k
         arr = parts[0] if len(parts) == 1 else pa.concat_arrays(parts) if parts else pa.array([], pa.string())
         return arr if arr.type == pa.string() else arr.cast(pa.string())
+
+    def close(self) -> None:
+        self.head, self.chunks = None, []
+        _release_arrow_memory()
 
 
 class _TextColumn:
@@ -751,8 +758,8 @@ class _TextColumn:
             changed = ~np.array(self.same, dtype=bool)
             new = pa.array([t for t, c in zip(self.pending, changed.tolist(), strict=True) if c], type=pa.string(),
                            memory_pool=self.pool)
-            part = pc.replace_with_mask(self.raw.take(len(self.pending)), pa.array(changed), new,
-                                        memory_pool=self.pool)
+            # (Arrow's default pool, which _release_arrow_memory hands back: less peak memory than malloc here)
+            part = pc.replace_with_mask(self.raw.take(len(self.pending)), pa.array(changed), new)
         self.n_words.append(n_words_arrow(part))  # from the UTF-8 bytes just written: no second encoding
         self.parts.append(part)
         self.pending, self.same = [], []
@@ -762,6 +769,9 @@ class _TextColumn:
         import pyarrow as pa
 
         self._flush()
+        if self.raw is not None:
+            self.raw.close()
+            self.raw = None
         arr = pa.chunked_array(self.parts, type=pa.string())
         self.parts = []
         n_words = np.concatenate(self.n_words) if self.n_words else np.zeros(0, dtype=np.int64)

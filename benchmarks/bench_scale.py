@@ -149,16 +149,12 @@ def dask_runs(data: Path, lexicon: str, chunksize: int, warm: Path, rounds: int)
     Both clusters start (and warm up) before the first timed run, so that every run sees the same
     machine; yields ``(n_workers, counts, result)`` after each run.
     """
-    from distributed import Client, LocalCluster
-
-    from framing.distributed import count_hits
+    from framing.distributed import connect, count_hits
 
     with ExitStack() as stack:
         clients = {}
         for k in (1, 2):
-            cluster = stack.enter_context(LocalCluster(n_workers=k, threads_per_worker=1, processes=True,
-                                                       dashboard_address=":0"))
-            clients[k] = stack.enter_context(Client(cluster))
+            clients[k] = stack.enter_context(connect(n_workers=k))  # the LocalCluster framing starts itself
             count_hits(warm, lexicon, scheduler=clients[k], chunksize=chunksize)
         for _ in range(rounds):
             for k, client in clients.items():

@@ -67,7 +67,10 @@ def connect(scheduler: str | Client | None = None, *, n_workers: int | None = No
     ----------
     scheduler : str, Client or None, default=None
         ``None`` or ``"auto"``: start a ``LocalCluster`` of worker processes with one thread
-        each (``n_workers`` of them, default one per CPU core) and close it on exit. An address
+        each (``n_workers`` of them, default one per CPU core) and close it on exit; its workers
+        do not get Dask's ``MALLOC_TRIM_THRESHOLD_=65536`` (it makes framing ~25% slower; for a
+        cluster you start yourself, set ``distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_``
+        to null in the Dask config). An address
         such as ``"tcp://host:8786"``: connect to that scheduler (the cluster stays up). A
         ``distributed.Client``: use it as is (it is not closed).
     n_workers : int, optional
@@ -96,8 +99,9 @@ def connect(scheduler: str | Client | None = None, *, n_workers: int | None = No
         return
     if scheduler is None or scheduler == "auto":
         n = n_workers or _n_cores()
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-                Client(cluster) as client:
+        with _trimming_of_your_own():
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
+        with cluster, Client(cluster) as client:
             yield client
         return
     if not isinstance(scheduler, str):
@@ -115,6 +119,38 @@ def connect(scheduler: str | Client | None = None, *, n_workers: int | None = No
             raise FramingError(f"the Dask scheduler at {scheduler} has no workers after 60 s; start some "
                                f"with `dask worker {scheduler}`") from None
         yield client
+
+
+_TRIM = "MALLOC_TRIM_THRESHOLD_"
+_OWN_TRIM = os.environ.get(_TRIM)  # yours, read before any Dask nanny of this process wrote Dask's value in
+
+
+@contextmanager
+def _trimming_of_your_own():
+    """While a LocalCluster spawns its workers: they get your ``MALLOC_TRIM_THRESHOLD_`` (none: glibc's
+    default), not Dask's 65536.
+
+    Dask's nanny sets 65536, which turns off glibc's adaptive thresholds: every large array is then
+    mapped and zeroed afresh, and a worker counted ~25% slower (1 GB bench: 38 s of CPU against 31 s
+    streaming). A nanny also writes the value into this process' environment, where the next cluster's
+    workers would inherit it: the environment is set back to yours for the spawn, and restored after.
+    """
+    import dask
+
+    before = os.environ.get(_TRIM)
+    _set_env(_TRIM, _OWN_TRIM)
+    try:
+        with dask.config.set({f"distributed.nanny.pre-spawn-environ.{_TRIM}": _OWN_TRIM}):
+            yield
+    finally:
+        _set_env(_TRIM, before)
+
+
+def _set_env(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value
 
 
 def _n_cores() -> int:

@@ -36,6 +36,23 @@ def utf8_width(cp: np.ndarray) -> np.ndarray:
     return 1 + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000)
 
 
+def utf8_code_points(a: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The code point of the character whose UTF-8 encoding starts at each index ``p`` of the bytes ``a``
+    (an index past the end of ``a`` reads its last byte: a truncated character decodes to garbage, not
+    to an error)."""
+    out = a[p].astype(np.int32)  # (every code point fits in 21 bits)
+    multi = np.flatnonzero(out >= 0x80)
+    if len(multi):
+        p = p[multi]
+        b0 = out[multi]
+        last = len(a) - 1
+        b1, b2, b3 = (a[np.minimum(p + k, last)].astype(np.int32) & 0x3F for k in (1, 2, 3))
+        out[multi] = np.where(b0 < 0xE0, ((b0 & 0x1F) << 6) | b1,
+                              np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2,
+                                       ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3))
+    return out
+
+
 class Chunk:
     """Texts joined by ``SEPARATOR``, with their UTF-8 encoding and char <-> byte offset maps.
 
@@ -222,20 +239,7 @@ class Chunk:
 
     def code_points(self, byte_offsets) -> np.ndarray:
         """The code point of the character starting at each byte offset (offsets inside ``buf``)."""
-        p = np.asarray(byte_offsets, dtype=np.int64) + PAD
-        a = self.padded
-        out = a[p].astype(np.int64)
-        multi = np.flatnonzero(out >= 0x80)
-        if len(multi):
-            p = p[multi]
-            b0 = out[multi]
-            b1 = a[p + 1].astype(np.int64) & 0x3F
-            b2 = a[p + 2].astype(np.int64) & 0x3F
-            b3 = a[p + 3].astype(np.int64) & 0x3F
-            out[multi] = np.where(b0 < 0xE0, ((b0 & 0x1F) << 6) | b1,
-                                  np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2,
-                                           ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3))
-        return out
+        return utf8_code_points(self.padded, np.asarray(byte_offsets, dtype=np.int64) + PAD).astype(np.int64)
 
     def char_start_before(self, byte_offsets) -> np.ndarray:
         """Byte offset of the character that ends right before each byte offset (offsets > 0)."""

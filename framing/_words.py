@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from framing._chunk import utf8_code_points
+
 __all__ = ["WORD", "n_words", "n_words_arrow", "word_chars"]
 
 WORD = re.compile(r"\w+(?:['’\-]\w+)*")
@@ -134,13 +136,9 @@ def _n_words_utf8(arr) -> np.ndarray:
     lead = np.concatenate(leads)  # the first byte of each non-ASCII character
     curly = None
     if len(lead):
-        b0 = b[lead].astype(np.int32)
+        b0 = b[lead]
         width = 2 + (b0 >= 0xE0) + (b0 >= 0xF0)
-        last = size - 1
-        c1, c2, c3 = (b[np.minimum(lead + k, last)].astype(np.int32) & 0x3F for k in (1, 2, 3))
-        cp = np.where(width == 2, ((b0 & 0x1F) << 6) | c1,
-                      np.where(width == 3, ((b0 & 0x0F) << 12) | (c1 << 6) | c2,
-                               ((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3))
+        cp = utf8_code_points(b, lead)
         wl = word_chars()[cp]
         w[lead] = wl
         for k in (1, 2, 3):
